@@ -1,0 +1,271 @@
+/**
+ * The schema of an environment: what may differ between dev, staging and prod, checked before any
+ * construct runs. A bad value fails with the environment's name and the field's path, for example
+ *
+ *   environment "prod": backend.replicas.min: 12 is above max (10)
+ *
+ * Component defaults (resources, replica ranges, ports) live with the constructs that own them; this
+ * file only describes what an environment may set.
+ */
+import { z } from 'zod';
+import { parseImageReference } from './image';
+import { isQuantity, parseQuantity } from './quantity';
+
+const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+
+/** A DNS-1123 label: what Kubernetes requires of namespace and most object names. */
+export const dnsLabel = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(DNS1123_LABEL, 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending alphanumeric');
+
+/** A DNS-1123 subdomain: what Kubernetes requires of Secret and ConfigMap names. */
+export const dnsSubdomain = z
+  .string()
+  .max(253, 'must be at most 253 characters')
+  .regex(DNS1123_SUBDOMAIN, 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and "."');
+
+/** A public host name the router serves. */
+export const hostName = z
+  .string()
+  .min(1, { message: 'must not be empty', abort: true })
+  .max(253, 'must be at most 253 characters')
+  .regex(DNS1123_SUBDOMAIN, 'must be a lowercase DNS name such as co2-calculator.epfl.ch');
+
+export const quantity = z.string().superRefine((value, ctx) => {
+  if (!isQuantity(value)) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a Kubernetes quantity (e.g. "250m", "0.5", "512Mi", "1Gi")` });
+  }
+});
+
+/** One of a fixed set of strings, with a message that lists them. */
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (issue) => `${JSON.stringify(issue.input)} is not one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+}
+
+export const goDuration = z.string().regex(GO_DURATION, 'must be a duration such as "30s", "5m" or "1h"');
+
+/** An image reference pinned by tag or digest; parsed into its parts. */
+export const imageReference = z.string().transform((reference, ctx) => {
+  try {
+    return parseImageReference(reference);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const cpuAndMemory = z.strictObject({ cpu: quantity, memory: quantity });
+
+/** Requests and limits of one container. Both are required: the cluster's quota admission wants both. */
+export const containerResources = z
+  .strictObject({ requests: cpuAndMemory, limits: cpuAndMemory })
+  .superRefine((resources, ctx) => {
+    for (const resource of ['cpu', 'memory'] as const) {
+      const request = resources.requests[resource];
+      const limit = resources.limits[resource];
+      if (isQuantity(request) && isQuantity(limit) && parseQuantity(request) > parseQuantity(limit)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requests', resource],
+          message: `request ${request} is above the limit ${limit}`,
+        });
+      }
+    }
+  });
+
+/** How many pods a component runs: a fixed count when min equals max, else an autoscaled range. */
+export const replicaRange = z
+  .strictObject({
+    min: z.int().min(1, 'must be at least 1'),
+    max: z.int().min(1, 'must be at least 1').max(50, 'must be at most 50'),
+  })
+  .superRefine((range, ctx) => {
+    if (range.min > range.max) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `${range.min} is above max (${range.max})` });
+    }
+  });
+
+type ComponentDefaults = { replicas: z.input<typeof replicaRange>; resources: z.input<typeof containerResources> };
+
+/**
+ * Defaults of each component; an environment overrides what it needs. The figures start from the
+ * sizing of the design documents and are meant to be tuned with real usage.
+ */
+export const COMPONENT_DEFAULTS = {
+  /** nginx serving the SPA: cheap, scaled out for availability. */
+  frontend: {
+    replicas: { min: 2, max: 10 },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  },
+  /** FastAPI + Uvicorn, with the background jobs in-process. */
+  backend: {
+    replicas: { min: 2, max: 10 },
+    resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  },
+  /**
+   * The MkDocs site is off the critical path: one replica. A single replica gets no
+   * PodDisruptionBudget (minAvailable 1 would block every node drain); its rolling update surges a new
+   * pod before stopping the old one.
+   */
+  docs: {
+    replicas: { min: 1, max: 1 },
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+  },
+  /** `alembic upgrade head`, once per sync. */
+  migration: {
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  },
+} as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'>>;
+
+/** What an environment may tune for one long-running component; unset fields take the defaults above. */
+function component(defaults: ComponentDefaults) {
+  return z.strictObject({
+    replicas: replicaRange.prefault(defaults.replicas),
+    resources: containerResources.prefault(defaults.resources),
+  });
+}
+
+/** Keys the backend reads from its Secret; they must never appear in plain settings. */
+export const BACKEND_SECRET_KEYS = ['DB_URL', 'SECRET_KEY', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAUTH_ISSUER_URL'] as const;
+
+const backendSettings = z.record(z.string().regex(ENV_VAR_NAME, 'must be an environment variable name'), z.string()).superRefine(
+  (settings, ctx) => {
+    for (const key of Object.keys(settings)) {
+      if ((BACKEND_SECRET_KEYS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} is a secret: it comes from the backend Secret, never from plain settings` });
+      }
+    }
+  },
+);
+
+/**
+ * Where the backend's Secret comes from. The workloads only see its name; the strategy decides which
+ * object, if any, produces it.
+ */
+export const secretStrategy = z.discriminatedUnion('strategy', [
+  z.strictObject({
+    /** The Infisical operator syncs a project's secrets into a Kubernetes Secret. */
+    strategy: z.literal('infisical'),
+    secretName: dnsSubdomain,
+    /** Infisical API, e.g. https://app.infisical.com/api. */
+    hostApi: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+    projectSlug: z.string().min(1, 'must not be empty'),
+    envSlug: z.string().min(1, 'must not be empty'),
+    /** @default "/" */
+    secretsPath: z.string().startsWith('/', 'must start with "/"').default('/'),
+    /** Secret (created once by hand) holding the machine identity's clientId and clientSecret. */
+    credentialsSecretName: dnsSubdomain,
+    /** @default 60 */
+    resyncIntervalSeconds: z.int().min(10, 'must be at least 10').default(60),
+  }),
+  z.strictObject({
+    /** The Secret is created out of band (by hand, or by another tool) and only referenced. */
+    strategy: z.literal('existing'),
+    secretName: dnsSubdomain,
+  }),
+  z.strictObject({
+    /** The External Secrets operator fetches each key from a SecretStore (e.g. Azure Key Vault). */
+    strategy: z.literal('external-secrets'),
+    secretName: dnsSubdomain,
+    storeRef: z.strictObject({ kind: oneOf(['SecretStore', 'ClusterSecretStore']), name: dnsSubdomain }),
+    /** Remote key of each backend key is `<remoteKeyPrefix><KEY with _ replaced by ->`. @default "" */
+    remoteKeyPrefix: z.string().default(''),
+    /** @default "1h" */
+    refreshInterval: goDuration.default('1h'),
+  }),
+]);
+
+export const environmentSchema = z
+  .strictObject({
+    /** Short name; also the folder under dist/. */
+    name: dnsLabel,
+    /** OpenShift project the environment deploys into. @default "co2-calculator-<name>" */
+    namespace: dnsLabel.optional(),
+    /** Cluster flavour: decides how the host is published and which peer the NetworkPolicies admit. @default "openshift" */
+    platform: oneOf(['openshift']).default('openshift'),
+    /** Public host of the Routes; the application is served at https://<host>/. */
+    host: hostName,
+    /** Value of the backend's ENVIRONMENT setting. */
+    appEnvironment: oneOf(['development', 'staging', 'production']),
+    /** @default "INFO" */
+    logLevel: oneOf(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+    /** Pinned image of each component; kept in environments/images/<name>.json for automation. */
+    images: z.strictObject({ frontend: imageReference, backend: imageReference, docs: imageReference }),
+    /** @default COMPONENT_DEFAULTS.frontend */
+    frontend: component(COMPONENT_DEFAULTS.frontend).prefault({}),
+    /** @default COMPONENT_DEFAULTS.backend, no extra settings */
+    backend: component(COMPONENT_DEFAULTS.backend)
+      .extend({
+        /** Extra non-secret settings for backend-config, besides those derived from this environment. @default {} */
+        settings: backendSettings.prefault({}),
+      })
+      .prefault({}),
+    /** @default COMPONENT_DEFAULTS.docs */
+    docs: component(COMPONENT_DEFAULTS.docs).prefault({}),
+    /** @default COMPONENT_DEFAULTS.migration */
+    migration: z.strictObject({ resources: containerResources.prefault(COMPONENT_DEFAULTS.migration.resources) }).prefault({}),
+    secrets: secretStrategy,
+  })
+  .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
+
+/** An environment as written in environments/: optional fields may be left out. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** An environment after validation, with its defaults filled in. */
+export type Environment = z.output<typeof environmentSchema>;
+export type SecretStrategy = Environment['secrets'];
+export type ContainerResources = z.output<typeof containerResources>;
+export type ReplicaRange = z.output<typeof replicaRange>;
+
+export class EnvironmentConfigError extends Error {
+  constructor(readonly environment: string, readonly problems: readonly string[]) {
+    super(`environment "${environment}": ${problems.join('; ')}`);
+    this.name = 'EnvironmentConfigError';
+  }
+}
+
+/** Validates one environment and fills in its defaults; throws an EnvironmentConfigError naming each bad field. */
+export function parseEnvironment(input: unknown): Environment {
+  const result = environmentSchema.safeParse(input, {
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : undefined),
+  });
+  if (result.success) return result.data;
+  const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    return path ? `${path}: ${describeIssue(issue)}` : describeIssue(issue);
+  });
+  throw new EnvironmentConfigError(name, problems);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    case 'invalid_key':
+      // A bad record key: zod wraps the key's own issues.
+      return issue.issues.map((inner) => inner.message).join('; ');
+    default:
+      return issue.message;
+  }
+}
+
+/** Validates a set of environments and refuses two that would write to the same folder or namespace. */
+export function parseEnvironments(inputs: readonly unknown[]): Environment[] {
+  const environments = inputs.map(parseEnvironment);
+  for (const field of ['name', 'namespace'] as const) {
+    const seen = new Map<string, string>();
+    for (const environment of environments) {
+      const other = seen.get(environment[field]);
+      if (other !== undefined) {
+        const problem = field === 'name' ? 'name: another environment has the same name' : `namespace: "${environment.namespace}" is already used by environment "${other}"`;
+        throw new EnvironmentConfigError(environment.name, [problem]);
+      }
+      seen.set(environment[field], environment.name);
+    }
+  }
+  return environments;
+}
