@@ -1,0 +1,7 @@
+import type { EnvironmentInput } from '../lib/config/environment';
+import { dev } from './dev';
+import { prod } from './prod';
+import { staging } from './staging';
+
+/** The environments `npm run synth` renders, each into dist/<name>/. */
+export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod];

@@ -1,0 +1,55 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  Route,
+  RouteSpecTlsInsecureEdgeTerminationPolicy,
+  RouteSpecTlsTermination,
+  RouteSpecToKind,
+  RouteSpecWildcardPolicy,
+} from '../../imports/routes-route.openshift.io';
+
+export interface OpenShiftRouteProps {
+  readonly metadata: ApiObjectMetadata & { readonly name: string };
+  readonly host: string;
+  /** Path prefix this Route claims on the host, e.g. "/api". */
+  readonly path: string;
+  readonly serviceName: string;
+  /** Name of the Service port to send traffic to. */
+  readonly servicePortName: string;
+  /**
+   * Path the router substitutes for the matched prefix before forwarding, e.g. "/" so that
+   * `/api/health` reaches the service as `/health`. @default the request path is forwarded unchanged
+   */
+  readonly rewriteTarget?: string;
+}
+
+/**
+ * An OpenShift Route terminating TLS at the router (edge) with the cluster's certificate, redirecting
+ * plain HTTP to HTTPS. Several Routes may share a host with different paths; the longest path wins.
+ */
+export class OpenShiftRoute extends Construct {
+  constructor(scope: Construct, id: string, props: OpenShiftRouteProps) {
+    super(scope, id);
+    if (!props.path.startsWith('/')) {
+      throw new Error(`${props.metadata.name}: route path "${props.path}" must start with "/"`);
+    }
+    const annotations = { ...props.metadata.annotations };
+    if (props.rewriteTarget !== undefined) {
+      annotations['haproxy.router.openshift.io/rewrite-target'] = props.rewriteTarget;
+    }
+    new Route(this, 'Resource', {
+      metadata: { ...props.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      spec: {
+        host: props.host,
+        path: props.path,
+        to: { kind: RouteSpecToKind.SERVICE, name: props.serviceName, weight: 100 },
+        port: { targetPort: props.servicePortName },
+        tls: {
+          termination: RouteSpecTlsTermination.EDGE,
+          insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT,
+        },
+        wildcardPolicy: RouteSpecWildcardPolicy.NONE,
+      },
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { Construct } from 'constructs';
+import { componentLabels } from '../core/labels';
+import { OpenShiftRoute } from '../networking/openshift-route';
+import { ExposeProps, Platform } from './platform';
+
+/**
+ * OpenShift: one edge-terminated Route per path; the ingress routers run in namespaces that OpenShift
+ * labels `policy-group.network.openshift.io/ingress`.
+ */
+export const openShiftPlatform: Platform = {
+  edgePeer: { namespaceLabels: { 'policy-group.network.openshift.io/ingress': '' } },
+
+  expose(scope: Construct, props: ExposeProps): void {
+    for (const { path, workload, stripPrefix } of props.paths) {
+      new OpenShiftRoute(scope, `Route-${workload.node.id}`, {
+        metadata: { name: workload.deploymentName, labels: componentLabels(scope, workload.identity) },
+        host: props.host,
+        path,
+        serviceName: workload.serviceName,
+        servicePortName: workload.portName,
+        rewriteTarget: stripPrefix ? '/' : undefined,
+      });
+    }
+  },
+};

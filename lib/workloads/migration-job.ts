@@ -1,0 +1,65 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { formatImageReference, imageVersionLabel } from '../config/image';
+import { versionedLabels } from '../core/labels';
+import { ContainerResources } from '../core/resources';
+import { restrictedPodSpec } from '../core/restricted-pod';
+import { ARGOCD_SYNC_HOOK } from '../argocd/annotations';
+import { BackendRuntime } from './backend';
+
+export interface MigrationJobProps {
+  /** Image and environment of the backend: the migrations ship with the application code. */
+  readonly runtime: BackendRuntime;
+  readonly serviceAccountName: string;
+  readonly resources: ContainerResources;
+  /** @default ["alembic", "upgrade", "head"] */
+  readonly command?: string[];
+  /** Retries after a failed run. @default 2 */
+  readonly backoffLimit?: number;
+  /** Wall-clock limit of the whole Job, retries included. @default 600 */
+  readonly activeDeadlineSeconds?: number;
+}
+
+/**
+ * Brings the database schema up to date before the new backend starts.
+ *
+ * It is an ArgoCD `Sync` hook, not `PreSync`: a PreSync hook runs before any other object of the sync
+ * is applied, so on the first sync into an empty namespace its ServiceAccount, ConfigMap and Secret do
+ * not exist yet and the Job can never start. As a Sync hook it runs in its sync wave, after the
+ * configuration and before the workloads (see lib/argocd/sync-waves.ts), on every sync: `alembic upgrade
+ * head` is idempotent. The previous run is deleted only when the next one is created, so its logs stay
+ * readable in between.
+ */
+export class MigrationJob extends Construct {
+  static readonly NAME = 'backend-migration';
+
+  constructor(scope: Construct, id: string, props: MigrationJobProps) {
+    super(scope, id);
+    const labels = versionedLabels(this, { name: MigrationJob.NAME, component: 'database-migration' }, imageVersionLabel(props.runtime.image));
+    new k8s.KubeJob(this, 'Resource', {
+      metadata: { name: MigrationJob.NAME, labels, annotations: ARGOCD_SYNC_HOOK },
+      spec: {
+        backoffLimit: props.backoffLimit ?? 2,
+        activeDeadlineSeconds: props.activeDeadlineSeconds ?? 600,
+        template: {
+          metadata: { labels },
+          spec: restrictedPodSpec({
+            serviceAccountName: props.serviceAccountName,
+            restartPolicy: 'Never',
+            containers: [
+              {
+                name: 'migrate',
+                image: formatImageReference(props.runtime.image),
+                command: props.command ?? ['alembic', 'upgrade', 'head'],
+                env: props.runtime.env,
+                envFrom: props.runtime.envFrom,
+                resources: props.resources,
+                scratchDirectories: [{ path: '/tmp' }],
+              },
+            ],
+          }),
+        },
+      },
+    });
+  }
+}
