@@ -1,0 +1,97 @@
+import { COMPONENT_DEFAULTS, parseEnvironment, parseEnvironments } from '../../lib/config/environment';
+import { baseEnvironment } from '../support/synthesis';
+
+const resources = (memory: string) => ({ requests: { cpu: '100m', memory }, limits: { cpu: '500m', memory: '1Gi' } });
+const images = (backend: string) => ({ ...(baseEnvironment().images as Record<string, string>), backend });
+
+describe('a valid environment', () => {
+  test('gets its defaults filled in', () => {
+    const environment = parseEnvironment(baseEnvironment());
+    expect(environment.namespace).toBe('co2-calculator-test');
+    expect(environment.platform).toBe('openshift');
+    expect(environment.logLevel).toBe('INFO');
+    expect(environment.frontend).toEqual(COMPONENT_DEFAULTS.frontend);
+    expect(environment.backend).toEqual({ ...COMPONENT_DEFAULTS.backend, settings: {} });
+    expect(environment.docs).toEqual(COMPONENT_DEFAULTS.docs);
+    expect(environment.migration).toEqual(COMPONENT_DEFAULTS.migration);
+  });
+
+  test('keeps what it sets, and takes defaults for the rest of a component', () => {
+    const environment = parseEnvironment(baseEnvironment({ namespace: 'svc1751-co2-calculator-test', backend: { replicas: { min: 3, max: 6 } } }));
+    expect(environment.namespace).toBe('svc1751-co2-calculator-test');
+    expect(environment.backend.replicas).toEqual({ min: 3, max: 6 });
+    expect(environment.backend.resources).toEqual(COMPONENT_DEFAULTS.backend.resources);
+  });
+
+  test('parses pinned image references into their parts', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const environment = parseEnvironment(baseEnvironment({ images: images(`quay-its.epfl.ch/svc1751/co2-calculator-backend@${digest}`) }));
+    expect(environment.images.backend).toEqual({ repository: 'quay-its.epfl.ch/svc1751/co2-calculator-backend', tag: undefined, digest });
+  });
+});
+
+describe('a bad environment fails with the environment and the field', () => {
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['an empty host', { host: '' }, /environment "test": host: must not be empty/],
+    ['a host that is not a DNS name', { host: 'https://co2.epfl.ch/' }, /host: must be a lowercase DNS name/],
+    ['minReplicas above maxReplicas', { backend: { replicas: { min: 5, max: 3 } } }, /backend\.replicas\.min: 5 is above max \(3\)/],
+    ['a replica minimum of zero', { docs: { replicas: { min: 0, max: 1 } } }, /docs\.replicas\.min: must be at least 1/],
+    ['a quantity like 512MB', { frontend: { resources: resources('512MB') } }, /frontend\.resources\.requests\.memory: "512MB" is not a Kubernetes quantity/],
+    ['a request above its limit', { backend: { resources: resources('2Gi') } }, /backend\.resources\.requests\.memory: request 2Gi is above the limit 1Gi/],
+    ['a name that is not DNS-1123', { name: 'Dev_1' }, /environment "Dev_1": name: must be a DNS-1123 label/],
+    ['a namespace that is not DNS-1123', { namespace: 'CO2-Calculator' }, /namespace: must be a DNS-1123 label/],
+    ['an image tagged latest', { images: images('quay-its.epfl.ch/svc1751/co2-calculator-backend:latest') }, /images\.backend: .* floating tag "latest"/],
+    ['an image without tag or digest', { images: images('quay-its.epfl.ch/svc1751/co2-calculator-backend') }, /images\.backend: .* is not pinned/],
+    ['a malformed digest', { images: images('quay-its.epfl.ch/svc1751/co2-calculator-backend@sha256:abc') }, /images\.backend: .*digest must be sha256/],
+    ['an unknown field', { replica: 3 }, /environment "test": unknown field "replica"/],
+    ['an unknown field in a component', { frontend: { replica: 3 } }, /frontend: unknown field "replica"/],
+    ['a secret among the plain settings', { backend: { settings: { DB_URL: 'postgresql://app@db/app' } } }, /backend\.settings\.DB_URL: DB_URL is a secret/],
+    ['a setting that is not a variable name', { backend: { settings: { 'LOG-FORMAT': 'json' } } }, /backend\.settings\.LOG-FORMAT: must be an environment variable name/],
+    ['an unknown secret strategy', { secrets: { strategy: 'vault', secretName: 'backend-secrets' } }, /secrets\.strategy: Invalid discriminator value/],
+    [
+      'an Infisical strategy without its project',
+      { secrets: { strategy: 'infisical', secretName: 'backend-secrets', hostApi: 'https://app.infisical.com/api', envSlug: 'dev', credentialsSecretName: 'x' } },
+      /secrets\.projectSlug: required field is missing/,
+    ],
+    [
+      'an Infisical API over plain HTTP',
+      {
+        secrets: {
+          strategy: 'infisical',
+          secretName: 'backend-secrets',
+          hostApi: 'http://infisical.local/api',
+          projectSlug: 'p',
+          envSlug: 'dev',
+          credentialsSecretName: 'x',
+        },
+      },
+      /secrets\.hostApi: must be an https URL/,
+    ],
+    ['an unknown application environment', { appEnvironment: 'qa' }, /appEnvironment: "qa" is not one of "development", "staging", "production"/],
+    ['an unknown platform', { platform: 'nomad' }, /platform: "nomad" is not one of/],
+  ];
+
+  test.each(cases)('%s', (_description, overrides, expected) => {
+    const parse = () => parseEnvironment(baseEnvironment(overrides));
+    expect(parse).toThrow(expected);
+    expect(parse).toThrowErrorMatchingSnapshot();
+  });
+
+  test('every problem of an environment is reported at once', () => {
+    expect(() => parseEnvironment(baseEnvironment({ host: '', backend: { replicas: { min: 5, max: 3 } } }))).toThrow(
+      /host: must not be empty; backend\.replicas\.min: 5 is above max \(3\)/,
+    );
+  });
+});
+
+describe('a set of environments', () => {
+  test('refuses two environments writing to the same folder', () => {
+    expect(() => parseEnvironments([baseEnvironment(), baseEnvironment({ namespace: 'other' })])).toThrowErrorMatchingSnapshot();
+  });
+
+  test('refuses two environments deploying into the same namespace', () => {
+    expect(() => parseEnvironments([baseEnvironment(), baseEnvironment({ name: 'test2', namespace: 'co2-calculator-test' })])).toThrow(
+      'environment "test2": namespace: "co2-calculator-test" is already used by environment "test"',
+    );
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * The rendered output: one snapshot per environment (a reviewable record of every change), and the
+ * properties of the files themselves: deterministic, faithful to the validated objects, and identical
+ * to the committed dist/.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../environments';
+import { manifestFileName } from '../lib/synth/manifest';
+import { listFiles } from '../lib/synth/output';
+import { standardSynthesis, synthesize } from './support/synthesis';
+
+const DIST = resolve(__dirname, '..', 'dist');
+const synthesis = standardSynthesis();
+
+describe.each(synthesis.environments.map(({ environment }) => environment.name))('%s', (name) => {
+  test('matches its snapshot', () => {
+    const files = Object.fromEntries([...synthesis.files].filter(([path]) => path.startsWith(`${name}/`)));
+    expect(files).toMatchSnapshot();
+  });
+});
+
+test('synthesis is deterministic', () => {
+  expect(synthesize(ENVIRONMENTS).files).toEqual(synthesis.files);
+});
+
+test('each object is written to its own predictable file, and reads back as the validated object', () => {
+  for (const { environment, manifests } of synthesis.environments) {
+    for (const manifest of manifests) {
+      const content = synthesis.files.get(`${environment.name}/${manifestFileName(manifest)}`);
+      expect(content).toBeDefined();
+      expect(parse(content!)).toEqual(manifest);
+    }
+  }
+  const objects = synthesis.environments.reduce((sum, { manifests }) => sum + manifests.length, 0);
+  expect([...synthesis.files.keys()].filter((path) => path.endsWith('.yaml'))).toHaveLength(objects);
+});
+
+test('the committed dist/ is exactly what synthesis writes (run `npm run synth` if this fails)', () => {
+  const committed = listFiles(DIST);
+  expect(committed).toEqual([...synthesis.files.keys()].sort());
+  const stale = committed.filter((path) => readFileSync(join(DIST, path), 'utf8') !== synthesis.files.get(path));
+  expect(stale).toEqual([]);
+});

@@ -1,0 +1,308 @@
+/**
+ * Rules that hold for every object of every environment. Each test collects all offenders, so a
+ * failure lists every object that breaks the rule, not just the first.
+ */
+import { parseImageReference } from '../lib/config/image';
+import { parseQuantity } from '../lib/config/quantity';
+import { LABEL, MANAGED_BY, PART_OF } from '../lib/core/labels';
+import { ANNOTATION } from '../lib/argocd/annotations';
+import { Manifest } from '../lib/synth/manifest';
+import { containersOf, matches, podTemplates, ref, strings } from './support/kubernetes';
+import { standardSynthesis } from './support/synthesis';
+
+const environments = standardSynthesis().environments.map(({ environment, manifests }) => [environment.name, environment, manifests] as const);
+
+/** Volume types OpenShift's restricted-v2 SCC admits. */
+const RESTRICTED_VOLUME_TYPES = ['configMap', 'downwardAPI', 'emptyDir', 'persistentVolumeClaim', 'projected', 'secret', 'ephemeral', 'csi'];
+
+describe.each(environments)('%s', (_name, environment, manifests) => {
+  const pods = podTemplates(manifests);
+  const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
+
+  test('renders every component of the application', () => {
+    expect(byKind('Deployment').map((m) => m.metadata.name).sort()).toEqual(['backend', 'docs', 'frontend']);
+    expect(byKind('Service').map((m) => m.metadata.name).sort()).toEqual(['backend-service', 'docs-service', 'frontend-service']);
+    expect(byKind('Route').map((m: any) => m.spec.path).sort()).toEqual(['/', '/api', '/docs']);
+    expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
+    expect(byKind('ConfigMap').map((m) => m.metadata.name)).toContain('backend-config');
+  });
+
+  test('every object lives in the environment namespace', () => {
+    expect(manifests.filter((m) => m.metadata.namespace !== environment.namespace).map(ref)).toEqual([]);
+  });
+
+  test('pods run under the restricted profile: non-root, RuntimeDefault seccomp, no capabilities, read-only root', () => {
+    const violations: string[] = [];
+    for (const { owner, spec } of pods) {
+      const where = ref(owner);
+      if (spec.securityContext?.runAsNonRoot !== true) violations.push(`${where}: pod runAsNonRoot`);
+      if (spec.securityContext?.seccompProfile?.type !== 'RuntimeDefault') violations.push(`${where}: pod seccompProfile`);
+      for (const flag of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[flag]) violations.push(`${where}: ${flag}`);
+      for (const container of containersOf(spec)) {
+        const context = container.securityContext ?? {};
+        const at = `${where} container ${container.name}`;
+        if (context.allowPrivilegeEscalation !== false) violations.push(`${at}: allowPrivilegeEscalation`);
+        if (!context.capabilities?.drop?.includes('ALL')) violations.push(`${at}: does not drop ALL capabilities`);
+        if (context.capabilities?.add?.length) violations.push(`${at}: adds capabilities`);
+        if (context.privileged) violations.push(`${at}: privileged`);
+        if (context.readOnlyRootFilesystem !== true) violations.push(`${at}: writable root filesystem`);
+        if (context.runAsNonRoot === false) violations.push(`${at}: runAsNonRoot false`);
+      }
+      for (const volume of spec.volumes ?? []) {
+        const type = Object.keys(volume).find((key) => key !== 'name')!;
+        if (!RESTRICTED_VOLUME_TYPES.includes(type)) violations.push(`${where}: volume ${volume.name} is ${type}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('no pod fixes its user, group or fsGroup (OpenShift assigns them from the project range)', () => {
+    const fixed = pods.flatMap(({ owner, spec }) =>
+      [spec.securityContext, ...containersOf(spec).map((c) => c.securityContext)].flatMap((context) =>
+        ['runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups'].filter((key) => context?.[key] !== undefined).map((key) => `${ref(owner)}: ${key}`),
+      ),
+    );
+    expect(fixed).toEqual([]);
+  });
+
+  test('pods mount no service account token', () => {
+    expect(pods.filter(({ spec }) => spec.automountServiceAccountToken !== false).map(({ owner }) => ref(owner))).toEqual([]);
+    expect(byKind('ServiceAccount').filter((m: any) => m.automountServiceAccountToken !== false).map(ref)).toEqual([]);
+  });
+
+  test('every container, init containers included, requests and limits CPU and memory, requests within limits', () => {
+    const violations: string[] = [];
+    for (const { owner, spec } of pods) {
+      for (const container of containersOf(spec)) {
+        const at = `${ref(owner)} container ${container.name}`;
+        for (const resource of ['cpu', 'memory']) {
+          const request = container.resources?.requests?.[resource];
+          const limit = container.resources?.limits?.[resource];
+          if (request === undefined || limit === undefined) violations.push(`${at}: ${resource} request and limit`);
+          else if (parseQuantity(request) > parseQuantity(limit)) violations.push(`${at}: ${resource} request above limit`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('long-running containers have liveness and readiness probes on ports they declare', () => {
+    const violations: string[] = [];
+    for (const { owner, spec } of pods.filter(({ owner }) => owner.kind === 'Deployment' || owner.kind === 'StatefulSet')) {
+      for (const container of spec.containers) {
+        const at = `${ref(owner)} container ${container.name}`;
+        const portNames = (container.ports ?? []).map((port: any) => port.name);
+        for (const probe of ['livenessProbe', 'readinessProbe']) {
+          if (!container[probe]) violations.push(`${at}: no ${probe}`);
+        }
+        for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+          const port = container[probe]?.httpGet?.port ?? container[probe]?.tcpSocket?.port;
+          if (typeof port === 'string' && !portNames.includes(port)) violations.push(`${at}: ${probe} on undeclared port ${port}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('images are pinned by tag or digest and pulled only when missing', () => {
+    const violations: string[] = [];
+    for (const { owner, spec } of pods) {
+      for (const container of containersOf(spec)) {
+        try {
+          parseImageReference(container.image);
+        } catch (error) {
+          violations.push(`${ref(owner)}: ${(error as Error).message}`);
+        }
+        if (container.imagePullPolicy !== 'IfNotPresent') violations.push(`${ref(owner)}: imagePullPolicy ${container.imagePullPolicy}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every object carries the recommended labels; workloads and pods carry the version', () => {
+    const expected = { [LABEL.instance]: `co2-calculator-${environment.name}`, [LABEL.partOf]: PART_OF, [LABEL.managedBy]: MANAGED_BY };
+    const violations: string[] = [];
+    const check = (where: string, labels: Record<string, string> = {}, withVersion: boolean) => {
+      if (!matches(labels, expected)) violations.push(`${where}: instance, part-of or managed-by`);
+      for (const key of [LABEL.name, LABEL.component, ...(withVersion ? [LABEL.version] : [])]) {
+        if (!labels[key]) violations.push(`${where}: no ${key}`);
+      }
+    };
+    for (const manifest of manifests) check(ref(manifest), manifest.metadata.labels, false);
+    for (const { owner, labels } of pods) {
+      check(`${ref(owner)} pod template`, labels, true);
+      check(ref(owner), owner.metadata.labels, true);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('names are human: no hashes derived from construct paths', () => {
+    const generated = manifests.filter((m) => /-[0-9a-f]{8}$/.test(m.metadata.name) || m.metadata.name.startsWith(`${environment.name}-`));
+    expect(generated.map(ref)).toEqual([]);
+    const addressLabels = strings(manifests).filter(([path]) => path.includes('cdk8s.io'));
+    expect(addressLabels).toEqual([]);
+  });
+
+  test('workload selectors use only stable labels and match their pod templates', () => {
+    const violations: string[] = [];
+    for (const { owner, labels } of pods.filter(({ owner }) => owner.kind !== 'Job' && owner.kind !== 'CronJob')) {
+      const selector = (owner as any).spec.selector?.matchLabels ?? {};
+      const keys = Object.keys(selector).sort();
+      if (JSON.stringify(keys) !== JSON.stringify([LABEL.instance, LABEL.name].sort())) violations.push(`${ref(owner)}: selector keys ${keys}`);
+      if (!matches(labels, selector)) violations.push(`${ref(owner)}: selector does not match its pod template`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every Service selects pods and targets a port they declare', () => {
+    const violations: string[] = [];
+    for (const service of byKind('Service') as any[]) {
+      const selected = pods.filter(({ labels }) => Object.keys(service.spec.selector ?? {}).length > 0 && matches(labels, service.spec.selector));
+      if (selected.length === 0) violations.push(`${ref(service)}: selects no pods`);
+      for (const port of service.spec.ports) {
+        const declared = selected.some(({ spec }) =>
+          spec.containers.some((c: any) => (c.ports ?? []).some((p: any) => p.name === port.targetPort || p.containerPort === port.targetPort)),
+        );
+        if (!declared) violations.push(`${ref(service)}: port ${port.name} targets ${port.targetPort}, which its pods do not declare`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every Route serves the environment host over edge TLS, to an existing Service port by name', () => {
+    const violations: string[] = [];
+    for (const route of byKind('Route') as any[]) {
+      const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name === route.spec.to.name) as any;
+      if (route.spec.host !== environment.host) violations.push(`${ref(route)}: host ${route.spec.host}`);
+      if (route.spec.tls?.termination !== 'edge' || route.spec.tls?.insecureEdgeTerminationPolicy !== 'Redirect') {
+        violations.push(`${ref(route)}: TLS is not edge with Redirect`);
+      }
+      if (!service) violations.push(`${ref(route)}: no Service ${route.spec.to.name}`);
+      else if (!service.spec.ports.some((port: any) => port.name === route.spec.port.targetPort)) {
+        violations.push(`${ref(route)}: Service ${service.metadata.name} has no port named ${route.spec.port.targetPort}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every HPA targets a Deployment that leaves spec.replicas to it', () => {
+    const violations: string[] = [];
+    for (const hpa of byKind('HorizontalPodAutoscaler') as any[]) {
+      const target = byKind(hpa.spec.scaleTargetRef.kind).find((m) => m.metadata.name === hpa.spec.scaleTargetRef.name) as any;
+      if (!target) violations.push(`${ref(hpa)}: targets missing ${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}`);
+      else if (target.spec.replicas !== undefined) violations.push(`${ref(hpa)}: ${ref(target)} sets spec.replicas`);
+      if (hpa.spec.minReplicas >= hpa.spec.maxReplicas) violations.push(`${ref(hpa)}: min ${hpa.spec.minReplicas} >= max ${hpa.spec.maxReplicas}`);
+    }
+    const deploymentsWithoutReplicas = byKind('Deployment').filter((d: any) => d.spec.replicas === undefined);
+    const scaled = new Set(byKind('HorizontalPodAutoscaler').map((hpa: any) => hpa.spec.scaleTargetRef.name));
+    for (const deployment of deploymentsWithoutReplicas) {
+      if (!scaled.has(deployment.metadata.name)) violations.push(`${ref(deployment)}: no replicas and no HPA`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every PDB covers a workload that can always spare a pod', () => {
+    const violations: string[] = [];
+    for (const pdb of byKind('PodDisruptionBudget') as any[]) {
+      const covered = pods.filter(({ labels }) => matches(labels, pdb.spec.selector.matchLabels));
+      if (covered.length === 0) violations.push(`${ref(pdb)}: selects no workload`);
+      for (const { owner } of covered) {
+        const hpa = byKind('HorizontalPodAutoscaler').find((h: any) => h.spec.scaleTargetRef.name === owner.metadata.name) as any;
+        const minimum = hpa?.spec.minReplicas ?? (owner as any).spec.replicas ?? 1;
+        if (pdb.spec.minAvailable >= minimum) violations.push(`${ref(pdb)}: minAvailable ${pdb.spec.minAvailable} blocks drains of ${ref(owner)} (min ${minimum})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('ingress is denied by default and opened only to named peers on declared ports', () => {
+    const policies = byKind('NetworkPolicy') as any[];
+    const defaultDeny = policies.filter((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress);
+    expect(defaultDeny.map(ref)).toEqual(['NetworkPolicy/default-deny-ingress']);
+    const violations: string[] = [];
+    for (const policy of policies.filter((p) => p.spec.ingress)) {
+      const selected = pods.filter(({ labels }) => matches(labels, policy.spec.podSelector.matchLabels));
+      if (Object.keys(policy.spec.podSelector.matchLabels ?? {}).length === 0 || selected.length === 0) violations.push(`${ref(policy)}: selects no specific pods`);
+      for (const rule of policy.spec.ingress) {
+        if (!rule.from?.length) violations.push(`${ref(policy)}: a rule admits every source`);
+        for (const { port } of rule.ports ?? []) {
+          const declared = selected.every(({ spec }) => spec.containers.some((c: any) => (c.ports ?? []).some((p: any) => p.name === port || p.containerPort === port)));
+          if (!declared) violations.push(`${ref(policy)}: port ${port} is not declared by its pods`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('the backend admits only the router and the frontend', () => {
+    const policy = manifests.find((m) => m.metadata.name === 'backend-network-policy') as any;
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { 'policy-group.network.openshift.io/ingress': '' } } },
+          { podSelector: { matchLabels: { [LABEL.instance]: `co2-calculator-${environment.name}`, [LABEL.name]: 'frontend' } } },
+        ],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      },
+    ]);
+  });
+
+  test('no secret value is written: no Secret objects, secrets only by reference', () => {
+    expect(byKind('Secret').map(ref)).toEqual([]);
+    const violations: string[] = [];
+    const secretName = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|DB_URL|DATABASE_URL|API_KEY)/i;
+    for (const { owner, spec } of pods) {
+      for (const container of containersOf(spec)) {
+        for (const variable of container.env ?? []) {
+          if (secretName.test(variable.name) && variable.value !== undefined) violations.push(`${ref(owner)}: ${variable.name} has a literal value`);
+        }
+      }
+    }
+    for (const configMap of byKind('ConfigMap') as any[]) {
+      for (const key of Object.keys(configMap.data ?? {})) if (secretName.test(key)) violations.push(`${ref(configMap)}: key ${key}`);
+    }
+    for (const [path, value] of strings(manifests)) {
+      if (/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) violations.push(`${path}: URL with credentials`);
+      if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) violations.push(`${path}: private key`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every referenced ConfigMap, ServiceAccount and Secret is declared or provided by the secret strategy', () => {
+    const declared = (kind: string) => new Set(byKind(kind).map((m) => m.metadata.name));
+    const configMaps = declared('ConfigMap');
+    const serviceAccounts = declared('ServiceAccount');
+    const secrets = new Set([environment.secrets.secretName]);
+    const violations: string[] = [];
+    for (const { owner, spec } of pods) {
+      if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);
+      for (const container of containersOf(spec)) {
+        for (const source of container.envFrom ?? []) {
+          if (source.configMapRef && !configMaps.has(source.configMapRef.name)) violations.push(`${ref(owner)}: ConfigMap ${source.configMapRef.name}`);
+          if (source.secretRef && !secrets.has(source.secretRef.name)) violations.push(`${ref(owner)}: Secret ${source.secretRef.name}`);
+        }
+        for (const variable of container.env ?? []) {
+          const secretRef = variable.valueFrom?.secretKeyRef;
+          if (secretRef && !secrets.has(secretRef.name)) violations.push(`${ref(owner)}: Secret ${secretRef.name}`);
+          const configRef = variable.valueFrom?.configMapKeyRef;
+          if (configRef && !configMaps.has(configRef.name)) violations.push(`${ref(owner)}: ConfigMap ${configRef.name}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every object has a sync wave; the migration runs after its inputs and before the workloads', () => {
+    const wave = (m: Manifest) => Number(m.metadata.annotations?.[ANNOTATION.syncWave]);
+    expect(manifests.filter((m) => !Number.isInteger(wave(m))).map(ref)).toEqual([]);
+    const migration = manifests.find((m) => m.metadata.name === 'backend-migration')!;
+    expect(migration.metadata.annotations).toMatchObject({ [ANNOTATION.hook]: 'Sync', [ANNOTATION.hookDeletePolicy]: 'BeforeHookCreation' });
+    const inputs = manifests.filter((m) => ['ServiceAccount', 'ConfigMap', 'InfisicalSecret', 'ExternalSecret'].includes(m.kind));
+    expect(inputs.filter((m) => wave(m) >= wave(migration)).map(ref)).toEqual([]);
+    expect(byKind('Deployment').filter((m) => wave(m) <= wave(migration)).map(ref)).toEqual([]);
+    expect(byKind('Route').filter((r) => byKind('Deployment').some((d) => wave(d) >= wave(r))).map(ref)).toEqual([]);
+    const job = migration as any;
+    expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+  });
+});

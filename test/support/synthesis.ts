@@ -1,0 +1,59 @@
+import { App, Chart } from 'cdk8s';
+import { ENVIRONMENTS } from '../../environments';
+import { EnvironmentInput } from '../../lib/config/environment';
+import { environmentLabels } from '../../lib/core/labels';
+import { defaultSchemaSources, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
+import { Manifest } from '../../lib/synth/manifest';
+import { chartManifests, checkManifests } from '../../lib/synth/synthesize';
+
+let validator: SchemaValidator | undefined;
+/** One validator per test file: compiling schemas is the slow part, and it is reusable. */
+export function sharedValidator(): SchemaValidator {
+  return (validator ??= new SchemaValidator(defaultSchemaSources()));
+}
+
+let standard: Synthesis | undefined;
+/** The environments of environments/, synthesized and validated once per test file. */
+export function standardSynthesis(): Synthesis {
+  return (standard ??= synthesizeAll(ENVIRONMENTS, sharedValidator()));
+}
+
+export function synthesize(inputs: readonly EnvironmentInput[]): Synthesis {
+  return synthesizeAll(inputs, sharedValidator());
+}
+
+/** A chart for testing one construct, with the labels and namespace a real environment gives. */
+export function testChart(): Chart {
+  return new Chart(new App(), 'test', {
+    namespace: 'co2-calculator-test',
+    labels: environmentLabels('co2-calculator-test'),
+    disableResourceNameHashes: true,
+  });
+}
+
+/** The chart's objects, after checking that every one is valid against its schema. */
+export function validManifests(chart: Chart): Manifest[] {
+  const manifests = chartManifests(chart);
+  expect(checkManifests('test', manifests, sharedValidator())).toEqual([]);
+  return manifests;
+}
+
+export function find(manifests: readonly Manifest[], kind: string, name?: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+}
+
+/** A valid environment to derive bad ones from. */
+export function baseEnvironment(overrides: Record<string, unknown> = {}): EnvironmentInput {
+  return {
+    name: 'test',
+    host: 'co2-calculator-test.epfl.ch',
+    appEnvironment: 'development',
+    images: {
+      frontend: 'quay-its.epfl.ch/svc1751/co2-calculator-frontend:1.0.0',
+      backend: 'quay-its.epfl.ch/svc1751/co2-calculator-backend:1.0.0',
+      docs: 'quay-its.epfl.ch/svc1751/co2-calculator-docs:1.0.0',
+    },
+    secrets: { strategy: 'existing', secretName: 'backend-secrets' },
+    ...overrides,
+  } as EnvironmentInput;
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSchemaSources } from '../../lib/synth';
+import { Manifest } from '../../lib/synth/manifest';
+import { standardSynthesis, sharedValidator } from '../support/synthesis';
+
+/** A deep copy of one synthesized object, to break. */
+function synthesized(environment: string, kind: string, name: string): any {
+  const found = standardSynthesis()
+    .environments.find((e) => e.environment.name === environment)!
+    .manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in ${environment}`);
+  return structuredClone(found);
+}
+
+const problemsOf = (manifest: Manifest) => sharedValidator().validate(manifest);
+
+describe('strict schema validation', () => {
+  test('accepts every synthesized object', () => {
+    for (const { manifests } of standardSynthesis().environments) {
+      for (const manifest of manifests) expect(problemsOf(manifest)).toEqual([]);
+    }
+  });
+
+  test('refuses an unknown field, naming its path', () => {
+    const deployment = synthesized('prod', 'Deployment', 'backend');
+    deployment.spec.template.spec.containers[0].imagePullPolicyy = 'IfNotPresent';
+    expect(problemsOf(deployment)).toEqual([{ path: 'spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field' }]);
+  });
+
+  test('refuses a missing required field', () => {
+    const deployment = synthesized('prod', 'Deployment', 'backend');
+    delete deployment.spec.selector;
+    expect(problemsOf(deployment)).toEqual([{ path: 'spec.selector', message: 'required field is missing' }]);
+  });
+
+  test('refuses a value outside an enum the v1.28 API defines', () => {
+    const deployment = synthesized('prod', 'Deployment', 'backend');
+    deployment.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
+    deployment.spec.template.spec.securityContext.seccompProfile.type = 'runtime/default';
+    expect(problemsOf(deployment)).toMatchSnapshot();
+  });
+
+  test('refuses a malformed quantity, label and name', () => {
+    const deployment = synthesized('prod', 'Deployment', 'backend');
+    deployment.spec.template.spec.containers[0].resources.limits.memory = '1GB';
+    deployment.metadata.labels['app.kubernetes.io/version'] = 'release 1.4';
+    deployment.metadata.name = 'Backend';
+    deployment.spec.template.spec.containers[0].ports[0].name = 'http-port-that-is-too-long';
+    expect(problemsOf(deployment).map((p) => p.path)).toEqual([
+      'metadata.labels."app.kubernetes.io/version"',
+      'metadata.name',
+      'spec.template.spec.containers[0].ports[0].name',
+      'spec.template.spec.containers[0].resources.limits.memory',
+    ]);
+  });
+
+  test('refuses a wrong type', () => {
+    const hpa = synthesized('prod', 'HorizontalPodAutoscaler', 'backend-hpa');
+    hpa.spec.maxReplicas = '10';
+    expect(problemsOf(hpa)).toEqual([{ path: 'spec.maxReplicas', message: 'must be integer' }]);
+  });
+
+  test('validates custom resources against their CRD, strictly', () => {
+    const route = synthesized('prod', 'Route', 'backend');
+    route.spec.tls.insecureEdgeTerminationPolicy = 'Always';
+    route.spec.tls.certificat = 'x';
+    expect(problemsOf(route)).toMatchSnapshot();
+
+    const infisical = synthesized('dev', 'InfisicalSecret', 'backend-secrets');
+    infisical.spec.resyncInterval = '60';
+    expect(problemsOf(infisical)).toEqual([{ path: 'spec.resyncInterval', message: 'must be integer' }]);
+  });
+
+  test('checks the metadata of custom resources, which CRDs do not describe', () => {
+    const route = synthesized('prod', 'Route', 'backend');
+    route.metadata.labels['not a key'] = 'x';
+    route.metadata.nam = 'typo';
+    expect(problemsOf(route).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'metadata.nam: unknown field',
+      expect.stringMatching(/^metadata\.labels\."not a key": is not a valid key/),
+    ]);
+  });
+
+  test('refuses a kind that Kubernetes 1.28 and our CRDs do not serve', () => {
+    const route = synthesized('prod', 'Route', 'backend');
+    route.apiVersion = 'route.openshift.io/v2';
+    expect(problemsOf(route)).toEqual([{ path: 'apiVersion', message: expect.stringContaining('no schema for route.openshift.io/v2 Route') }]);
+    const ingress = { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'x' } };
+    expect(problemsOf(ingress)).toEqual([{ path: 'apiVersion', message: expect.stringContaining('no schema for extensions/v1beta1 Ingress') }]);
+  });
+
+  test('reads the schemas where they are, without copies in the project', () => {
+    const sources = defaultSchemaSources();
+    expect(JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions['io.k8s.api.apps.v1.Deployment']).toBeDefined();
+    expect(readFileSync(join(sources.crdDirectory, 'route.openshift.io_routes.yaml'), 'utf8')).toContain('kind: CustomResourceDefinition');
+    expect(defaultSchemaSources({ K8S_DEFINITIONS: '/elsewhere/defs.json', CRD_DIRECTORY: '/elsewhere/crds' })).toEqual({
+      kubernetesDefinitions: '/elsewhere/defs.json',
+      crdDirectory: '/elsewhere/crds',
+    });
+  });
+});
