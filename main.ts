@@ -4,6 +4,8 @@
  *
  *   npm run synth                 # write dist/
  *   npm run synth -- --out <dir>  # write elsewhere (e.g. to compare with the committed dist/)
+ *
+ * Under `cdk8s synth`, the CLI's CDK8S_OUTDIR is the default output folder.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,9 @@ import { synthesizeAll, SynthesisError } from './lib/synth';
 import { writeTree } from './lib/synth/output';
 
 function main(): number {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist' }, quiet: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string', default: process.env.CDK8S_OUTDIR ?? 'dist' }, quiet: { type: 'boolean', default: false } },
+  });
   const outDir = resolve(values.out!);
   try {
     const synthesis = synthesizeAll(ENVIRONMENTS);
