@@ -4,8 +4,14 @@
  *
  *  0  configuration: ServiceAccount, ConfigMaps, the objects that produce Secrets, NetworkPolicies;
  *  1  the migration Job (a Sync hook): its ServiceAccount, ConfigMap and Secret exist by now;
- *  2  workloads and their Services, autoscalers, disruption budgets: the schema is migrated;
- *  3  what exposes or watches the workloads: Routes and, later, monitoring.
+ *  2  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline and the
+ *     backup CronJob: the schema is migrated;
+ *  3  what exposes the workloads: Routes;
+ *  4  what watches them: ServiceMonitor, alert rules and routing, dashboards;
+ *  5  PersistentVolumeClaims, last. ArgoCD reports a claim Pending (Progressing) until a pod mounts
+ *     it, which with WaitForFirstConsumer storage only happens when the first backup runs: in any
+ *     earlier wave it would hold back every wave after it. Nothing in the sync waits for the claim;
+ *     the CronJob that mounts it only starts pods on schedule.
  *
  * Keeping the order in one table, by kind, keeps it readable and lets the constructs stay free of
  * delivery concerns. An object that already carries a sync-wave annotation keeps it.
@@ -19,6 +25,8 @@ export const SyncWave = {
   MIGRATION: 1,
   WORKLOADS: 2,
   EXPOSURE: 3,
+  MONITORING: 4,
+  CLAIMS: 5,
 } as const;
 
 export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
@@ -33,7 +41,17 @@ export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
   Service: SyncWave.WORKLOADS,
   HorizontalPodAutoscaler: SyncWave.WORKLOADS,
   PodDisruptionBudget: SyncWave.WORKLOADS,
+  StatefulSet: SyncWave.WORKLOADS,
+  CronJob: SyncWave.WORKLOADS,
+  OpenTelemetryCollector: SyncWave.WORKLOADS,
+  Jaeger: SyncWave.WORKLOADS,
   Route: SyncWave.EXPOSURE,
+  Ingress: SyncWave.EXPOSURE,
+  ServiceMonitor: SyncWave.MONITORING,
+  PrometheusRule: SyncWave.MONITORING,
+  AlertmanagerConfig: SyncWave.MONITORING,
+  GrafanaDashboard: SyncWave.MONITORING,
+  PersistentVolumeClaim: SyncWave.CLAIMS,
 };
 
 /** Annotates every API object under `scope` with its kind's wave; a kind missing from the table is an error. */
