@@ -15,11 +15,9 @@ export const dev: EnvironmentInput = {
   },
   secrets: {
     strategy: 'infisical',
-    secretName: 'backend-secrets',
     hostApi: 'https://app.infisical.com/api',
     projectSlug: 'co2-calculator',
     envSlug: 'dev',
-    secretsPath: '/backend',
     credentialsSecretName: 'infisical-universal-auth',
   },
 };

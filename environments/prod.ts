@@ -9,5 +9,5 @@ export const prod: EnvironmentInput = {
   images,
   frontend: { replicas: { min: 2, max: 10 } },
   backend: { replicas: { min: 2, max: 10 } },
-  secrets: { strategy: 'existing', secretName: 'backend-secrets' },
+  secrets: { strategy: 'existing' },
 };

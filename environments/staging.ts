@@ -10,5 +10,5 @@ export const staging: EnvironmentInput = {
   frontend: { replicas: { min: 2, max: 4 } },
   backend: { replicas: { min: 2, max: 4 } },
   // OpenShift is not wired to Infisical yet: the Secret is created by hand in the project.
-  secrets: { strategy: 'existing', secretName: 'backend-secrets' },
+  secrets: { strategy: 'existing' },
 };

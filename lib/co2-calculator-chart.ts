@@ -2,10 +2,11 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applySyncWaves } from './argocd/sync-waves';
-import { BACKEND_SECRET_KEYS, Environment } from './config/environment';
+import { Environment } from './config/environment';
 import { componentLabels, environmentLabels } from './core/labels';
 import { DefaultDenyIngress } from './networking/network-policy';
 import { PLATFORMS } from './platform';
+import { SECRET_BUNDLES } from './secrets/bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
 import { MigrationJob } from './workloads/migration-job';
@@ -44,7 +45,8 @@ export class Co2CalculatorChart extends Chart {
 
     const backendSecret = new SecretSource(this, 'BackendSecret', {
       strategy: environment.secrets,
-      keys: BACKEND_SECRET_KEYS,
+      bundle: SECRET_BUNDLES.backend,
+      secretName: environment.secrets.names.backend,
       labels: componentLabels(this, Backend.IDENTITY),
     });
 

@@ -272,7 +272,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const declared = (kind: string) => new Set(byKind(kind).map((m) => m.metadata.name));
     const configMaps = declared('ConfigMap');
     const serviceAccounts = declared('ServiceAccount');
-    const secrets = new Set([environment.secrets.secretName]);
+    const secrets = new Set(Object.values(environment.secrets.names));
     const violations: string[] = [];
     for (const { owner, spec } of pods) {
       if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);

@@ -8,6 +8,7 @@
  * file only describes what an environment may set.
  */
 import { z } from 'zod';
+import { BACKEND_SECRET_KEYS, SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
 
@@ -129,9 +130,6 @@ function component(defaults: ComponentDefaults) {
   });
 }
 
-/** Keys the backend reads from its Secret; they must never appear in plain settings. */
-export const BACKEND_SECRET_KEYS = ['DB_URL', 'SECRET_KEY', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAUTH_ISSUER_URL'] as const;
-
 const backendSettings = z.record(z.string().regex(ENV_VAR_NAME, 'must be an environment variable name'), z.string()).superRefine(
   (settings, ctx) => {
     for (const key of Object.keys(settings)) {
@@ -142,40 +140,48 @@ const backendSettings = z.record(z.string().regex(ENV_VAR_NAME, 'must be an envi
   },
 );
 
+/** The name of each Secret bundle in this environment (see lib/secrets/bundles.ts). @default each bundle's default name */
+const secretNames = z.strictObject(
+  Object.fromEntries(Object.entries(SECRET_BUNDLES).map(([id, bundle]) => [id, dnsSubdomain.default(bundle.defaultName)])) as Record<
+    SecretBundleId,
+    z.ZodDefault<typeof dnsSubdomain>
+  >,
+);
+
 /**
- * Where the backend's Secret comes from. The workloads only see its name; the strategy decides which
- * object, if any, produces it.
+ * Where the environment's Secrets come from. Every bundle of lib/secrets/bundles.ts is produced the
+ * same way; the workloads only see the Secrets' names.
  */
 export const secretStrategy = z.discriminatedUnion('strategy', [
   z.strictObject({
-    /** The Infisical operator syncs a project's secrets into a Kubernetes Secret. */
+    /** The Infisical operator syncs `<secretsPath>/<bundle folder>` of a project into each Secret. */
     strategy: z.literal('infisical'),
-    secretName: dnsSubdomain,
     /** Infisical API, e.g. https://app.infisical.com/api. */
     hostApi: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
     projectSlug: z.string().min(1, 'must not be empty'),
     envSlug: z.string().min(1, 'must not be empty'),
-    /** @default "/" */
+    /** Folder holding one sub-folder per bundle. @default "/" */
     secretsPath: z.string().startsWith('/', 'must start with "/"').default('/'),
     /** Secret (created once by hand) holding the machine identity's clientId and clientSecret. */
     credentialsSecretName: dnsSubdomain,
     /** @default 60 */
     resyncIntervalSeconds: z.int().min(10, 'must be at least 10').default(60),
+    names: secretNames.prefault({}),
   }),
   z.strictObject({
-    /** The Secret is created out of band (by hand, or by another tool) and only referenced. */
+    /** The Secrets are created out of band (by hand, or by another tool) and only referenced. */
     strategy: z.literal('existing'),
-    secretName: dnsSubdomain,
+    names: secretNames.prefault({}),
   }),
   z.strictObject({
     /** The External Secrets operator fetches each key from a SecretStore (e.g. Azure Key Vault). */
     strategy: z.literal('external-secrets'),
-    secretName: dnsSubdomain,
     storeRef: z.strictObject({ kind: oneOf(['SecretStore', 'ClusterSecretStore']), name: dnsSubdomain }),
-    /** Remote key of each backend key is `<remoteKeyPrefix><KEY with _ replaced by ->`. @default "" */
+    /** Remote keys are `<remoteKeyPrefix><bundle folder>-<key, lower case, "_" as "-">`. @default "" */
     remoteKeyPrefix: z.string().default(''),
     /** @default "1h" */
     refreshInterval: goDuration.default('1h'),
+    names: secretNames.prefault({}),
   }),
 ]);
 

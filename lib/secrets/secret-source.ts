@@ -1,33 +1,48 @@
 import { Construct } from 'constructs';
 import type { SecretStrategy } from '../config/environment';
+import { SecretBundle } from './bundles';
 import { ExternalSyncedSecret } from './external-secret';
 import { InfisicalSyncedSecret } from './infisical-secret';
 
 export interface SecretSourceProps {
   readonly strategy: SecretStrategy;
-  /** Keys the consumers read from the Secret. */
-  readonly keys: readonly string[];
+  readonly bundle: SecretBundle;
+  /** Name of the Kubernetes Secret. @default the bundle's default name */
+  readonly secretName?: string;
   readonly labels?: Record<string, string>;
 }
 
 /**
- * Where a Secret comes from, per environment: synced by the Infisical operator, assembled by External
+ * Where one Secret comes from, per environment: synced by the Infisical operator, assembled by External
  * Secrets from a store, or created out of band and only referenced. Consumers get `secretName` and
  * never see which.
  */
 export class SecretSource extends Construct {
   readonly secretName: string;
+  readonly keys: readonly string[];
 
   constructor(scope: Construct, id: string, props: SecretSourceProps) {
     super(scope, id);
-    const strategy = props.strategy;
-    this.secretName = strategy.secretName;
+    const { strategy, bundle } = props;
+    this.secretName = props.secretName ?? bundle.defaultName;
+    this.keys = bundle.keys;
     switch (strategy.strategy) {
       case 'infisical':
-        new InfisicalSyncedSecret(this, 'Infisical', { ...strategy, labels: props.labels });
+        new InfisicalSyncedSecret(this, 'Infisical', {
+          ...strategy,
+          secretName: this.secretName,
+          secretsPath: `${strategy.secretsPath.replace(/\/+$/, '')}/${bundle.folder}`,
+          labels: props.labels,
+        });
         break;
       case 'external-secrets':
-        new ExternalSyncedSecret(this, 'ExternalSecret', { ...strategy, keys: props.keys, labels: props.labels });
+        new ExternalSyncedSecret(this, 'ExternalSecret', {
+          ...strategy,
+          secretName: this.secretName,
+          keys: bundle.keys,
+          remoteKeyPrefix: `${strategy.remoteKeyPrefix}${bundle.folder}-`,
+          labels: props.labels,
+        });
         break;
       case 'existing':
         // Created by hand (`oc create secret generic <name> --from-env-file=...`); nothing to render.

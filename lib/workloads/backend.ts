@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BACKEND_SECRET_KEYS, ReplicaRange } from '../config/environment';
+import { ReplicaRange } from '../config/environment';
+import { BACKEND_SECRET_KEYS } from '../secrets/bundles';
 import { ImageReference } from '../config/image';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';

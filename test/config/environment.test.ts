@@ -47,10 +47,11 @@ describe('a bad environment fails with the environment and the field', () => {
     ['an unknown field in a component', { frontend: { replica: 3 } }, /frontend: unknown field "replica"/],
     ['a secret among the plain settings', { backend: { settings: { DB_URL: 'postgresql://app@db/app' } } }, /backend\.settings\.DB_URL: DB_URL is a secret/],
     ['a setting that is not a variable name', { backend: { settings: { 'LOG-FORMAT': 'json' } } }, /backend\.settings\.LOG-FORMAT: must be an environment variable name/],
-    ['an unknown secret strategy', { secrets: { strategy: 'vault', secretName: 'backend-secrets' } }, /secrets\.strategy: Invalid discriminator value/],
+    ['an unknown secret strategy', { secrets: { strategy: 'vault' } }, /secrets\.strategy: Invalid discriminator value/],
+    ['a Secret name that is not DNS-1123', { secrets: { strategy: 'existing', names: { backend: 'Backend_Secrets' } } }, /secrets\.names\.backend: must be a DNS-1123 subdomain/],
     [
       'an Infisical strategy without its project',
-      { secrets: { strategy: 'infisical', secretName: 'backend-secrets', hostApi: 'https://app.infisical.com/api', envSlug: 'dev', credentialsSecretName: 'x' } },
+      { secrets: { strategy: 'infisical', hostApi: 'https://app.infisical.com/api', envSlug: 'dev', credentialsSecretName: 'x' } },
       /secrets\.projectSlug: required field is missing/,
     ],
     [
@@ -58,7 +59,6 @@ describe('a bad environment fails with the environment and the field', () => {
       {
         secrets: {
           strategy: 'infisical',
-          secretName: 'backend-secrets',
           hostApi: 'http://infisical.local/api',
           projectSlug: 'p',
           envSlug: 'dev',

@@ -1,52 +1,60 @@
 import { App, Chart } from 'cdk8s';
 import { parseEnvironment, SecretStrategy } from '../../lib/config/environment';
 import { InfisicalSyncedSecret } from '../../lib/secrets/infisical-secret';
+import { SECRET_BUNDLES } from '../../lib/secrets/bundles';
 import { SecretSource } from '../../lib/secrets/secret-source';
 import { baseEnvironment, testChart, validManifests } from '../support/synthesis';
 
-const keys = ['DB_URL', 'SECRET_KEY'];
+const bundle = { defaultName: 'app-secrets', folder: 'app', keys: ['DB_URL', 'SECRET_KEY'], purpose: 'tests' };
 const strategy = (secrets: Record<string, unknown>): SecretStrategy => parseEnvironment(baseEnvironment({ secrets })).secrets;
 
 describe('SecretSource', () => {
-  test('infisical: an InfisicalSecret that syncs the project into the named Secret of this namespace', () => {
+  test('infisical: an InfisicalSecret that syncs the bundle folder of the project into the named Secret of this namespace', () => {
     const chart = testChart();
     const source = new SecretSource(chart, 'Secret', {
-      keys,
+      bundle,
+      secretName: 'backend-secrets',
       strategy: strategy({
         strategy: 'infisical',
-        secretName: 'backend-secrets',
+        secretsPath: '/co2/',
         hostApi: 'https://app.infisical.com/api',
         projectSlug: 'co2',
         envSlug: 'dev',
         credentialsSecretName: 'infisical-auth',
       }),
     });
-    const manifests = validManifests(chart);
+    const manifests = validManifests(chart) as any[];
     expect(source.secretName).toBe('backend-secrets');
+    expect(manifests[0].spec.authentication.universalAuth.secretsScope.secretsPath).toBe('/co2/app');
     expect(manifests).toMatchSnapshot();
   });
 
   test('external-secrets: an ExternalSecret fetching each key under a Key Vault compatible name', () => {
     const chart = testChart();
     new SecretSource(chart, 'Secret', {
-      keys,
+      bundle,
       strategy: strategy({
         strategy: 'external-secrets',
-        secretName: 'backend-secrets',
         storeRef: { kind: 'ClusterSecretStore', name: 'azure-key-vault' },
         remoteKeyPrefix: 'co2-prod-',
       }),
     });
     const [externalSecret] = validManifests(chart) as any[];
     expect(externalSecret).toMatchSnapshot();
-    expect(externalSecret.spec.data.map((d: any) => d.remoteRef.key)).toEqual(['co2-prod-db-url', 'co2-prod-secret-key']);
+    expect(externalSecret.spec.data.map((d: any) => d.remoteRef.key)).toEqual(['co2-prod-app-db-url', 'co2-prod-app-secret-key']);
+    expect(externalSecret.metadata.name).toBe('app-secrets');
   });
 
   test('existing: renders nothing and only names the Secret', () => {
     const chart = testChart();
-    const source = new SecretSource(chart, 'Secret', { keys, strategy: strategy({ strategy: 'existing', secretName: 'made-by-hand' }) });
+    const source = new SecretSource(chart, 'Secret', { bundle, secretName: 'made-by-hand', strategy: strategy({ strategy: 'existing' }) });
     expect(validManifests(chart)).toEqual([]);
     expect(source.secretName).toBe('made-by-hand');
+  });
+
+  test('the environment names each bundle, or takes its default name', () => {
+    const names = strategy({ strategy: 'existing', names: { smtp: 'mail-password' } }).names;
+    expect(names).toEqual({ backend: SECRET_BUNDLES.backend.defaultName, databaseMonitoring: SECRET_BUNDLES.databaseMonitoring.defaultName, smtp: 'mail-password' });
   });
 
   test('an InfisicalSecret needs a namespace to point the operator at', () => {

@@ -53,7 +53,7 @@ export function baseEnvironment(overrides: Record<string, unknown> = {}): Enviro
       backend: 'quay-its.epfl.ch/svc1751/co2-calculator-backend:1.0.0',
       docs: 'quay-its.epfl.ch/svc1751/co2-calculator-docs:1.0.0',
     },
-    secrets: { strategy: 'existing', secretName: 'backend-secrets' },
+    secrets: { strategy: 'existing' },
     ...overrides,
   } as EnvironmentInput;
 }

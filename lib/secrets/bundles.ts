@@ -1,0 +1,40 @@
+/**
+ * The Secrets the application needs, as a contract: who reads each, under which default name, and
+ * which keys it must hold. An environment's secret strategy produces every bundle the same way (an
+ * InfisicalSecret per bundle, an ExternalSecret per bundle, or a Secret made by hand); consumers only
+ * ever see the Secret's name and read keys by reference.
+ */
+export interface SecretBundle {
+  /** Name of the Secret unless the environment renames it. */
+  readonly defaultName: string;
+  /** Sub-folder of the Infisical path, and part of the remote key name for External Secrets. */
+  readonly folder: string;
+  readonly keys: readonly string[];
+  /** Who reads it, for people creating it by hand. */
+  readonly purpose: string;
+}
+
+export const BACKEND_SECRET_KEYS = ['DB_URL', 'SECRET_KEY', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAUTH_ISSUER_URL'] as const;
+
+export const SECRET_BUNDLES = {
+  backend: {
+    defaultName: 'backend-secrets',
+    folder: 'backend',
+    keys: BACKEND_SECRET_KEYS,
+    purpose: 'backend, migration Job and db-dump CronJob: database URL, session key, OAuth client',
+  },
+  databaseMonitoring: {
+    defaultName: 'db-monitoring',
+    folder: 'database-monitoring',
+    keys: ['POSTGRES_ENDPOINT', 'POSTGRES_USERNAME', 'POSTGRES_PASSWORD'],
+    purpose: 'OpenTelemetry Collector postgresql receiver: host:port and a read-only role (pg_monitor)',
+  },
+  smtp: {
+    defaultName: 'alertmanager-smtp',
+    folder: 'alerting',
+    keys: ['password'],
+    purpose: 'Alertmanager email receivers: the SMTP password of the sending account',
+  },
+} as const satisfies Record<string, SecretBundle>;
+
+export type SecretBundleId = keyof typeof SECRET_BUNDLES;
