@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from '../lib/config/environment';
+import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 import images from './images/dev.json';
 
 /** Development: follows main, smallest footprint; secrets synced from Infisical. */
@@ -20,4 +21,12 @@ export const dev: EnvironmentInput = {
     envSlug: 'dev',
     credentialsSecretName: 'infisical-universal-auth',
   },
+  database: EPFL_DATABASE,
+  observability: {
+    grafana: EPFL_GRAFANA,
+    // Nobody is paged for dev: everything goes to the team list.
+    alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
+    tracing: { maxTraces: 20_000 },
+  },
+  backup: { storageSize: '5Gi', retentionCount: 3 },
 };

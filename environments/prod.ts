@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from '../lib/config/environment';
+import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 import images from './images/prod.json';
 
 /** Production. Secrets are created by hand until the Azure Key Vault store exists (then: strategy "external-secrets"). */
@@ -10,4 +11,11 @@ export const prod: EnvironmentInput = {
   frontend: { replicas: { min: 2, max: 10 } },
   backend: { replicas: { min: 2, max: 10 } },
   secrets: { strategy: 'existing' },
+  database: EPFL_DATABASE,
+  observability: {
+    grafana: EPFL_GRAFANA,
+    alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.oncall, ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
+    tracing: { maxTraces: 100_000 },
+  },
+  backup: { storageSize: '50Gi', retentionCount: 14 },
 };

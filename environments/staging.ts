@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from '../lib/config/environment';
+import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 import images from './images/staging.json';
 
 /** Staging: the release candidate, sized like production but scaling less far. */
@@ -11,4 +12,10 @@ export const staging: EnvironmentInput = {
   backend: { replicas: { min: 2, max: 4 } },
   // OpenShift is not wired to Infisical yet: the Secret is created by hand in the project.
   secrets: { strategy: 'existing' },
+  database: EPFL_DATABASE,
+  observability: {
+    grafana: EPFL_GRAFANA,
+    alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
+  },
+  backup: { storageSize: '10Gi', retentionCount: 7 },
 };

@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applySyncWaves } from './argocd/sync-waves';
 import { Environment } from './config/environment';
-import { componentLabels, environmentLabels } from './core/labels';
+import { componentLabels, environmentLabels, selectorLabels } from './core/labels';
 import { DefaultDenyIngress } from './networking/network-policy';
+import { Observability } from './observability/observability';
 import { PLATFORMS } from './platform';
 import { SECRET_BUNDLES } from './secrets/bundles';
 import { SecretSource } from './secrets/secret-source';
@@ -43,11 +44,48 @@ export class Co2CalculatorChart extends Chart {
       metadata: { labels: componentLabels(this, { name: 'default-deny-ingress', component: 'network-policy' }) },
     });
 
+    const secrets = environment.secrets;
     const backendSecret = new SecretSource(this, 'BackendSecret', {
-      strategy: environment.secrets,
+      strategy: secrets,
       bundle: SECRET_BUNDLES.backend,
-      secretName: environment.secrets.names.backend,
+      secretName: secrets.names.backend,
       labels: componentLabels(this, Backend.IDENTITY),
+    });
+    const monitoringSecret = new SecretSource(this, 'DatabaseMonitoringSecret', {
+      strategy: secrets,
+      bundle: SECRET_BUNDLES.databaseMonitoring,
+      secretName: secrets.names.databaseMonitoring,
+      labels: componentLabels(this, { name: 'otel-collector', component: 'telemetry' }),
+    });
+    const alerting = environment.observability.alerting;
+    // Only an authenticated SMTP relay needs a password.
+    const smtpSecret = alerting.username
+      ? new SecretSource(this, 'SmtpSecret', {
+          strategy: secrets,
+          bundle: SECRET_BUNDLES.smtp,
+          secretName: secrets.names.smtp,
+          labels: componentLabels(this, { name: 'co2-calculator-alert-routing', component: 'monitoring' }),
+        })
+      : undefined;
+
+    const observability = new Observability(this, 'Observability', {
+      host: environment.host,
+      collector: environment.observability.collector,
+      tracing: environment.observability.tracing,
+      postgres: { secretName: monitoringSecret.secretName, sslMode: environment.database.sslMode },
+      alerting: {
+        email: {
+          smarthost: alerting.smarthost,
+          from: alerting.from,
+          username: alerting.username,
+          passwordSecret: smtpSecret ? { name: smtpSecret.secretName, key: 'password' } : undefined,
+          requireTls: alerting.requireTls,
+        },
+        critical: alerting.critical,
+        warning: alerting.warning,
+      },
+      telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
+      scrapers: [platform.monitoringPeer],
     });
 
     this.frontend = new StaticSite(this, 'Frontend', {
@@ -74,6 +112,11 @@ export class Co2CalculatorChart extends Chart {
         ...environment.backend.settings,
       },
       allowIngressFrom: [platform.edgePeer, { podLabels: this.frontend.podSelector }],
+      telemetry: {
+        endpoint: observability.collector.otlpGrpcEndpoint,
+        serviceName: 'co2-calculator-backend',
+        deploymentEnvironment: environment.appEnvironment,
+      },
     });
 
     this.docs = new StaticSite(this, 'Docs', {

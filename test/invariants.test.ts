@@ -19,9 +19,13 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
   const pods = podTemplates(manifests);
   const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 
-  test('renders every component of the application', () => {
+  test('renders every component of the application and its operations', () => {
     expect(byKind('Deployment').map((m) => m.metadata.name).sort()).toEqual(['backend', 'docs', 'frontend']);
-    expect(byKind('Service').map((m) => m.metadata.name).sort()).toEqual(['backend-service', 'docs-service', 'frontend-service']);
+    expect(byKind('Service').map((m) => m.metadata.name).sort()).toEqual(['backend-service', 'docs-service', 'frontend-service', 'otel-collector-metrics']);
+    expect(byKind('OpenTelemetryCollector').map((m) => m.metadata.name)).toEqual(['otel-collector']);
+    expect(byKind('Jaeger').map((m) => m.metadata.name)).toEqual(['otel-collector-jaeger']);
+    expect(byKind('ServiceMonitor').map((m) => m.metadata.name)).toEqual(['otel-collector-metrics-monitor']);
+    expect(byKind('AlertmanagerConfig')).toHaveLength(1);
     expect(byKind('Route').map((m: any) => m.spec.path).sort()).toEqual(['/', '/api', '/docs']);
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('ConfigMap').map((m) => m.metadata.name)).toContain('backend-config');
@@ -66,7 +70,8 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
   });
 
   test('pods mount no service account token', () => {
-    expect(pods.filter(({ spec }) => spec.automountServiceAccountToken !== false).map(({ owner }) => ref(owner))).toEqual([]);
+    const ours = pods.filter(({ byOperator }) => !byOperator);
+    expect(ours.filter(({ spec }) => spec.automountServiceAccountToken !== false).map(({ owner }) => ref(owner))).toEqual([]);
     expect(byKind('ServiceAccount').filter((m: any) => m.automountServiceAccountToken !== false).map(ref)).toEqual([]);
   });
 
@@ -129,7 +134,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
       }
     };
     for (const manifest of manifests) check(ref(manifest), manifest.metadata.labels, false);
-    for (const { owner, labels } of pods) {
+    for (const { owner, labels } of pods.filter(({ byOperator }) => !byOperator)) {
       check(`${ref(owner)} pod template`, labels, true);
       check(ref(owner), owner.metadata.labels, true);
     }
@@ -145,7 +150,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
 
   test('workload selectors use only stable labels and match their pod templates', () => {
     const violations: string[] = [];
-    for (const { owner, labels } of pods.filter(({ owner }) => owner.kind !== 'Job' && owner.kind !== 'CronJob')) {
+    for (const { owner, labels } of pods.filter(({ owner, byOperator }) => !byOperator && owner.kind !== 'Job' && owner.kind !== 'CronJob')) {
       const selector = (owner as any).spec.selector?.matchLabels ?? {};
       const keys = Object.keys(selector).sort();
       if (JSON.stringify(keys) !== JSON.stringify([LABEL.instance, LABEL.name].sort())) violations.push(`${ref(owner)}: selector keys ${keys}`);
@@ -247,6 +252,32 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     ]);
   });
 
+  test('the backend exports OTLP to the collector, which alone admits it; monitoring alone scrapes it; Jaeger admits the collector only', () => {
+    const backend = pods.find(({ owner }) => owner.kind === 'Deployment' && owner.metadata.name === 'backend')!;
+    const env = Object.fromEntries(backend.spec.containers[0].env.map((v: any) => [v.name, v.value]));
+    const collectorPods = pods.filter(({ owner }) => owner.kind === 'OpenTelemetryCollector');
+    expect(collectorPods).toHaveLength(1);
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://${collectorPods[0].owner.metadata.name}-collector:4317`);
+    expect(env.OTEL_SEMCONV_STABILITY_OPT_IN).toBe('http');
+    // No other pod exports telemetry: the migration Job runs the same image without it.
+    expect(pods.filter(({ owner, spec }) => owner !== backend.owner && spec.containers.some((c: any) => c.env?.some((v: any) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT'))).map(({ owner }) => ref(owner))).toEqual([]);
+
+    const admitting = (target: { labels: Record<string, string> }, port: number) =>
+      (byKind('NetworkPolicy') as any[])
+        .filter((p) => p.spec.ingress && matches(target.labels, p.spec.podSelector.matchLabels))
+        .filter((p) => p.spec.ingress.some((rule: any) => rule.ports.some((q: any) => q.port === port)))
+        .flatMap((p) => p.spec.ingress.flatMap((rule: any) => rule.from));
+    expect(admitting(collectorPods[0], 4317)).toEqual([{ podSelector: { matchLabels: backend.owner && (backend.owner as any).spec.selector.matchLabels } }]);
+    expect(admitting(collectorPods[0], 8889)).toEqual([{ namespaceSelector: { matchLabels: { 'network.openshift.io/policy-group': 'monitoring' } } }]);
+    const jaeger = pods.find(({ owner }) => owner.kind === 'Jaeger')!;
+    expect(admitting(jaeger, 4317)).toEqual([{ podSelector: { matchLabels: collectorPods[0].labels } }]);
+
+    const monitor = byKind('ServiceMonitor')[0] as any;
+    const scraped = byKind('Service').filter((svc) => matches(svc.metadata.labels ?? {}, monitor.spec.selector.matchLabels)) as any[];
+    expect(scraped.map(ref)).toEqual(['Service/otel-collector-metrics']);
+    expect(pods.filter(({ labels }) => matches(labels, scraped[0].spec.selector))).toEqual(collectorPods);
+  });
+
   test('no secret value is written: no Secret objects, secrets only by reference', () => {
     expect(byKind('Secret').map(ref)).toEqual([]);
     const violations: string[] = [];
@@ -274,7 +305,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const serviceAccounts = declared('ServiceAccount');
     const secrets = new Set(Object.values(environment.secrets.names));
     const violations: string[] = [];
-    for (const { owner, spec } of pods) {
+    for (const { owner, spec } of pods.filter(({ byOperator }) => !byOperator)) {
       if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);
       for (const container of containersOf(spec)) {
         for (const source of container.envFrom ?? []) {

@@ -49,6 +49,21 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 export const goDuration = z.string().regex(GO_DURATION, 'must be a duration such as "30s", "5m" or "1h"');
 
+/** `host:port`, as SMTP smarthosts and database endpoints are written. */
+export const hostAndPort = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, 'must be host:port, e.g. mail.epfl.ch:587');
+
+/** A map of label keys to values, e.g. an instance selector. */
+export const labelMap = z.record(
+  z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label key'),
+  z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, 'must be a label value'),
+);
+
+/** A five-field cron schedule ("minute hour day-of-month month day-of-week"). */
+export const cronSchedule = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "30 2 * * *"')
+  .refine((value) => !/^\s*TZ=|CRON_TZ=/.test(value), 'must not carry a time zone: use timeZone');
+
 /** An image reference pinned by tag or digest; parsed into its parts. */
 export const imageReference = z.string().transform((reference, ctx) => {
   try {
@@ -121,6 +136,21 @@ export const COMPONENT_DEFAULTS = {
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   },
 } as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'>>;
+
+/**
+ * Defaults of the operational components. Images are pinned here rather than per environment: they
+ * change with this repository, not with an application release.
+ */
+export const OPERATIONS_DEFAULTS = {
+  /** contrib distribution: it has the postgresql and httpcheck receivers and the spanmetrics connector. */
+  collectorImage: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.116.1',
+  collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+  jaegerImage: 'docker.io/jaegertracing/all-in-one:1.65.0',
+  jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
+  /** The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. */
+  backupImage: 'docker.io/library/postgres:17.2-bookworm',
+  backupResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+} as const;
 
 /** What an environment may tune for one long-running component; unset fields take the defaults above. */
 function component(defaults: ComponentDefaults) {
@@ -215,6 +245,61 @@ export const environmentSchema = z
     /** @default COMPONENT_DEFAULTS.migration */
     migration: z.strictObject({ resources: containerResources.prefault(COMPONENT_DEFAULTS.migration.resources) }).prefault({}),
     secrets: secretStrategy,
+    /** The managed PostgreSQL server the application uses. */
+    database: z.strictObject({
+      /** Major version of the server: the backup client must not be older. */
+      serverMajorVersion: z.int().min(12, 'must be 12 or later').max(99),
+      /** How the collector's postgresql receiver connects. @default "require" */
+      sslMode: oneOf(['disable', 'require', 'verify-full']).default('require'),
+    }),
+    observability: z.strictObject({
+      /** grafana-operator: which Grafana instances load the dashboards, and into which folder. */
+      grafana: z.strictObject({
+        instanceSelector: labelMap.refine((labels) => Object.keys(labels).length > 0, 'must select at least one label'),
+        /** @default "CO2 Calculator" */
+        folder: z.string().min(1, 'must not be empty').default('CO2 Calculator'),
+      }),
+      /** Email routing of the alerts (AlertmanagerConfig). */
+      alerting: z.strictObject({
+        smarthost: hostAndPort,
+        from: z.email('must be an email address'),
+        /** SMTP login; its password comes from the smtp Secret bundle. @default no authentication */
+        username: z.string().min(1, 'must not be empty').optional(),
+        /** @default true */
+        requireTls: z.boolean().default(true),
+        critical: z.array(z.email('must be an email address')).min(1, 'needs at least one address'),
+        warning: z.array(z.email('must be an email address')).min(1, 'needs at least one address'),
+      }),
+      collector: z
+        .strictObject({
+          image: imageReference.prefault(OPERATIONS_DEFAULTS.collectorImage),
+          resources: containerResources.prefault(OPERATIONS_DEFAULTS.collectorResources),
+        })
+        .prefault({}),
+      tracing: z
+        .strictObject({
+          image: imageReference.prefault(OPERATIONS_DEFAULTS.jaegerImage),
+          /** Traces kept in memory; the oldest are dropped beyond. @default 50000 */
+          maxTraces: z.int().min(1000, 'must be at least 1000').max(1_000_000, 'must be at most 1000000').default(50_000),
+          resources: containerResources.prefault(OPERATIONS_DEFAULTS.jaegerResources),
+        })
+        .prefault({}),
+    }),
+    /** The db-dump CronJob and its db-dumps volume. */
+    backup: z.strictObject({
+      /** @default "30 2 * * *" (02:30 every night) */
+      schedule: cronSchedule.default('30 2 * * *'),
+      /** IANA time zone of the schedule. @default "Europe/Zurich" */
+      timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Zurich').default('Europe/Zurich'),
+      /** Dumps kept on the volume; older ones are deleted after each successful dump. @default 7 */
+      retentionCount: z.int().min(1, 'must be at least 1').max(365, 'must be at most 365').default(7),
+      /** Size of the db-dumps claim. */
+      storageSize: quantity,
+      /** @default "rcp-nas" */
+      storageClass: dnsSubdomain.default('rcp-nas'),
+      image: imageReference.prefault(OPERATIONS_DEFAULTS.backupImage),
+      resources: containerResources.prefault(OPERATIONS_DEFAULTS.backupResources),
+    }),
   })
   .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
 

@@ -11,3 +11,17 @@ export function toResourceRequirements(resources: ContainerResources): k8s.Resou
   });
   return { requests: quantities(resources.requests), limits: quantities(resources.limits) };
 }
+
+/**
+ * Requests and limits for a custom resource. Generated CRD bindings carry their own quantity classes,
+ * so the caller passes their `fromString` factories.
+ */
+export function toCustomResourceRequirements<Limit, Request>(
+  resources: ContainerResources,
+  quantities: { readonly limit: (value: string) => Limit; readonly request: (value: string) => Request },
+): { limits: Record<string, Limit>; requests: Record<string, Request> } {
+  return {
+    limits: { cpu: quantities.limit(resources.limits.cpu), memory: quantities.limit(resources.limits.memory) },
+    requests: { cpu: quantities.request(resources.requests.cpu), memory: quantities.request(resources.requests.memory) },
+  };
+}

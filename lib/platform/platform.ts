@@ -24,6 +24,8 @@ export interface ExposeProps {
 export interface Platform {
   /** Pods that carry traffic from outside the cluster to our Services. */
   readonly edgePeer: NetworkPeer;
+  /** Pods of the cluster's monitoring stack that scrape our metrics endpoints. */
+  readonly monitoringPeer: NetworkPeer;
   /** Publishes the paths on the host. */
   expose(scope: Construct, props: ExposeProps): void;
 }

@@ -3,11 +3,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ReplicaRange } from '../config/environment';
 import { BACKEND_SECRET_KEYS } from '../secrets/bundles';
-import { ImageReference } from '../config/image';
+import { ImageReference, imageVersionLabel } from '../config/image';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
 import { NetworkPeer } from '../networking/network-policy';
+import { telemetryEnvironment, TelemetryEnvironmentOptions } from '../observability/telemetry-environment';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
 
 export interface BackendProps {
@@ -26,6 +27,8 @@ export interface BackendProps {
   readonly allowIngressFrom: NetworkPeer[];
   /** @default 8000 */
   readonly port?: number;
+  /** Where the API exports traces and metrics (OTLP). @default no export */
+  readonly telemetry?: Omit<TelemetryEnvironmentOptions, 'serviceVersion'>;
 }
 
 /** Environment given to every process that runs the backend image: the API and its migrations. */
@@ -73,7 +76,11 @@ export class Backend extends Construct {
       replicas: props.replicas,
       resources: props.resources,
       containerPort: props.port ?? 8000,
-      env: this.runtime.env,
+      // Telemetry is for the serving pods; the migration Job runs the same image without it.
+      env: [
+        ...this.runtime.env,
+        ...(props.telemetry ? telemetryEnvironment({ ...props.telemetry, serviceVersion: imageVersionLabel(props.image) }) : []),
+      ],
       envFrom: this.runtime.envFrom,
       // Environment variables are read once at start: roll the pods when the settings change.
       podAnnotations: { 'co2-calculator.epfl.ch/config-checksum': checksum(props.settings) },

@@ -2,6 +2,8 @@ import { COMPONENT_DEFAULTS, parseEnvironment, parseEnvironments } from '../../l
 import { baseEnvironment } from '../support/synthesis';
 
 const resources = (memory: string) => ({ requests: { cpu: '100m', memory }, limits: { cpu: '500m', memory: '1Gi' } });
+const { observability } = baseEnvironment() as any;
+const alerting = observability.alerting;
 const images = (backend: string) => ({ ...(baseEnvironment().images as Record<string, string>), backend });
 
 describe('a valid environment', () => {
@@ -67,6 +69,18 @@ describe('a bad environment fails with the environment and the field', () => {
       },
       /secrets\.hostApi: must be an https URL/,
     ],
+    ['an alert recipient that is not an address', { observability: { ...observability, alerting: { ...alerting, critical: ['on call'] } } }, /observability\.alerting\.critical\.0: must be an email address/],
+    ['no warning recipient', { observability: { ...observability, alerting: { ...alerting, warning: [] } } }, /observability\.alerting\.warning: needs at least one address/],
+    ['a smarthost without port', { observability: { ...observability, alerting: { ...alerting, smarthost: 'mail.epfl.ch' } } }, /observability\.alerting\.smarthost: must be host:port/],
+    ['an empty Grafana instance selector', { observability: { ...observability, grafana: { instanceSelector: {} } } }, /observability\.grafana\.instanceSelector: must select at least one label/],
+    ['a trace limit that is too small', { observability: { ...observability, tracing: { maxTraces: 10 } } }, /observability\.tracing\.maxTraces: must be at least 1000/],
+    ['a collector image tagged latest', { observability: { ...observability, collector: { image: 'otel/collector:latest' } } }, /observability\.collector\.image: .*floating tag "latest"/],
+    ['a backup schedule that is not cron', { backup: { storageSize: '1Gi', schedule: 'nightly' } }, /backup\.schedule: must be a five-field cron schedule/],
+    ['a backup schedule carrying a time zone', { backup: { storageSize: '1Gi', schedule: 'CRON_TZ=UTC 0 2 * * *' } }, /backup\.schedule: must be a five-field cron schedule/],
+    ['a backup volume size like 10GB', { backup: { storageSize: '10GB' } }, /backup\.storageSize: "10GB" is not a Kubernetes quantity/],
+    ['a retention of zero dumps', { backup: { storageSize: '1Gi', retentionCount: 0 } }, /backup\.retentionCount: must be at least 1/],
+    ['a database server too old', { database: { serverMajorVersion: 9 } }, /database\.serverMajorVersion: must be 12 or later/],
+    ['an unknown SSL mode', { database: { serverMajorVersion: 15, sslMode: 'prefer' } }, /database\.sslMode: "prefer" is not one of "disable", "require", "verify-full"/],
     ['an unknown application environment', { appEnvironment: 'qa' }, /appEnvironment: "qa" is not one of "development", "staging", "production"/],
     ['an unknown platform', { platform: 'nomad' }, /platform: "nomad" is not one of/],
   ];

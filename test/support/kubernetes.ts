@@ -12,6 +12,8 @@ export interface PodTemplate {
   readonly owner: Manifest;
   readonly labels: Record<string, string>;
   readonly spec: any;
+  /** Created by an operator from a custom resource: its labels, token and probes are the operator's. */
+  readonly byOperator?: boolean;
 }
 
 function at(object: any, path: string[]): any {
@@ -25,8 +27,69 @@ export function podTemplateOf(manifest: Manifest): PodTemplate | undefined {
   return { owner: manifest, labels: template.metadata?.labels ?? {}, spec: template.spec };
 }
 
+/**
+ * The pods operators create from our custom resources, as far as our Services, policies and security
+ * rules depend on them: the labels each operator puts on its pods, the ports they listen on, and the
+ * security context and resources we set in the custom resource.
+ */
+export function operatorPodTemplateOf(manifest: Manifest): PodTemplate | undefined {
+  const cr = manifest as any;
+  if (manifest.kind === 'OpenTelemetryCollector') {
+    return {
+      owner: manifest,
+      byOperator: true,
+      labels: {
+        'app.kubernetes.io/component': 'opentelemetry-collector',
+        'app.kubernetes.io/instance': `${manifest.metadata.namespace}.${manifest.metadata.name}`,
+        'app.kubernetes.io/managed-by': 'opentelemetry-operator',
+        'app.kubernetes.io/part-of': 'opentelemetry',
+      },
+      spec: {
+        securityContext: cr.spec.podSecurityContext,
+        containers: [
+          {
+            name: 'otc-container',
+            image: cr.spec.image,
+            imagePullPolicy: cr.spec.imagePullPolicy,
+            securityContext: cr.spec.securityContext,
+            resources: cr.spec.resources,
+            ports: [4317, 4318, 8888, 8889, 13133].map((containerPort) => ({ containerPort })),
+          },
+        ],
+        volumes: cr.spec.volumes,
+      },
+    };
+  }
+  if (manifest.kind === 'Jaeger') {
+    const allInOne = cr.spec.allInOne;
+    return {
+      owner: manifest,
+      byOperator: true,
+      labels: { 'app.kubernetes.io/instance': manifest.metadata.name, 'app.kubernetes.io/component': 'all-in-one' },
+      spec: {
+        securityContext: allInOne.securityContext,
+        containers: [
+          {
+            name: 'jaeger',
+            image: allInOne.image,
+            imagePullPolicy: allInOne.imagePullPolicy,
+            securityContext: allInOne.containerSecurityContext,
+            resources: allInOne.resources,
+            ports: [4317, 4318, 5778, 9411, 14250, 14268, 14269, 16686].map((containerPort) => ({ containerPort })),
+          },
+        ],
+        volumes: allInOne.volumes,
+      },
+    };
+  }
+  return undefined;
+}
+
+/** Every pod the environment will run: from our workloads and from the operators' custom resources. */
 export function podTemplates(manifests: readonly Manifest[]): PodTemplate[] {
-  return manifests.map(podTemplateOf).filter((template): template is PodTemplate => template !== undefined);
+  return manifests
+    .map((manifest) => podTemplateOf(manifest) ?? operatorPodTemplateOf(manifest))
+    .filter((template): template is PodTemplate => template !== undefined);
 }
 
 export function containersOf(spec: any): any[] {

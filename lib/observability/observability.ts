@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { ImageReference } from '../config/image';
+import { componentLabels } from '../core/labels';
+import { ContainerResources } from '../core/resources';
+import { NetworkPeer } from '../networking/network-policy';
+import { AlertRouting, EmailDelivery } from './alert-routing';
+import { PostgresMonitoring, TelemetryCollector } from './otel-collector';
+import { TraceStore } from './jaeger';
+import { MetricsScrape } from './service-monitor';
+
+export interface ObservabilityProps {
+  /** Public host; the collector probes https://<host>/ for availability and certificate expiry. */
+  readonly host: string;
+  readonly collector: { readonly image: ImageReference; readonly resources: ContainerResources };
+  readonly tracing: { readonly image: ImageReference; readonly resources: ContainerResources; readonly maxTraces: number };
+  readonly postgres: PostgresMonitoring;
+  readonly alerting: {
+    readonly email: EmailDelivery;
+    readonly critical: readonly string[];
+    readonly warning: readonly string[];
+  };
+  /** Pods that send OTLP to the collector. */
+  readonly telemetrySources: NetworkPeer[];
+  /** Who scrapes the collector's metrics (the cluster's user-workload monitoring). */
+  readonly scrapers: NetworkPeer[];
+}
+
+/**
+ * The telemetry path of one environment: backend -> OTLP -> collector -> traces to Jaeger, metrics to
+ * Prometheus through a ServiceMonitor; plus the routing of the alerts by email.
+ */
+export class Observability extends Construct {
+  readonly collector: TelemetryCollector;
+  readonly traces: TraceStore;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const collectorName = 'otel-collector';
+    // The collector and Jaeger admit each other, so each needs the other's pod labels up front.
+    this.traces = new TraceStore(this, 'Traces', {
+      ...props.tracing,
+      allowOtlpFrom: [{ podLabels: TelemetryCollector.podSelectorFor(scope, collectorName) }],
+    });
+    this.collector = new TelemetryCollector(this, 'Collector', {
+      ...props.collector,
+      name: collectorName,
+      tracesEndpoint: this.traces.otlpGrpcEndpoint,
+      postgres: props.postgres,
+      probeUrls: [`https://${props.host}/`],
+      allowOtlpFrom: props.telemetrySources,
+      allowScrapeFrom: props.scrapers,
+    });
+
+    new MetricsScrape(this, 'ServiceMonitor', {
+      metadata: { name: `${collectorName}-metrics-monitor`, labels: componentLabels(this, { name: `${collectorName}-metrics-monitor`, component: 'monitoring' }) },
+      serviceLabels: this.collector.metricsServiceLabels,
+      endpoints: [{ port: 'metrics', interval: '30s' }, { port: 'telemetry', interval: '60s' }],
+    });
+
+    new AlertRouting(this, 'AlertRouting', {
+      metadata: { name: 'co2-calculator-alert-routing', labels: componentLabels(this, { name: 'co2-calculator-alert-routing', component: 'monitoring' }) },
+      ...props.alerting,
+    });
+  }
+}

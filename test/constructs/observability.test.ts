@@ -1,0 +1,158 @@
+import { parseImageReference } from '../../lib/config/image';
+import { AlertRouting } from '../../lib/observability/alert-routing';
+import { TraceStore } from '../../lib/observability/jaeger';
+import { Observability, ObservabilityProps } from '../../lib/observability/observability';
+import { TelemetryCollector, TelemetryCollectorProps } from '../../lib/observability/otel-collector';
+import { MetricsScrape } from '../../lib/observability/service-monitor';
+import { telemetryEnvironment } from '../../lib/observability/telemetry-environment';
+import { find, testChart, validManifests } from '../support/synthesis';
+
+const resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+const collectorProps: TelemetryCollectorProps = {
+  image: parseImageReference('ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.116.1'),
+  resources,
+  tracesEndpoint: 'jaeger-collector:4317',
+  postgres: { secretName: 'db-monitoring', sslMode: 'require' },
+  probeUrls: ['https://example.epfl.ch/'],
+  allowOtlpFrom: [{ podLabels: { app: 'api' } }],
+  allowScrapeFrom: [{ namespaceLabels: { monitoring: 'true' } }],
+};
+const email = { smarthost: 'mail.example.org:587', from: 'alerts@example.org' };
+
+describe('TelemetryCollector', () => {
+  test('minimal props: collector, metrics Service, OTLP and scrape policies', () => {
+    const chart = testChart();
+    const collector = new TelemetryCollector(chart, 'Collector', collectorProps);
+    const manifests = validManifests(chart) as any[];
+    expect(manifests).toMatchSnapshot();
+    expect(collector.otlpGrpcEndpoint).toBe('http://otel-collector-collector:4317');
+    const config = find(manifests, 'OpenTelemetryCollector')[0] as any;
+    expect(config.spec.config.service.pipelines.metrics.receivers).toEqual(['otlp', 'spanmetrics', 'postgresql', 'httpcheck']);
+    expect(config.spec.config.service.pipelines.traces.exporters).toEqual(['otlp/jaeger', 'spanmetrics']);
+    // Credentials reach the collector only as references.
+    expect(config.spec.env.every((variable: any) => variable.valueFrom.secretKeyRef.name === 'db-monitoring')).toBe(true);
+  });
+
+  test('all props: name, memory limit, TLS without verification off', () => {
+    const chart = testChart();
+    new TelemetryCollector(chart, 'Collector', { ...collectorProps, name: 'telemetry', memoryLimitPercentage: 70, postgres: { secretName: 'm', sslMode: 'disable' } });
+    const [collector] = find(validManifests(chart), 'OpenTelemetryCollector') as any[];
+    expect(collector.metadata.name).toBe('telemetry');
+    expect(collector.spec.config.processors.memory_limiter.limit_percentage).toBe(70);
+    expect(collector.spec.config.receivers.postgresql.tls).toEqual({ insecure: true });
+  });
+
+  test('refuses to probe a plain-HTTP URL (there is no certificate to watch)', () => {
+    expect(() => new TelemetryCollector(testChart(), 'Collector', { ...collectorProps, probeUrls: ['http://example.epfl.ch/'] })).toThrowErrorMatchingSnapshot();
+  });
+});
+
+describe('TraceStore', () => {
+  test('minimal props: bounded in-memory Jaeger without a public route, open to the collector only', () => {
+    const chart = testChart();
+    const store = new TraceStore(chart, 'Traces', {
+      image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'),
+      resources,
+      maxTraces: 50000,
+      allowOtlpFrom: [{ podLabels: { app: 'collector' } }],
+    });
+    const manifests = validManifests(chart) as any[];
+    expect(manifests).toMatchSnapshot();
+    expect(store.otlpGrpcEndpoint).toBe('otel-collector-jaeger-collector:4317');
+    const [jaeger] = find(manifests, 'Jaeger') as any[];
+    expect(jaeger.spec.storage).toEqual({ type: 'memory', options: { memory: { 'max-traces': 50000 } } });
+    expect(jaeger.spec.ingress.enabled).toBe(false);
+  });
+
+  test('refuses an unbounded or fractional trace limit', () => {
+    const props = { image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'), resources, allowOtlpFrom: [{ podLabels: { a: 'b' } }] };
+    expect(() => new TraceStore(testChart(), 'Traces', { ...props, maxTraces: 0.5 })).toThrowErrorMatchingSnapshot();
+  });
+});
+
+describe('MetricsScrape', () => {
+  test('selects a Service of its namespace and scrapes the named ports', () => {
+    const chart = testChart();
+    new MetricsScrape(chart, 'Scrape', { metadata: { name: 'm' }, serviceLabels: { app: 'x' }, endpoints: [{ port: 'metrics' }, { port: 'telemetry', interval: '1m', path: '/stats' }] });
+    expect(validManifests(chart)).toMatchSnapshot();
+  });
+
+  test.each([
+    ['no endpoint', { serviceLabels: { app: 'x' }, endpoints: [] }],
+    ['an empty selector', { serviceLabels: {}, endpoints: [{ port: 'metrics' }] }],
+  ])('refuses %s', (_case, props) => {
+    expect(() => new MetricsScrape(testChart(), 'Scrape', { metadata: { name: 'm' }, ...props })).toThrowErrorMatchingSnapshot();
+  });
+});
+
+describe('AlertRouting', () => {
+  test('minimal props: critical and warning routes by email, no SMTP login', () => {
+    const chart = testChart();
+    new AlertRouting(chart, 'Routing', { metadata: { name: 'routing' }, email, critical: ['oncall@example.org'], warning: ['team@example.org'] });
+    const [config] = validManifests(chart) as any[];
+    expect(config).toMatchSnapshot();
+    expect(config.spec.receivers.flatMap((r: any) => r.emailConfigs.map((e: any) => e.authPassword))).toEqual([undefined, undefined]);
+  });
+
+  test('all props: SMTP login with the password by reference, custom repeat intervals', () => {
+    const chart = testChart();
+    new AlertRouting(chart, 'Routing', {
+      metadata: { name: 'routing' },
+      email: { ...email, username: 'alerts', passwordSecret: { name: 'smtp', key: 'password' }, requireTls: false },
+      critical: ['a@example.org', 'b@example.org'],
+      warning: ['c@example.org'],
+      criticalRepeatInterval: '30m',
+      warningRepeatInterval: '24h',
+    });
+    const [config] = validManifests(chart) as any[];
+    expect(config.spec.receivers[0].emailConfigs[0]).toMatchObject({ to: 'a@example.org, b@example.org', authUsername: 'alerts', authPassword: { name: 'smtp', key: 'password' }, requireTLS: false });
+    expect(config.spec.route.repeatInterval).toBe('24h');
+    expect(config.spec.route.routes[0].repeatInterval).toBe('30m');
+  });
+
+  test.each([
+    ['no recipients', { email, critical: [], warning: ['x@example.org'] }],
+    ['a login without password', { email: { ...email, username: 'alerts' }, critical: ['x@example.org'], warning: ['x@example.org'] }],
+  ])('refuses %s', (_case, props) => {
+    expect(() => new AlertRouting(testChart(), 'Routing', { metadata: { name: 'routing' }, ...props })).toThrowErrorMatchingSnapshot();
+  });
+});
+
+describe('telemetryEnvironment', () => {
+  test('declares the pod identity before the resource attributes that refer to it', () => {
+    const env = telemetryEnvironment({ endpoint: 'http://c:4317', serviceName: 's', serviceVersion: '1.0', deploymentEnvironment: 'production' });
+    const names = env.map((variable) => variable.name);
+    const attributes = env.find((variable) => variable.name === 'OTEL_RESOURCE_ATTRIBUTES')!.value!;
+    for (const reference of attributes.match(/\$\((\w+)\)/g)!.map((match) => match.slice(2, -1))) {
+      expect(names.indexOf(reference)).toBeGreaterThanOrEqual(0);
+      expect(names.indexOf(reference)).toBeLessThan(names.indexOf('OTEL_RESOURCE_ATTRIBUTES'));
+    }
+    expect(env).toContainEqual({ name: 'OTEL_SEMCONV_STABILITY_OPT_IN', value: 'http' });
+    expect(attributes).toContain('service.version=1.0');
+  });
+});
+
+describe('Observability', () => {
+  test('wires backend -> collector -> Jaeger and Prometheus, and admits each hop in the policies', () => {
+    const chart = testChart();
+    const props: ObservabilityProps = {
+      host: 'example.epfl.ch',
+      collector: { image: collectorProps.image, resources },
+      tracing: { image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'), resources, maxTraces: 10000 },
+      postgres: { secretName: 'db-monitoring', sslMode: 'require' },
+      alerting: { email, critical: ['a@example.org'], warning: ['b@example.org'] },
+      telemetrySources: [{ podLabels: { app: 'api' } }],
+      scrapers: [{ namespaceLabels: { monitoring: 'true' } }],
+    };
+    const observability = new Observability(chart, 'Observability', props);
+    const manifests = validManifests(chart) as any[];
+    const collector = find(manifests, 'OpenTelemetryCollector')[0] as any;
+    expect(collector.spec.config.exporters['otlp/jaeger'].endpoint).toBe(observability.traces.otlpGrpcEndpoint);
+    const jaegerPolicy = find(manifests, 'NetworkPolicy', 'otel-collector-jaeger-network-policy')[0] as any;
+    expect(jaegerPolicy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: observability.collector.podSelector } }]);
+    const monitor = find(manifests, 'ServiceMonitor')[0] as any;
+    const service = find(manifests, 'Service', 'otel-collector-metrics')[0] as any;
+    expect(monitor.spec.selector.matchLabels).toEqual(service.metadata.labels);
+    expect(monitor.spec.endpoints.map((e: any) => e.port)).toEqual(service.spec.ports.map((p: any) => p.name));
+  });
+});
