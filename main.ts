@@ -9,9 +9,10 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS } from './environments';
+import { PROJECT } from './environments';
+import { DeliveryConfigError } from './lib/config/delivery';
 import { EnvironmentConfigError } from './lib/config/environment';
-import { synthesizeAll, SynthesisError } from './lib/synth';
+import { DELIVERY_FOLDER, synthesizeAll, SynthesisError } from './lib/synth';
 import { writeTree } from './lib/synth/output';
 
 function main(): number {
@@ -20,10 +21,11 @@ function main(): number {
   });
   const outDir = resolve(values.out!);
   try {
-    const synthesis = synthesizeAll(ENVIRONMENTS);
+    const synthesis = synthesizeAll(PROJECT);
     const changes = writeTree(outDir, synthesis.files);
     if (!values.quiet) {
       const counts = new Map(synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests.length]));
+      counts.set(DELIVERY_FOLDER, synthesis.delivery.length);
       const folders = [...new Set([...counts.keys(), ...changes.keys()])];
       const width = Math.max(...folders.map((folder) => folder.length));
       for (const folder of folders) {
@@ -37,7 +39,7 @@ function main(): number {
     }
     return 0;
   } catch (error) {
-    if (error instanceof EnvironmentConfigError || error instanceof SynthesisError) {
+    if (error instanceof EnvironmentConfigError || error instanceof DeliveryConfigError || error instanceof SynthesisError) {
       console.error(`error: ${error.message}`);
       return 1;
     }

@@ -29,4 +29,6 @@ export const dev: EnvironmentInput = {
     tracing: { maxTraces: 20_000 },
   },
   backup: { storageSize: '5Gi', retentionCount: 3 },
+  // Dev is disposable: deleting its Application also deletes what it deployed (the db-dumps claim stays).
+  delivery: { targetRevision: 'main', cascadeDelete: true },
 };

@@ -18,4 +18,7 @@ export const prod: EnvironmentInput = {
     tracing: { maxTraces: 100_000 },
   },
   backup: { storageSize: '50Gi', retentionCount: 14 },
+  // Production follows the `production` branch, fast-forwarded to a main commit that staging has
+  // validated; and an Application deleted by mistake leaves the running objects in place.
+  delivery: { targetRevision: 'production', cascadeDelete: false },
 };

@@ -18,4 +18,6 @@ export const staging: EnvironmentInput = {
     alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
   },
   backup: { storageSize: '10Gi', retentionCount: 7 },
+  // Re-creating the Application (e.g. to change its project) must not take staging down under testers.
+  delivery: { targetRevision: 'main', cascadeDelete: false },
 };

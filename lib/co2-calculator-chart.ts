@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applySyncWaves } from './argocd/sync-waves';
 import { Environment } from './config/environment';
-import { componentLabels, environmentLabels, selectorLabels } from './core/labels';
+import { componentLabels, environmentInstance, environmentLabels, selectorLabels } from './core/labels';
 import { DefaultDenyIngress } from './networking/network-policy';
 import { Observability } from './observability/observability';
 import { PLATFORMS } from './platform';
@@ -29,7 +29,7 @@ export class Co2CalculatorChart extends Chart {
   constructor(scope: Construct, environment: Environment) {
     super(scope, environment.name, {
       namespace: environment.namespace,
-      labels: environmentLabels(`co2-calculator-${environment.name}`),
+      labels: environmentLabels(environmentInstance(environment.name)),
       disableResourceNameHashes: true,
     });
     this.environment = environment;

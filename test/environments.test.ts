@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../environments';
+import { DELIVERY_FOLDER } from '../lib/synth';
 import { manifestFileName } from '../lib/synth/manifest';
 import { listFiles } from '../lib/synth/output';
 import { standardSynthesis, synthesize } from './support/synthesis';
@@ -14,7 +15,7 @@ import { standardSynthesis, synthesize } from './support/synthesis';
 const DIST = resolve(__dirname, '..', 'dist');
 const synthesis = standardSynthesis();
 
-describe.each(synthesis.environments.map(({ environment }) => environment.name))('%s', (name) => {
+describe.each([...synthesis.environments.map(({ environment }) => environment.name), DELIVERY_FOLDER])('%s', (name) => {
   test('matches its snapshot', () => {
     const files = Object.fromEntries([...synthesis.files].filter(([path]) => path.startsWith(`${name}/`)));
     expect(files).toMatchSnapshot();
@@ -23,17 +24,19 @@ describe.each(synthesis.environments.map(({ environment }) => environment.name))
 
 test('synthesis is deterministic', () => {
   expect(synthesize(ENVIRONMENTS).files).toEqual(synthesis.files);
+  expect(synthesize(ENVIRONMENTS).delivery).toEqual(synthesis.delivery);
 });
 
 test('each object is written to its own predictable file, and reads back as the validated object', () => {
-  for (const { environment, manifests } of synthesis.environments) {
+  const folders = [...synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests] as const), [DELIVERY_FOLDER, synthesis.delivery] as const];
+  for (const [folder, manifests] of folders) {
     for (const manifest of manifests) {
-      const content = synthesis.files.get(`${environment.name}/${manifestFileName(manifest)}`);
+      const content = synthesis.files.get(`${folder}/${manifestFileName(manifest)}`);
       expect(content).toBeDefined();
       expect(parse(content!)).toEqual(manifest);
     }
   }
-  const objects = synthesis.environments.reduce((sum, { manifests }) => sum + manifests.length, 0);
+  const objects = folders.reduce((sum, [, manifests]) => sum + manifests.length, 0);
   expect([...synthesis.files.keys()].filter((path) => path.endsWith('.yaml'))).toHaveLength(objects);
 });
 

@@ -285,6 +285,18 @@ export const environmentSchema = z
         })
         .prefault({}),
     }),
+    /** How ArgoCD delivers this environment. */
+    delivery: z
+      .strictObject({
+        /** Branch, tag or commit of the GitOps repository ArgoCD syncs dist/<name>/ from. @default "main" */
+        targetRevision: z.string().min(1, 'must not be empty').default('main'),
+        /**
+         * Whether deleting the Application also deletes the environment's objects (ArgoCD's resources
+         * finalizer). @default false: removing an Application by mistake must not take the environment down.
+         */
+        cascadeDelete: z.boolean().default(false),
+      })
+      .prefault({}),
     /** The db-dump CronJob and its db-dumps volume. */
     backup: z.strictObject({
       /** @default "30 2 * * *" (02:30 every night) */

@@ -21,6 +21,11 @@ export const LABEL = {
 export const PART_OF = 'co2-calculator';
 export const MANAGED_BY = 'cdk8s';
 
+/** The instance label of an environment's objects; also the name of its ArgoCD Application. */
+export function environmentInstance(environmentName: string): string {
+  return `${PART_OF}-${environmentName}`;
+}
+
 /** Labels shared by every object of one environment; set once by the chart. */
 export function environmentLabels(instance: string): Record<string, string> {
   return { [LABEL.instance]: instance, [LABEL.partOf]: PART_OF, [LABEL.managedBy]: MANAGED_BY };

@@ -1,8 +1,20 @@
+import { App } from 'cdk8s';
+import { DeliveryChart } from '../argocd/delivery-chart';
+import { DeliveryInput, parseDelivery } from '../config/delivery';
 import { Environment, parseEnvironments } from '../config/environment';
 import { Manifest } from './manifest';
 import { defaultSchemaSources } from './schema-sources';
 import { SchemaValidator } from './schema-validator';
-import { checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
+import { chartManifests, checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
+
+/** What `npm run synth` renders: the environments, and how ArgoCD delivers them. */
+export interface ProjectConfig {
+  readonly environments: readonly unknown[];
+  readonly delivery: DeliveryInput;
+}
+
+/** The folder of dist/ that holds the ArgoCD objects. */
+export const DELIVERY_FOLDER = 'argocd';
 
 export interface SynthesizedEnvironment {
   readonly environment: Environment;
@@ -11,6 +23,8 @@ export interface SynthesizedEnvironment {
 
 export interface Synthesis {
   readonly environments: SynthesizedEnvironment[];
+  /** The AppProject and Applications of dist/argocd/. */
+  readonly delivery: Manifest[];
   /** The whole content of dist/: relative path -> file content. */
   readonly files: Map<string, string>;
 }
@@ -19,16 +33,25 @@ export interface Synthesis {
  * Validates the environment configs, synthesizes each environment, validates every object, and renders
  * the files of dist/. Nothing is written here; any problem throws before the first file would be.
  */
-export function synthesizeAll(inputs: readonly unknown[], validator = new SchemaValidator(defaultSchemaSources())): Synthesis {
-  const environments = parseEnvironments(inputs).map((environment) => ({ environment, manifests: synthesizeEnvironment(environment) }));
-  const problems = environments.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator));
+export function synthesizeAll(config: ProjectConfig, validator = new SchemaValidator(defaultSchemaSources())): Synthesis {
+  const delivery = parseDelivery(config.delivery);
+  const environments = parseEnvironments(config.environments).map((environment) => ({ environment, manifests: synthesizeEnvironment(environment) }));
+  if (environments.some(({ environment }) => environment.name === DELIVERY_FOLDER)) {
+    throw new SynthesisError([`environment "${DELIVERY_FOLDER}": name is reserved for the ArgoCD objects`]);
+  }
+  const deliveryManifests = chartManifests(new DeliveryChart(new App(), DELIVERY_FOLDER, { delivery, environments }));
+  const problems = [
+    ...environments.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator)),
+    ...checkManifests(DELIVERY_FOLDER, deliveryManifests, validator),
+  ];
   if (problems.length > 0) throw new SynthesisError(problems);
 
   const files = new Map<string, string>();
   for (const { environment, manifests } of environments) {
     for (const [path, content] of renderFolder(environment.name, manifests)) files.set(path, content);
   }
-  return { environments, files };
+  for (const [path, content] of renderFolder(DELIVERY_FOLDER, deliveryManifests)) files.set(path, content);
+  return { environments, delivery: deliveryManifests, files };
 }
 
 export { SynthesisError } from './synthesize';

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ENVIRONMENTS } from '../../environments';
+import { DELIVERY } from '../../environments/delivery';
+import { PROJECT } from '../../environments';
 import { EnvironmentInput } from '../../lib/config/environment';
 import { environmentLabels } from '../../lib/core/labels';
 import { defaultSchemaSources, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
@@ -15,11 +16,11 @@ export function sharedValidator(): SchemaValidator {
 let standard: Synthesis | undefined;
 /** The environments of environments/, synthesized and validated once per test file. */
 export function standardSynthesis(): Synthesis {
-  return (standard ??= synthesizeAll(ENVIRONMENTS, sharedValidator()));
+  return (standard ??= synthesizeAll(PROJECT, sharedValidator()));
 }
 
-export function synthesize(inputs: readonly EnvironmentInput[]): Synthesis {
-  return synthesizeAll(inputs, sharedValidator());
+export function synthesize(environments: readonly EnvironmentInput[]): Synthesis {
+  return synthesizeAll({ environments, delivery: DELIVERY }, sharedValidator());
 }
 
 /** A chart for testing one construct, with the labels and namespace a real environment gives. */

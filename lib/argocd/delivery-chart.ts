@@ -1,0 +1,71 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Delivery } from '../config/delivery';
+import { Environment } from '../config/environment';
+import { componentLabels, environmentInstance, environmentLabels } from '../core/labels';
+import { Manifest } from '../synth/manifest';
+import { DeliveryProject, GroupKind } from './app-project';
+import { EnvironmentApplication } from './environment-application';
+
+export interface DeliveredEnvironment {
+  readonly environment: Environment;
+  /** What the environment consists of; the project allows exactly these kinds. */
+  readonly manifests: readonly Manifest[];
+}
+
+export interface DeliveryChartProps {
+  readonly delivery: Delivery;
+  readonly environments: readonly DeliveredEnvironment[];
+  /** Folder of the GitOps repository that holds the environments' folders. @default "dist" */
+  readonly distPath?: string;
+}
+
+/**
+ * The ArgoCD objects that deliver every environment (dist/argocd/): the AppProject and one Application
+ * per environment, in ArgoCD's namespace. A GitOps administrator applies this folder once
+ * (`oc apply -f dist/argocd/`) and again when it changes; the environments then sync themselves.
+ */
+export class DeliveryChart extends Chart {
+  constructor(scope: Construct, id: string, props: DeliveryChartProps) {
+    super(scope, id, {
+      namespace: props.delivery.argocdNamespace,
+      labels: environmentLabels('co2-calculator-delivery'),
+      disableResourceNameHashes: true,
+    });
+    const { delivery } = props;
+    const project = new DeliveryProject(this, 'Project', {
+      metadata: { name: delivery.project, labels: componentLabels(this, { name: delivery.project, component: 'delivery' }) },
+      description: 'CO2 Calculator environments, synthesized by the cdk8s app of this repository',
+      sourceRepo: delivery.repoUrl,
+      destinationServer: delivery.destinationServer,
+      destinationNamespaces: props.environments.map(({ environment }) => environment.namespace),
+      namespacedKinds: kindsOf(props.environments.flatMap(({ manifests }) => manifests)),
+    });
+
+    for (const { environment } of props.environments) {
+      // The Application is named like the instance label of the environment's objects, so ArgoCD's
+      // label-based tracking (app.kubernetes.io/instance) agrees with the labels we set.
+      const name = environmentInstance(environment.name);
+      new EnvironmentApplication(this, `Application-${environment.name}`, {
+        metadata: { name, labels: componentLabels(this, { name, component: 'delivery' }) },
+        project: project.name,
+        repoUrl: delivery.repoUrl,
+        targetRevision: environment.delivery.targetRevision,
+        path: `${props.distPath ?? 'dist'}/${environment.name}`,
+        destinationServer: delivery.destinationServer,
+        destinationNamespace: environment.namespace,
+        cascadeDelete: environment.delivery.cascadeDelete,
+      });
+    }
+  }
+}
+
+/** The distinct group/kind pairs of a set of objects, as ArgoCD names them. */
+export function kindsOf(manifests: readonly Manifest[]): GroupKind[] {
+  const kinds = new Map<string, GroupKind>();
+  for (const { apiVersion, kind } of manifests) {
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    kinds.set(`${group}/${kind}`, { group, kind });
+  }
+  return [...kinds.values()];
+}

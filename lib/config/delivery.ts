@@ -1,0 +1,35 @@
+/**
+ * How dist/ reaches the cluster: the GitOps repository ArgoCD reads and where ArgoCD runs. Shared by
+ * every environment; each environment adds its own revision and deletion policy (environment.ts).
+ */
+import { z } from 'zod';
+import { dnsLabel } from './environment';
+
+export const deliverySchema = z.strictObject({
+  /** The repository holding dist/, as ArgoCD clones it (https or ssh). */
+  repoUrl: z
+    .string()
+    .regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'must be an https://, ssh:// or git@host:path repository URL'),
+  /** Namespace of the ArgoCD instance (OpenShift GitOps: openshift-gitops). */
+  argocdNamespace: dnsLabel,
+  /** Name of the AppProject that confines the Applications. */
+  project: dnsLabel,
+  /** API server of the destination cluster, as registered in ArgoCD. @default "https://kubernetes.default.svc" (ArgoCD's own cluster) */
+  destinationServer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://kubernetes.default.svc'),
+});
+
+export type DeliveryInput = z.input<typeof deliverySchema>;
+export type Delivery = z.output<typeof deliverySchema>;
+
+export class DeliveryConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`delivery: ${problems.join('; ')}`);
+    this.name = 'DeliveryConfigError';
+  }
+}
+
+export function parseDelivery(input: unknown): Delivery {
+  const result = deliverySchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new DeliveryConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+}
