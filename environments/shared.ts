@@ -4,6 +4,7 @@
  */
 export const EPFL_DATABASE = {
   /** EPFL DBaaS PostgreSQL major version. */
+  mode: 'managed',
   serverMajorVersion: 15,
   sslMode: 'require',
 } as const;

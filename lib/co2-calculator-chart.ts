@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { applySyncWaves } from './argocd/sync-waves';
 import { Environment } from './config/environment';
 import { componentLabels, environmentInstance, environmentLabels, selectorLabels } from './core/labels';
+import { DatabaseConnection, secretDatabaseUrl } from './database/database-connection';
+import { InClusterPostgres } from './database/in-cluster-postgres';
 import { DefaultDenyIngress } from './networking/network-policy';
 import { Observability } from './observability/observability';
-import { PLATFORMS } from './platform';
-import { SECRET_BUNDLES } from './secrets/bundles';
+import { Platform, platformFor } from './platform';
+import { SECRET_BUNDLES, SecretBundleId } from './secrets/bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
 import { MigrationJob } from './workloads/migration-job';
@@ -19,12 +21,15 @@ export const WORKLOAD_SERVICE_ACCOUNT = 'co2-calculator';
 /**
  * The whole CO2 Calculator in one environment. Everything that differs between environments comes in
  * through `environment`; everything that differs between platforms through the platform it names.
+ * Optional parts (telemetry, an in-cluster database) are present when the environment describes them.
  */
 export class Co2CalculatorChart extends Chart {
   readonly environment: Environment;
+  readonly platform: Platform;
   readonly frontend: StaticSite;
   readonly backend: Backend;
   readonly docs: StaticSite;
+  readonly database: DatabaseConnection;
 
   constructor(scope: Construct, environment: Environment) {
     super(scope, environment.name, {
@@ -33,7 +38,7 @@ export class Co2CalculatorChart extends Chart {
       disableResourceNameHashes: true,
     });
     this.environment = environment;
-    const platform = PLATFORMS[environment.platform];
+    this.platform = platformFor(environment.platform);
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: WORKLOAD_SERVICE_ACCOUNT, labels: componentLabels(this, { name: WORKLOAD_SERVICE_ACCOUNT, component: 'workload-identity' }) },
@@ -44,49 +49,9 @@ export class Co2CalculatorChart extends Chart {
       metadata: { labels: componentLabels(this, { name: 'default-deny-ingress', component: 'network-policy' }) },
     });
 
-    const secrets = environment.secrets;
-    const backendSecret = new SecretSource(this, 'BackendSecret', {
-      strategy: secrets,
-      bundle: SECRET_BUNDLES.backend,
-      secretName: secrets.names.backend,
-      labels: componentLabels(this, Backend.IDENTITY),
-    });
-    const monitoringSecret = new SecretSource(this, 'DatabaseMonitoringSecret', {
-      strategy: secrets,
-      bundle: SECRET_BUNDLES.databaseMonitoring,
-      secretName: secrets.names.databaseMonitoring,
-      labels: componentLabels(this, { name: 'otel-collector', component: 'telemetry' }),
-    });
-    const alerting = environment.observability.alerting;
-    // Only an authenticated SMTP relay needs a password.
-    const smtpSecret = alerting.username
-      ? new SecretSource(this, 'SmtpSecret', {
-          strategy: secrets,
-          bundle: SECRET_BUNDLES.smtp,
-          secretName: secrets.names.smtp,
-          labels: componentLabels(this, { name: 'co2-calculator-alert-routing', component: 'monitoring' }),
-        })
-      : undefined;
-
-    const observability = new Observability(this, 'Observability', {
-      host: environment.host,
-      collector: environment.observability.collector,
-      tracing: environment.observability.tracing,
-      postgres: { secretName: monitoringSecret.secretName, sslMode: environment.database.sslMode },
-      alerting: {
-        email: {
-          smarthost: alerting.smarthost,
-          from: alerting.from,
-          username: alerting.username,
-          passwordSecret: smtpSecret ? { name: smtpSecret.secretName, key: 'password' } : undefined,
-          requireTls: alerting.requireTls,
-        },
-        critical: alerting.critical,
-        warning: alerting.warning,
-      },
-      telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
-      scrapers: [platform.monitoringPeer],
-    });
+    const backendSecret = this.secret('backend', Backend.IDENTITY);
+    this.database = this.provisionDatabase();
+    const observability = environment.observability ? this.provisionObservability(environment.observability) : undefined;
 
     this.frontend = new StaticSite(this, 'Frontend', {
       name: 'frontend',
@@ -94,7 +59,7 @@ export class Co2CalculatorChart extends Chart {
       image: environment.images.frontend,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       ...environment.frontend,
-      allowIngressFrom: [platform.edgePeer],
+      allowIngressFrom: [this.platform.edgePeer],
     });
 
     this.backend = new Backend(this, 'Backend', {
@@ -103,6 +68,7 @@ export class Co2CalculatorChart extends Chart {
       replicas: environment.backend.replicas,
       resources: environment.backend.resources,
       secretName: backendSecret.secretName,
+      database: this.database,
       settings: {
         ENVIRONMENT: environment.appEnvironment,
         LOG_LEVEL: environment.logLevel,
@@ -111,8 +77,8 @@ export class Co2CalculatorChart extends Chart {
         COOKIE_SECURE: 'true',
         ...environment.backend.settings,
       },
-      allowIngressFrom: [platform.edgePeer, { podLabels: this.frontend.podSelector }],
-      telemetry: {
+      allowIngressFrom: [this.platform.edgePeer, { podLabels: this.frontend.podSelector }],
+      telemetry: observability && {
         endpoint: observability.collector.otlpGrpcEndpoint,
         serviceName: 'co2-calculator-backend',
         deploymentEnvironment: environment.appEnvironment,
@@ -125,16 +91,17 @@ export class Co2CalculatorChart extends Chart {
       image: environment.images.docs,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       ...environment.docs,
-      allowIngressFrom: [platform.edgePeer],
+      allowIngressFrom: [this.platform.edgePeer],
     });
 
     new MigrationJob(this, 'Migration', {
       runtime: this.backend.runtime,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       resources: environment.migration.resources,
+      backoffLimit: environment.migration.backoffLimit,
     });
 
-    platform.expose(this, {
+    this.platform.expose(this, {
       host: environment.host,
       paths: [
         { path: '/', workload: this.frontend },
@@ -145,5 +112,58 @@ export class Co2CalculatorChart extends Chart {
     });
 
     applySyncWaves(this);
+  }
+
+  /** The Secret of one bundle, produced the way the environment's strategy says. */
+  private secret(bundle: SecretBundleId, owner: { name: string; component: string }): SecretSource {
+    return new SecretSource(this, `Secret-${bundle}`, {
+      strategy: this.environment.secrets,
+      bundle: SECRET_BUNDLES[bundle],
+      secretName: this.environment.secrets.names[bundle],
+      labels: componentLabels(this, owner),
+    });
+  }
+
+  /** Where DB_URL comes from: the backend Secret for the managed database, or a PostgreSQL of our own. */
+  private provisionDatabase(): DatabaseConnection {
+    const database = this.environment.database;
+    if (database.mode === 'managed') {
+      return secretDatabaseUrl(this.environment.secrets.names.backend, database.serverMajorVersion);
+    }
+    const credentials = this.secret('postgres', { name: 'postgres', component: 'database' });
+    return new InClusterPostgres(this, 'Postgres', {
+      ...database,
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      credentialsSecretName: credentials.secretName,
+      // Every process that runs with the database connection: the API, its migrations, the backup.
+      allowFrom: [Backend.IDENTITY, MigrationJob.IDENTITY].map((identity) => ({ podLabels: selectorLabels(this, identity) })),
+    }).connection;
+  }
+
+  private provisionObservability(settings: NonNullable<Environment['observability']>): Observability {
+    const database = this.environment.database;
+    const monitoringSecret = this.secret('databaseMonitoring', { name: 'otel-collector', component: 'telemetry' });
+    const alerting = settings.alerting;
+    // Only an authenticated SMTP relay needs a password.
+    const smtpSecret = alerting.username ? this.secret('smtp', { name: 'co2-calculator-alert-routing', component: 'monitoring' }) : undefined;
+    return new Observability(this, 'Observability', {
+      host: this.environment.host,
+      collector: settings.collector,
+      tracing: settings.tracing,
+      postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },
+      alerting: {
+        email: {
+          smarthost: alerting.smarthost,
+          from: alerting.from,
+          username: alerting.username,
+          passwordSecret: smtpSecret ? { name: smtpSecret.secretName, key: 'password' } : undefined,
+          requireTls: alerting.requireTls,
+        },
+        critical: alerting.critical,
+        warning: alerting.warning,
+      },
+      telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
+      scrapers: [this.platform.monitoringPeer],
+    });
   }
 }

@@ -18,13 +18,13 @@ const applications = synthesis.delivery.filter((m) => m.kind === 'Application') 
 describe('the AppProject', () => {
   test('allows only the GitOps repository, the environments namespaces, and no cluster-scoped kind', () => {
     expect(project.spec.sourceRepos).toEqual([DELIVERY.repoUrl]);
-    expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(synthesis.environments.map((e) => e.environment.namespace).sort());
+    expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(delivered.map(([, environment]) => environment.namespace).sort());
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
     expect(project.spec.clusterResourceBlacklist).toBeUndefined();
   });
 
   test('allows exactly the kinds the environments consist of', () => {
-    const used = kindsOf(synthesis.environments.flatMap((e) => e.manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
+    const used = kindsOf(delivered.flatMap(([, , , manifests]) => manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
     expect(project.spec.namespaceResourceWhitelist.map(({ group, kind }: any) => `${group}/${kind}`).sort()).toEqual(used);
   });
 
@@ -33,13 +33,17 @@ describe('the AppProject', () => {
   });
 });
 
-describe.each(synthesis.environments.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+const delivered = synthesis.environments.flatMap(({ environment, manifests }) =>
+  environment.delivery === false ? [] : [[environment.name, environment, environment.delivery, manifests] as const],
+);
+
+describe.each(delivered)(
   'the Application of %s',
-  (name, environment, manifests) => {
+  (name, environment, delivery, manifests) => {
     const application = applications.find((a) => a.spec.destination.namespace === environment.namespace);
 
     test('syncs dist/<env> of the repository into the namespace, in the project', () => {
-      expect(application.spec.source).toEqual({ repoURL: DELIVERY.repoUrl, targetRevision: environment.delivery.targetRevision, path: `dist/${name}` });
+      expect(application.spec.source).toEqual({ repoURL: DELIVERY.repoUrl, targetRevision: delivery.targetRevision, path: `dist/${name}` });
       expect(application.spec.project).toBe(project.metadata.name);
       expect([...synthesis.files.keys()].some((path) => path.startsWith(`${name}/`))).toBe(true);
     });
@@ -56,13 +60,13 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
     });
 
     test('cascades deletion only where the environment says so', () => {
-      expect(application.metadata.finalizers?.includes('resources-finalizer.argocd.argoproj.io') ?? false).toBe(environment.delivery.cascadeDelete);
+      expect(application.metadata.finalizers?.includes('resources-finalizer.argocd.argoproj.io') ?? false).toBe(delivery.cascadeDelete);
     });
   },
 );
 
 test('the standard environments decide cascade deletion deliberately: dev yes, staging and prod no', () => {
-  const cascade = Object.fromEntries(synthesis.environments.map(({ environment }) => [environment.name, environment.delivery.cascadeDelete]));
+  const cascade = Object.fromEntries(delivered.map(([name, , delivery]) => [name, delivery.cascadeDelete]));
   expect(cascade).toEqual({ dev: true, staging: false, prod: false });
 });
 

@@ -33,16 +33,20 @@ export class DeliveryChart extends Chart {
       disableResourceNameHashes: true,
     });
     const { delivery } = props;
+    // Environments applied by hand (delivery: false) are not ArgoCD's to know.
+    const delivered = props.environments.flatMap(({ environment, manifests }) =>
+      environment.delivery === false ? [] : [{ environment, manifests, settings: environment.delivery }],
+    );
     const project = new DeliveryProject(this, 'Project', {
       metadata: { name: delivery.project, labels: componentLabels(this, { name: delivery.project, component: 'delivery' }) },
       description: 'CO2 Calculator environments, synthesized by the cdk8s app of this repository',
       sourceRepo: delivery.repoUrl,
       destinationServer: delivery.destinationServer,
-      destinationNamespaces: props.environments.map(({ environment }) => environment.namespace),
-      namespacedKinds: kindsOf(props.environments.flatMap(({ manifests }) => manifests)),
+      destinationNamespaces: delivered.map(({ environment }) => environment.namespace),
+      namespacedKinds: kindsOf(delivered.flatMap(({ manifests }) => manifests)),
     });
 
-    for (const { environment } of props.environments) {
+    for (const { environment, settings } of delivered) {
       // The Application is named like the instance label of the environment's objects, so ArgoCD's
       // label-based tracking (app.kubernetes.io/instance) agrees with the labels we set.
       const name = environmentInstance(environment.name);
@@ -50,11 +54,11 @@ export class DeliveryChart extends Chart {
         metadata: { name, labels: componentLabels(this, { name, component: 'delivery' }) },
         project: project.name,
         repoUrl: delivery.repoUrl,
-        targetRevision: environment.delivery.targetRevision,
+        targetRevision: settings.targetRevision,
         path: `${props.distPath ?? 'dist'}/${environment.name}`,
         destinationServer: delivery.destinationServer,
         destinationNamespace: environment.namespace,
-        cascadeDelete: environment.delivery.cascadeDelete,
+        cascadeDelete: settings.cascadeDelete,
       });
     }
   }

@@ -150,6 +150,9 @@ export const OPERATIONS_DEFAULTS = {
   /** The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. */
   backupImage: 'docker.io/library/postgres:17.2-bookworm',
   backupResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  /** sclorg's PostgreSQL: runs as a non-root user and under any UID, as restricted pods require. */
+  postgresImage: 'quay.io/sclorg/postgresql-16-c9s:20260819',
+  postgresResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
 } as const;
 
 /** What an environment may tune for one long-running component; unset fields take the defaults above. */
@@ -215,14 +218,60 @@ export const secretStrategy = z.discriminatedUnion('strategy', [
   }),
 ]);
 
+const serverMajorVersion = z.int().min(12, 'must be 12 or later').max(99);
+
+/**
+ * The application's PostgreSQL: the managed EPFL DBaaS (reached with DB_URL from the backend Secret),
+ * or a StatefulSet in the namespace, for clusters without a managed database.
+ */
+export const databaseSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('managed'),
+    /** Major version of the server: the backup client must not be older. */
+    serverMajorVersion,
+    /** How the collector's postgresql receiver connects. @default "require" */
+    sslMode: oneOf(['disable', 'require', 'verify-full']).default('require'),
+  }),
+  z.strictObject({
+    mode: z.literal('in-cluster'),
+    /** A PostgreSQL image that runs as a non-root user (no fixed UID is set). @default OPERATIONS_DEFAULTS.postgresImage */
+    image: imageReference.prefault(OPERATIONS_DEFAULTS.postgresImage),
+    /** Major version the image runs. @default 16 */
+    serverMajorVersion: serverMajorVersion.default(16),
+    storageSize: quantity,
+    /** @default the cluster's default storage class */
+    storageClass: dnsSubdomain.optional(),
+    resources: containerResources.prefault(OPERATIONS_DEFAULTS.postgresResources),
+  }),
+]);
+
+/**
+ * Where an environment runs. OpenShift publishes the host with Routes; plain Kubernetes with an
+ * Ingress whose certificate cert-manager issues.
+ */
+export const platformSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('openshift') }),
+  z.strictObject({
+    name: z.literal('kubernetes'),
+    /** @default "nginx" */
+    ingressClassName: z.string().min(1, 'must not be empty').default('nginx'),
+    /** cert-manager ClusterIssuer that signs the host's certificate. */
+    clusterIssuer: z.string().min(1, 'must not be empty'),
+    /** Namespace of the ingress controller, admitted by the NetworkPolicies. @default "ingress-nginx" */
+    ingressControllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('ingress-nginx'),
+    /** Namespace of the Prometheus that would scrape the collector. @default "monitoring" */
+    monitoringNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('monitoring'),
+  }),
+]);
+
 export const environmentSchema = z
   .strictObject({
     /** Short name; also the folder under dist/. */
     name: dnsLabel,
     /** OpenShift project the environment deploys into. @default "co2-calculator-<name>" */
     namespace: dnsLabel.optional(),
-    /** Cluster flavour: decides how the host is published and which peer the NetworkPolicies admit. @default "openshift" */
-    platform: oneOf(['openshift']).default('openshift'),
+    /** Cluster flavour: decides how the host is published and which peers the NetworkPolicies admit. @default { name: "openshift" } */
+    platform: platformSchema.prefault({ name: 'openshift' }),
     /** Public host of the Routes; the application is served at https://<host>/. */
     host: hostName,
     /** Value of the backend's ENVIRONMENT setting. */
@@ -243,15 +292,20 @@ export const environmentSchema = z
     /** @default COMPONENT_DEFAULTS.docs */
     docs: component(COMPONENT_DEFAULTS.docs).prefault({}),
     /** @default COMPONENT_DEFAULTS.migration */
-    migration: z.strictObject({ resources: containerResources.prefault(COMPONENT_DEFAULTS.migration.resources) }).prefault({}),
+    migration: z
+      .strictObject({
+        resources: containerResources.prefault(COMPONENT_DEFAULTS.migration.resources),
+        /** Retries after a failed run. @default 2 */
+        backoffLimit: z.int().min(0, 'must not be negative').max(10, 'must be at most 10').default(2),
+      })
+      .prefault({}),
     secrets: secretStrategy,
-    /** The managed PostgreSQL server the application uses. */
-    database: z.strictObject({
-      /** Major version of the server: the backup client must not be older. */
-      serverMajorVersion: z.int().min(12, 'must be 12 or later').max(99),
-      /** How the collector's postgresql receiver connects. @default "require" */
-      sslMode: oneOf(['disable', 'require', 'verify-full']).default('require'),
-    }),
+    /** The PostgreSQL server the application uses. */
+    database: databaseSchema,
+    /**
+     * Telemetry, alerting and dashboards. They need the OpenTelemetry, Jaeger, Prometheus and Grafana
+     * operators. @default none: no telemetry objects, and the backend exports nothing
+     */
     observability: z.strictObject({
       /** grafana-operator: which Grafana instances load the dashboards, and into which folder. */
       grafana: z.strictObject({
@@ -284,10 +338,10 @@ export const environmentSchema = z
           resources: containerResources.prefault(OPERATIONS_DEFAULTS.jaegerResources),
         })
         .prefault({}),
-    }),
-    /** How ArgoCD delivers this environment. */
+    }).optional(),
+    /** How ArgoCD delivers this environment; `false` for one applied by hand (`kubectl apply -f dist/<name>/`). */
     delivery: z
-      .strictObject({
+      .union([z.literal(false), z.strictObject({
         /** Branch, tag or commit of the GitOps repository ArgoCD syncs dist/<name>/ from. @default "main" */
         targetRevision: z.string().min(1, 'must not be empty').default('main'),
         /**
@@ -295,7 +349,7 @@ export const environmentSchema = z
          * finalizer). @default false: removing an Application by mistake must not take the environment down.
          */
         cascadeDelete: z.boolean().default(false),
-      })
+      })])
       .prefault({}),
     /** The db-dump CronJob and its db-dumps volume. */
     backup: z.strictObject({

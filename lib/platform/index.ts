@@ -1,12 +1,18 @@
 import type { Environment } from '../config/environment';
+import { kubernetesPlatform } from './kubernetes';
 import { openShiftPlatform } from './openshift';
 import { Platform } from './platform';
 
-export type PlatformName = Environment['platform'];
+export type PlatformConfig = Environment['platform'];
 
-/** The platforms an environment may name, by the name it uses. */
-export const PLATFORMS: Readonly<Record<PlatformName, Platform>> = {
-  openshift: openShiftPlatform,
-};
+/** The platform adapter an environment's platform settings name. */
+export function platformFor(config: PlatformConfig): Platform {
+  switch (config.name) {
+    case 'openshift':
+      return openShiftPlatform;
+    case 'kubernetes':
+      return kubernetesPlatform(config);
+  }
+}
 
 export type { Platform, PublicPath, ExposeProps } from './platform';

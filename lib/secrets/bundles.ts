@@ -35,6 +35,12 @@ export const SECRET_BUNDLES = {
     keys: ['password'],
     purpose: 'Alertmanager email receivers: the SMTP password of the sending account',
   },
+  postgres: {
+    defaultName: 'postgres-credentials',
+    folder: 'postgres',
+    keys: ['POSTGRESQL_USER', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_DATABASE'],
+    purpose: 'in-cluster PostgreSQL only: the application role, its password (URL-safe) and database',
+  },
 } as const satisfies Record<string, SecretBundle>;
 
 export type SecretBundleId = keyof typeof SECRET_BUNDLES;

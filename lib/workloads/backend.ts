@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ReplicaRange } from '../config/environment';
 import { BACKEND_SECRET_KEYS } from '../secrets/bundles';
 import { ImageReference, imageVersionLabel } from '../config/image';
+import { DatabaseConnection } from '../database/database-connection';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
@@ -16,8 +17,10 @@ export interface BackendProps {
   readonly serviceAccountName: string;
   readonly replicas: ReplicaRange;
   readonly resources: ContainerResources;
-  /** Name of the Secret holding DB_URL, SECRET_KEY and the OAuth settings. */
+  /** Name of the Secret holding SECRET_KEY and the OAuth settings (and DB_URL for a managed database). */
   readonly secretName: string;
+  /** How the API and its migrations reach the database. */
+  readonly database: DatabaseConnection;
   /**
    * Non-secret settings, written to the `backend-config` ConfigMap. A key that the backend reads from
    * its Secret is refused.
@@ -66,7 +69,10 @@ export class Backend extends Construct {
     this.runtime = {
       image: props.image,
       envFrom: [{ configMapRef: { name: config.name } }],
-      env: BACKEND_SECRET_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secretName, key } } })),
+      env: [
+        ...props.database.env,
+        ...BACKEND_SECRET_KEYS.filter((key) => key !== 'DB_URL').map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secretName, key } } })),
+      ],
     };
 
     this.workload = new WebWorkload(this, 'Workload', {

@@ -32,10 +32,11 @@ export interface MigrationJobProps {
  */
 export class MigrationJob extends Construct {
   static readonly NAME = 'backend-migration';
+  static readonly IDENTITY = { name: MigrationJob.NAME, component: 'database-migration' } as const;
 
   constructor(scope: Construct, id: string, props: MigrationJobProps) {
     super(scope, id);
-    const labels = versionedLabels(this, { name: MigrationJob.NAME, component: 'database-migration' }, imageVersionLabel(props.runtime.image));
+    const labels = versionedLabels(this, MigrationJob.IDENTITY, imageVersionLabel(props.runtime.image));
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name: MigrationJob.NAME, labels, annotations: ARGOCD_SYNC_HOOK },
       spec: {

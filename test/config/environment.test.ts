@@ -10,7 +10,7 @@ describe('a valid environment', () => {
   test('gets its defaults filled in', () => {
     const environment = parseEnvironment(baseEnvironment());
     expect(environment.namespace).toBe('co2-calculator-test');
-    expect(environment.platform).toBe('openshift');
+    expect(environment.platform).toEqual({ name: 'openshift' });
     expect(environment.logLevel).toBe('INFO');
     expect(environment.frontend).toEqual(COMPONENT_DEFAULTS.frontend);
     expect(environment.backend).toEqual({ ...COMPONENT_DEFAULTS.backend, settings: {} });
@@ -79,10 +79,14 @@ describe('a bad environment fails with the environment and the field', () => {
     ['a backup schedule carrying a time zone', { backup: { storageSize: '1Gi', schedule: 'CRON_TZ=UTC 0 2 * * *' } }, /backup\.schedule: must be a five-field cron schedule/],
     ['a backup volume size like 10GB', { backup: { storageSize: '10GB' } }, /backup\.storageSize: "10GB" is not a Kubernetes quantity/],
     ['a retention of zero dumps', { backup: { storageSize: '1Gi', retentionCount: 0 } }, /backup\.retentionCount: must be at least 1/],
-    ['a database server too old', { database: { serverMajorVersion: 9 } }, /database\.serverMajorVersion: must be 12 or later/],
-    ['an unknown SSL mode', { database: { serverMajorVersion: 15, sslMode: 'prefer' } }, /database\.sslMode: "prefer" is not one of "disable", "require", "verify-full"/],
+    ['a database server too old', { database: { mode: 'managed', serverMajorVersion: 9 } }, /database\.serverMajorVersion: must be 12 or later/],
+    ['an unknown SSL mode', { database: { mode: 'managed', serverMajorVersion: 15, sslMode: 'prefer' } }, /database\.sslMode: "prefer" is not one of "disable", "require", "verify-full"/],
     ['an unknown application environment', { appEnvironment: 'qa' }, /appEnvironment: "qa" is not one of "development", "staging", "production"/],
-    ['an unknown platform', { platform: 'nomad' }, /platform: "nomad" is not one of/],
+    ['an unknown platform', { platform: { name: 'nomad' } }, /platform\.name: Invalid discriminator value/],
+    ['a Kubernetes platform without a certificate issuer', { platform: { name: 'kubernetes' } }, /platform\.clusterIssuer: required field is missing/],
+    ['an in-cluster database without storage', { database: { mode: 'in-cluster' } }, /database\.storageSize: required field is missing/],
+    ['an in-cluster database image tagged latest', { database: { mode: 'in-cluster', storageSize: '1Gi', image: 'quay.io/sclorg/postgresql-16-c9s:latest' } }, /database\.image: .*floating tag "latest"/],
+    ['a delivery that is neither false nor settings', { delivery: true }, /delivery: /],
   ];
 
   test.each(cases)('%s', (_description, overrides, expected) => {

@@ -1,4 +1,5 @@
 import { parseImageReference } from '../../lib/config/image';
+import { secretDatabaseUrl } from '../../lib/database/database-connection';
 import { Backend, BackendProps } from '../../lib/workloads/backend';
 import { MigrationJob } from '../../lib/workloads/migration-job';
 import { find, testChart, validManifests } from '../support/synthesis';
@@ -9,6 +10,7 @@ const props: BackendProps = {
   replicas: { min: 2, max: 4 },
   resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   secretName: 'backend-secrets',
+  database: secretDatabaseUrl('backend-secrets', 15),
   settings: { ENVIRONMENT: 'production', LOG_LEVEL: 'INFO' },
   allowIngressFrom: [{ namespaceLabels: { router: 'true' } }],
 };

@@ -54,7 +54,12 @@ describe('SecretSource', () => {
 
   test('the environment names each bundle, or takes its default name', () => {
     const names = strategy({ strategy: 'existing', names: { smtp: 'mail-password' } }).names;
-    expect(names).toEqual({ backend: SECRET_BUNDLES.backend.defaultName, databaseMonitoring: SECRET_BUNDLES.databaseMonitoring.defaultName, smtp: 'mail-password' });
+    expect(names).toEqual({
+      backend: SECRET_BUNDLES.backend.defaultName,
+      databaseMonitoring: SECRET_BUNDLES.databaseMonitoring.defaultName,
+      postgres: SECRET_BUNDLES.postgres.defaultName,
+      smtp: 'mail-password',
+    });
   });
 
   test('an InfisicalSecret needs a namespace to point the operator at', () => {

@@ -1,0 +1,132 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
+import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
+import { ContainerResources } from '../core/resources';
+import { restrictedPodSpec } from '../core/restricted-pod';
+import { AllowIngress, NetworkPeer } from '../networking/network-policy';
+import { DatabaseConnection } from './database-connection';
+
+export const POSTGRES_PORT = 5432;
+/** Keys of the credentials Secret, as the sclorg image reads them. */
+export const POSTGRES_CREDENTIAL_KEYS = ['POSTGRESQL_USER', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_DATABASE'] as const;
+
+export interface InClusterPostgresProps {
+  /**
+   * A PostgreSQL image that declares a non-root user and tolerates any UID, since no runAsUser is set
+   * (sclorg's postgresql-*-c9s images do; the official postgres image starts as root and does not).
+   */
+  readonly image: ImageReference;
+  readonly serverMajorVersion: number;
+  readonly resources: ContainerResources;
+  readonly serviceAccountName: string;
+  /** Secret with POSTGRESQL_USER, POSTGRESQL_PASSWORD and POSTGRESQL_DATABASE. */
+  readonly credentialsSecretName: string;
+  readonly storageSize: string;
+  /** @default the cluster's default storage class */
+  readonly storageClass?: string;
+  /** Who may connect. */
+  readonly allowFrom: NetworkPeer[];
+  /** @default "postgres" */
+  readonly name?: string;
+}
+
+/**
+ * PostgreSQL in the namespace, for clusters without a managed database (a developer's kind cluster):
+ * a one-replica StatefulSet with its data on a claim, and a headless Service giving it a stable name.
+ *
+ * Clients get `connection`: DB_URL is assembled by Kubernetes from the credentials Secret
+ * ($(VAR) expansion), so the URL in the manifests holds references, never the password. The password
+ * must therefore be URL-safe (e.g. `openssl rand -hex 24`).
+ */
+export class InClusterPostgres extends Construct {
+  readonly name: string;
+  readonly connection: DatabaseConnection;
+  readonly podSelector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: InClusterPostgresProps) {
+    super(scope, id);
+    this.name = props.name ?? 'postgres';
+    const identity: ComponentIdentity = { name: this.name, component: 'database' };
+    this.podSelector = selectorLabels(this, identity);
+    const labels = componentLabels(this, identity);
+    const podLabels = versionedLabels(this, identity, imageVersionLabel(props.image));
+    const credential = (key: string): k8s.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } } });
+    const credentials = POSTGRES_CREDENTIAL_KEYS.map(credential);
+    this.connection = {
+      serverMajorVersion: props.serverMajorVersion,
+      env: [
+        ...credentials,
+        { name: 'DB_URL', value: `postgresql://$(POSTGRESQL_USER):$(POSTGRESQL_PASSWORD)@${this.name}:${POSTGRES_PORT}/$(POSTGRESQL_DATABASE)` },
+      ],
+    };
+    // pg_isready against the local socket-free TCP port, with the configured role and database.
+    const ready: k8s.Probe = {
+      exec: { command: ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRESQL_USER" -d "$POSTGRESQL_DATABASE"`] },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    };
+
+    new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        // Headless: the name resolves to the pod itself, which a StatefulSet needs for its identity.
+        clusterIp: 'None',
+        selector: this.podSelector,
+        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres'), protocol: 'TCP' }],
+      },
+    });
+
+    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, labels: podLabels },
+      spec: {
+        serviceName: this.name,
+        replicas: 1,
+        selector: { matchLabels: this.podSelector },
+        template: {
+          metadata: { labels: podLabels },
+          spec: restrictedPodSpec({
+            serviceAccountName: props.serviceAccountName,
+            // Time for a clean shutdown checkpoint before the kill.
+            terminationGracePeriodSeconds: 60,
+            containers: [
+              {
+                name: 'postgres',
+                image: formatImageReference(props.image),
+                ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
+                env: credentials,
+                resources: props.resources,
+                readinessProbe: ready,
+                livenessProbe: { ...ready, initialDelaySeconds: 30, periodSeconds: 20 },
+                startupProbe: { ...ready, failureThreshold: 30 },
+                // The image writes its generated configuration to $HOME, its socket to /var/run/postgresql.
+                scratchDirectories: [{ path: '/var/lib/pgsql' }, { path: '/var/run/postgresql' }, { path: '/tmp' }],
+                volumeMounts: [{ name: 'data', mountPath: '/var/lib/pgsql/data' }],
+              },
+            ],
+          }),
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storageClass,
+              resources: { requests: { storage: k8s.Quantity.fromString(props.storageSize) } },
+            },
+          },
+        ],
+        // Keep the data when the StatefulSet is deleted or scaled down.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      },
+    });
+
+    new AllowIngress(this, 'NetworkPolicy', {
+      metadata: { name: `${this.name}-network-policy`, labels },
+      podLabels: this.podSelector,
+      from: props.allowFrom,
+      ports: ['postgres'],
+    });
+  }
+}

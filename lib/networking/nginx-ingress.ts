@@ -1,0 +1,64 @@
+import { ApiObjectMetadata } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+
+export interface NginxIngressProps {
+  readonly metadata: ApiObjectMetadata & { readonly name: string };
+  readonly host: string;
+  /** Path prefix, e.g. "/api". */
+  readonly path: string;
+  readonly serviceName: string;
+  readonly servicePortName: string;
+  /** Forward requests without the prefix (`/api/health` -> `/health`). @default false */
+  readonly stripPrefix?: boolean;
+  /** @default "nginx" */
+  readonly ingressClassName?: string;
+  /** Secret holding the host's certificate; all Ingresses of the host share it. */
+  readonly tlsSecretName: string;
+  /**
+   * cert-manager ClusterIssuer that creates the certificate. Set it on one Ingress of the host only:
+   * cert-manager makes one Certificate per annotated Ingress, and two would fight over the Secret.
+   * @default this Ingress only uses the certificate
+   */
+  readonly clusterIssuer?: string;
+}
+
+/**
+ * One path of the host on ingress-nginx, with TLS (plain HTTP is redirected by the controller once a
+ * certificate exists). A stripped prefix becomes a regular-expression path with a rewrite, the
+ * ingress-nginx way of forwarding `/api/x` as `/x`.
+ */
+export class NginxIngress extends Construct {
+  constructor(scope: Construct, id: string, props: NginxIngressProps) {
+    super(scope, id);
+    if (!props.path.startsWith('/')) throw new Error(`${props.metadata.name}: ingress path "${props.path}" must start with "/"`);
+    const strip = props.stripPrefix === true && props.path !== '/';
+    const annotations: Record<string, string> = { ...props.metadata.annotations };
+    if (props.clusterIssuer) annotations['cert-manager.io/cluster-issuer'] = props.clusterIssuer;
+    if (strip) {
+      annotations['nginx.ingress.kubernetes.io/use-regex'] = 'true';
+      annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/$2';
+    }
+    new k8s.KubeIngress(this, 'Resource', {
+      metadata: { ...props.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      spec: {
+        ingressClassName: props.ingressClassName ?? 'nginx',
+        tls: [{ hosts: [props.host], secretName: props.tlsSecretName }],
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: [
+                {
+                  path: strip ? `${props.path.replace(/\/+$/, '')}(/|$)(.*)` : props.path,
+                  pathType: strip ? 'ImplementationSpecific' : 'Prefix',
+                  backend: { service: { name: props.serviceName, port: { name: props.servicePortName } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+}
