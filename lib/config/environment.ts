@@ -131,11 +131,12 @@ export const COMPONENT_DEFAULTS = {
     replicas: { min: 1, max: 1 },
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
   },
-  /** `alembic upgrade head`, once per sync. */
+  /** `alembic upgrade head`, once per sync; retried twice before the sync fails. */
   migration: {
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    backoffLimit: 2,
   },
-} as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'>>;
+} as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'> & { backoffLimit: number }>;
 
 /**
  * Defaults of the operational components. Images are pinned here rather than per environment: they
@@ -296,7 +297,7 @@ export const environmentSchema = z
       .strictObject({
         resources: containerResources.prefault(COMPONENT_DEFAULTS.migration.resources),
         /** Retries after a failed run. @default 2 */
-        backoffLimit: z.int().min(0, 'must not be negative').max(10, 'must be at most 10').default(2),
+        backoffLimit: z.int().min(0, 'must not be negative').max(10, 'must be at most 10').default(COMPONENT_DEFAULTS.migration.backoffLimit),
       })
       .prefault({}),
     secrets: secretStrategy,
