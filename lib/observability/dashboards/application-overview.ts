@@ -4,7 +4,7 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../metrics';
-import { buildDashboard, DashboardOptions, percentileQueries, statPanel, timeSeriesPanel } from './common';
+import { buildDashboard, DashboardOptions, percentileQueries, summaryRow, timeSeriesPanel } from './common';
 import { connectionPoolPanel, serverConnectionsPanel } from './database-connections';
 import { histogramQuantile, histogramSelector, matchesRegex, rate, ratio, selector, sumBy } from './promql';
 
@@ -32,45 +32,34 @@ export function applicationOverview(options: DashboardOptions): Dashboard {
       title: 'Application Overview',
       description: 'Traffic, latency, errors and load of the CO2 Calculator backend, and its database connections.',
       rows: [
-        {
-          title: 'Summary',
-          panels: [
-            statPanel({
-              title: 'Request rate',
-              description: 'Requests per second served by the backend, all routes.',
-              unit: 'reqps',
-              width: 6,
-              height: 5,
-              queries: [{ expr: requestRate([]) }],
-            }),
-            statPanel({
-              title: 'Error rate (5xx)',
-              description: 'Share of requests answered with a 5xx status. Red from 5 %, the level of the critical alert.',
-              unit: 'percentunit',
-              width: 6,
-              height: 5,
-              thresholds: [{ value: ERROR_SHARE_CRITICAL, color: 'red' }],
-              queries: [{ expr: errorShare }],
-            }),
-            statPanel({
-              title: 'Latency p95',
-              description: '95 % of requests are answered faster than this. Orange from 1 s, the level of the warning alert.',
-              unit: 's',
-              width: 6,
-              height: 5,
-              thresholds: [{ value: P95_LATENCY_WARNING, color: 'orange' }],
-              queries: [{ expr: p95Latency }],
-            }),
-            statPanel({
-              title: 'Active users (in-flight requests)',
-              description: ACTIVE_USERS_DESCRIPTION,
-              unit: 'short',
-              width: 6,
-              height: 5,
-              queries: [{ expr: activeRequests }],
-            }),
-          ],
-        },
+        summaryRow([
+          {
+            title: 'Request rate',
+            description: 'Requests per second served by the backend, all routes.',
+            unit: 'reqps',
+            queries: [{ expr: requestRate([]) }],
+          },
+          {
+            title: 'Error rate (5xx)',
+            description: 'Share of requests answered with a 5xx status. Red from 5 %, the level of the critical alert.',
+            unit: 'percentunit',
+            thresholds: [{ value: ERROR_SHARE_CRITICAL, color: 'red' }],
+            queries: [{ expr: errorShare }],
+          },
+          {
+            title: 'Latency p95',
+            description: '95 % of requests are answered faster than this. Orange from 1 s, the level of the warning alert.',
+            unit: 's',
+            thresholds: [{ value: P95_LATENCY_WARNING, color: 'orange' }],
+            queries: [{ expr: p95Latency }],
+          },
+          {
+            title: 'Active users (in-flight requests)',
+            description: ACTIVE_USERS_DESCRIPTION,
+            unit: 'short',
+            queries: [{ expr: activeRequests }],
+          },
+        ]),
         {
           title: 'Traffic and latency',
           panels: [

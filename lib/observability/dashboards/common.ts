@@ -179,6 +179,15 @@ export function tablePanel(spec: TableSpec): table.PanelBuilder {
     .sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.valueColumn).desc(true)]);
 }
 
+/** Height of the summary tiles: a number and its sparkline need less than a graph. */
+const SUMMARY_HEIGHT = 5;
+
+/** The first row of a dashboard: a few key numbers side by side, sharing the full width equally. */
+export function summaryRow(stats: readonly Omit<StatSpec, 'width' | 'height'>[]): DashboardRow {
+  if (24 % stats.length !== 0) throw new Error(`a summary row of ${stats.length} tiles cannot share 24 columns equally`);
+  return { title: 'Summary', panels: stats.map((spec) => statPanel({ ...spec, width: 24 / stats.length, height: SUMMARY_HEIGHT })) };
+}
+
 /**
  * The dashboard model: the data source and namespace variables, then the rows in order. Panel ids are
  * numbered in that order, so they are unique and stable as long as the layout does not change.

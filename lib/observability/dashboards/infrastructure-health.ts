@@ -5,7 +5,7 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../metrics';
-import { buildDashboard, DashboardOptions, statPanel, timeSeriesPanel } from './common';
+import { buildDashboard, DashboardOptions, summaryRow, timeSeriesPanel } from './common';
 import { increase, maxBy, notEqual, rate, ratio, selector, sumBy, RATE_INTERVAL, TIME_RANGE } from './promql';
 
 /**
@@ -48,48 +48,37 @@ export function infrastructureHealth(options: DashboardOptions): Dashboard {
       title: 'Infrastructure Health',
       description: 'CPU, memory, volumes, network, restarts and OOM kills of the CO2 Calculator pods.',
       rows: [
-        {
-          title: 'Summary',
-          panels: [
-            statPanel({
-              title: 'Container restarts',
-              description: 'Restarts of all containers over the selected time range.',
-              unit: 'short',
-              width: 6,
-              height: 5,
-              noValue: '0',
-              queries: [{ expr: sumBy([], restarts(TIME_RANGE)), instant: true }],
-            }),
-            statPanel({
-              title: 'Containers last stopped by OOM',
-              description: 'Containers whose last termination was an out-of-memory kill, however long ago. See "OOM kills" below for when.',
-              unit: 'short',
-              width: 6,
-              height: 5,
-              noValue: '0',
-              thresholds: [{ value: 1, color: 'orange' }],
-              queries: [{ expr: sumBy([], oomKilled) }],
-            }),
-            statPanel({
-              title: 'Highest memory use of limit',
-              description: 'Working set of the container closest to its memory limit, as a share of it. At the limit the kernel kills it.',
-              unit: 'percentunit',
-              width: 6,
-              height: 5,
-              thresholds: [{ value: MEMORY_WARNING, color: 'orange' }],
-              queries: [{ expr: maxBy([], memoryOfLimit) }],
-            }),
-            statPanel({
-              title: 'Fullest volume',
-              description: 'Used share of the fullest PersistentVolumeClaim (db-dumps included).',
-              unit: 'percentunit',
-              width: 6,
-              height: 5,
-              thresholds: [{ value: DISK_CRITICAL, color: 'red' }],
-              queries: [{ expr: maxBy([], volumeUsage) }],
-            }),
-          ],
-        },
+        summaryRow([
+          {
+            title: 'Container restarts',
+            description: 'Restarts of all containers over the selected time range.',
+            unit: 'short',
+            noValue: '0',
+            queries: [{ expr: sumBy([], restarts(TIME_RANGE)), instant: true }],
+          },
+          {
+            title: 'Containers last stopped by OOM',
+            description: 'Containers whose last termination was an out-of-memory kill, however long ago. See "OOM kills" below for when.',
+            unit: 'short',
+            noValue: '0',
+            thresholds: [{ value: 1, color: 'orange' }],
+            queries: [{ expr: sumBy([], oomKilled) }],
+          },
+          {
+            title: 'Highest memory use of limit',
+            description: 'Working set of the container closest to its memory limit, as a share of it. At the limit the kernel kills it.',
+            unit: 'percentunit',
+            thresholds: [{ value: MEMORY_WARNING, color: 'orange' }],
+            queries: [{ expr: maxBy([], memoryOfLimit) }],
+          },
+          {
+            title: 'Fullest volume',
+            description: 'Used share of the fullest PersistentVolumeClaim (db-dumps included).',
+            unit: 'percentunit',
+            thresholds: [{ value: DISK_CRITICAL, color: 'red' }],
+            queries: [{ expr: maxBy([], volumeUsage) }],
+          },
+        ]),
         {
           title: 'CPU and memory',
           panels: [
