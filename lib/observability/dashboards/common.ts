@@ -68,7 +68,7 @@ export interface PanelSpec {
   readonly width?: number;
   /** @default 8 */
   readonly height?: number;
-  /** Warning and critical levels, in ascending order, coloured and drawn as dashed lines. @default none */
+  /** Warning and critical levels, in ascending order: they colour the values, and graphs draw them dashed. @default none */
   readonly thresholds?: readonly Threshold[];
 }
 
@@ -147,7 +147,7 @@ export function timeSeriesPanel(spec: TimeSeriesSpec): timeseries.PanelBuilder {
     .fillOpacity(spec.stacked || spec.bars ? 60 : 10)
     .showPoints(common.VisibilityMode.Never)
     .stacking(new common.StackingConfigBuilder().mode(spec.stacked ? common.StackingMode.Normal : common.StackingMode.None))
-    // Only counts and sizes are plotted here: an axis from zero keeps small changes from looking dramatic.
+    // Everything we plot is non-negative: an axis from zero keeps small changes from looking dramatic.
     .axisSoftMin(0);
   if (spec.thresholds !== undefined) {
     panel.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
