@@ -63,6 +63,7 @@ export class SchemaValidator {
       // Keep validation free of side effects: never fill in defaults or coerce.
       useDefaults: false,
       coerceTypes: false,
+      code: { regExp: goCompatibleRegExp },
     });
     addFormats(this.ajv, { mode: 'full' });
     this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
@@ -153,6 +154,21 @@ function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, k
   schema.additionalProperties = false;
   return schema;
 }
+
+/**
+ * CRD patterns are Go (RE2) regular expressions. The one RE2 construct they use that JavaScript lacks is
+ * the inline case-insensitive flag `(?i)`; the pattern is then compiled case-insensitive as a whole,
+ * which can only accept more than RE2 would, never refuse a valid value.
+ */
+function goCompatibleRegExp(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch (error) {
+    if (!pattern.includes('(?i)')) throw error;
+    return new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`);
+  }
+}
+goCompatibleRegExp.code = 'new RegExp';
 
 function gvkKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
