@@ -4,7 +4,7 @@ import { DashboardOptions } from '../../lib/observability/dashboards/common';
 import { databasePerformance, SLOW_QUERY_THRESHOLD_SECONDS } from '../../lib/observability/dashboards/database-performance';
 import { infrastructureHealth } from '../../lib/observability/dashboards/infrastructure-health';
 import { METRICS } from '../../lib/observability/metrics';
-import { analyzeExpression, contractMetric } from '../support/promql';
+import { analyzeExpression, contractMetric } from '../support/grafana-promql';
 
 const options: DashboardOptions = { namespace: 'co2-calculator-prod', environmentName: 'prod' };
 const DASHBOARDS: ReadonlyArray<[string, (options: DashboardOptions) => Dashboard, string]> = [

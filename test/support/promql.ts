@@ -1,105 +1,101 @@
 /**
- * Checks a PromQL expression written for Grafana with Prometheus' own grammar (@prometheus-io/lezer-promql,
- * the parser of the Prometheus UI), and against the metric contract: every metric and label it reads is in
- * METRICS, every selector is limited to the dashboard's namespace, and rate()-like functions get a range.
+ * PromQL as the Prometheus UI parses it (@prometheus-io/lezer-promql, the official grammar): syntax
+ * errors, and every vector selector with its metric name and label matchers, read from the parse tree
+ * rather than from the text.
  */
-import { parser } from '@prometheus-io/lezer-promql';
-import { METRICS, MetricSpec } from '../../lib/observability/metrics';
+import type { LRParser } from '@lezer/lr';
 
-/** Grafana's interval variables stand where PromQL expects a duration. */
-const DURATION_VARIABLES: Readonly<Record<string, string>> = { __rate_interval: '5m', __interval: '1m', __range: '1h' };
-/** What any other variable (`$namespace`, `${datasource}`) becomes: valid inside a string literal, recognisable after. */
-export const variablePlaceholder = (name: string) => `__grafana_variable_${name}__`;
+// The package is ESM-typed; require() gives its CommonJS build, which the tests run on.
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: LRParser };
 
-const RANGE_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'delta', 'deriv', 'avg_over_time', 'max_over_time', 'min_over_time', 'sum_over_time', 'count_over_time']);
-const HISTOGRAM_SERIES = ['_bucket', '_count', '_sum'];
-const CONTRACT: readonly MetricSpec[] = Object.values(METRICS);
+type SyntaxNode = ReturnType<LRParser['parse']>['topNode'];
 
-/** Grafana's variables replaced by values the PromQL grammar accepts. */
-export function substituteVariables(expr: string): string {
-  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_match, braced: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    return DURATION_VARIABLES[name] ?? variablePlaceholder(name);
-  });
+export interface LabelMatcher {
+  readonly name: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
 }
 
-/** The contract's entry for a series name, histogram series (`_bucket`, `_count`, `_sum`) included. */
-export function contractMetric(seriesName: string): MetricSpec | undefined {
-  return CONTRACT.find(
-    (spec) => spec.name === seriesName || (spec.type === 'histogram' && HISTOGRAM_SERIES.some((suffix) => seriesName === `${spec.name}${suffix}`)),
-  );
+export interface VectorSelector {
+  /** The metric name, from the identifier or a `__name__="..."` matcher; undefined if neither. */
+  readonly metric: string | undefined;
+  readonly matchers: readonly LabelMatcher[];
+  /** The selector as written, for messages. */
+  readonly text: string;
 }
 
-export interface ExpressionAnalysis {
-  /** Metric names the expression selects, as written. */
-  readonly metrics: string[];
-  /** Label names it matches on or groups by. */
-  readonly labels: string[];
-  /** What is wrong with it; empty when it is fine. */
-  readonly problems: string[];
+export interface FunctionCall {
+  readonly name: string;
+  /** Node type of the first argument, e.g. MatrixSelector, VectorSelector, SubqueryExpr. */
+  readonly firstArgument: string | undefined;
+  readonly text: string;
 }
 
-/**
- * Parses `expr` and reports syntax errors, metrics and labels outside the contract, selectors without
- * `namespace="$namespace"`, and range functions applied to an instant vector. `legend` is checked too:
- * a `{{label}}` the result cannot have would show literally.
- */
-export function analyzeExpression(expr: string, legend?: string): ExpressionAnalysis {
-  const text = substituteVariables(expr);
-  const tree = parser.parse(text);
-  const metrics: string[] = [];
-  const labels: string[] = [];
-  const problems: string[] = [];
-  const namespaceValue = JSON.stringify(variablePlaceholder('namespace'));
+export interface ParsedPromQL {
+  /** One message per error node of the tree, with the text around it. */
+  readonly errors: readonly string[];
+  readonly selectors: readonly VectorSelector[];
+  /** Every label name the expression mentions: in matchers and in by/without/on/ignoring clauses. */
+  readonly labelNames: readonly string[];
+  readonly functionCalls: readonly FunctionCall[];
+}
 
-  tree.iterate({
-    enter(ref) {
-      const node = ref.node;
-      const source = text.slice(node.from, node.to);
+function unquote(literal: string): string {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  if (literal.startsWith("'")) return JSON.parse(`"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`);
+  return JSON.parse(literal);
+}
+
+function readMatcher(node: SyntaxNode, source: string): LabelMatcher {
+  const text = (n: SyntaxNode | null): string => (n === null ? '' : source.slice(n.from, n.to));
+  const strings = node.getChildren('StringLiteral');
+  const op = text(node.getChild('MatchOp')) as LabelMatcher['op'];
+  if (node.name === 'UnquotedLabelMatcher') {
+    return { name: text(node.getChild('LabelName')), op, value: unquote(text(strings[0])) };
+  }
+  // QuotedLabelMatcher: "name"="value"
+  return { name: unquote(text(node.getChild('QuotedLabelName')?.getChild('StringLiteral') ?? null)), op, value: unquote(text(strings[0])) };
+}
+
+function readSelector(node: SyntaxNode, source: string): VectorSelector {
+  const matchers: LabelMatcher[] = [];
+  let metric: string | undefined;
+  const identifier = node.getChild('Identifier');
+  if (identifier !== null) metric = source.slice(identifier.from, identifier.to);
+  for (let child = node.getChild('LabelMatchers')?.firstChild ?? null; child !== null; child = child.nextSibling) {
+    if (child.name === 'UnquotedLabelMatcher' || child.name === 'QuotedLabelMatcher') {
+      const matcher = readMatcher(child, source);
+      if (matcher.name === '__name__' && matcher.op === '=') metric = matcher.value;
+      else matchers.push(matcher);
+    } else if (child.name === 'QuotedLabelName') {
+      metric = unquote(source.slice(child.from, child.to));
+    }
+  }
+  return { metric, matchers, text: source.slice(node.from, node.to) };
+}
+
+export function parsePromQL(expr: string): ParsedPromQL {
+  const errors: string[] = [];
+  const selectors: VectorSelector[] = [];
+  const labelNames: string[] = [];
+  const functionCalls: FunctionCall[] = [];
+  parser.parse(expr).iterate({
+    enter: (ref) => {
       if (ref.type.isError) {
-        problems.push(`syntax error at ${node.from}: ${JSON.stringify(text.slice(Math.max(0, node.from - 20), node.from + 20))}`);
+        errors.push(`syntax error at offset ${ref.from}: ...${expr.slice(Math.max(0, ref.from - 20), ref.to + 20)}...`);
       } else if (ref.name === 'VectorSelector') {
-        const name = node.getChild('Identifier');
-        if (name === null) {
-          problems.push(`selector ${source} names no metric`);
-        } else {
-          metrics.push(text.slice(name.from, name.to));
-        }
-        const matchers = node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [];
-        const inNamespace = matchers.some((matcher) => {
-          const label = matcher.getChild('LabelName');
-          const op = matcher.getChild('MatchOp');
-          const value = matcher.getChild('StringLiteral');
-          return label && op && value && text.slice(label.from, label.to) === 'namespace' && text.slice(op.from, op.to) === '=' && text.slice(value.from, value.to) === namespaceValue;
-        });
-        if (!inNamespace) problems.push(`selector ${source} does not filter namespace="$namespace"`);
+        selectors.push(readSelector(ref.node, expr));
       } else if (ref.name === 'LabelName') {
-        labels.push(source);
+        labelNames.push(expr.slice(ref.from, ref.to));
       } else if (ref.name === 'FunctionCall') {
-        const fn = node.getChild('FunctionIdentifier');
-        const argument = node.getChild('FunctionCallBody')?.firstChild;
-        const name = fn ? text.slice(fn.from, fn.to) : '';
-        if (RANGE_FUNCTIONS.has(name) && argument?.name !== 'MatrixSelector' && argument?.name !== 'SubqueryExpr') {
-          problems.push(`${name}() needs a range vector, got ${argument ? text.slice(argument.from, argument.to) : 'nothing'}`);
-        }
+        const identifier = ref.node.getChild('FunctionIdentifier');
+        functionCalls.push({
+          name: identifier ? expr.slice(identifier.from, identifier.to) : '',
+          firstArgument: ref.node.getChild('FunctionCallBody')?.firstChild?.name,
+          text: expr.slice(ref.from, ref.to),
+        });
       }
     },
   });
-
-  const specs = metrics.map((name) => ({ name, spec: contractMetric(name) }));
-  for (const { name, spec } of specs) {
-    if (spec === undefined) problems.push(`metric ${name} is not in METRICS (lib/observability/metrics.ts)`);
-  }
-  const allowed = new Set(['namespace']);
-  for (const { spec } of specs) {
-    spec?.labels.forEach((label) => allowed.add(label));
-    if (spec?.type === 'histogram') allowed.add('le');
-  }
-  for (const label of new Set(labels)) {
-    if (!allowed.has(label)) problems.push(`label ${label} is not in the contract of ${metrics.join(', ') || 'any metric used'}`);
-  }
-  for (const [, label] of (legend ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {
-    if (!allowed.has(label)) problems.push(`legend uses {{${label}}}, which the result cannot have`);
-  }
-  return { metrics, labels, problems };
+  return { errors, selectors, labelNames, functionCalls };
 }
