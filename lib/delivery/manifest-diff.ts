@@ -207,7 +207,7 @@ export interface FormatOptions {
   readonly markdown?: boolean;
   /** Put before every file path, so paths read as in the repository. @default "dist/" */
   readonly pathPrefix?: string;
-  /** Longer values are shortened (around their first difference, for strings). @default 120 */
+  /** Longer values are shortened (around their first difference, for strings). @default 200 (an image pinned by tag and digest fits) */
   readonly maxValueLength?: number;
   /** Lines of a multi-line string's or a text file's diff shown before the rest is counted. @default 40 */
   readonly maxDiffLines?: number;
@@ -261,7 +261,7 @@ function formatFileChange(change: FileChange, prefix: string, options: FormatOpt
 }
 
 function formatField(field: FieldChange, options: FormatOptions): string[] {
-  const maxLength = options.maxValueLength ?? 120;
+  const maxLength = options.maxValueLength ?? 200;
   const { path, before, after } = field;
   const isMultiLine = (value: unknown) => typeof value === 'string' && value.includes('\n');
   if ((isMultiLine(before) || isMultiLine(after)) && (before === undefined || typeof before === 'string') && (after === undefined || typeof after === 'string')) {

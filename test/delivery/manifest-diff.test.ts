@@ -210,7 +210,7 @@ describe('field paths', () => {
   });
 
   test('a long single-line string is cut around its first difference', () => {
-    const json = (title: string) => JSON.stringify({ panels: Array.from({ length: 20 }, (_, i) => ({ id: i })), title });
+    const json = (title: string) => JSON.stringify({ panels: Array.from({ length: 40 }, (_, i) => ({ id: i })), title });
     const output = formatTreeDiff(diffTrees(tree({ 'd/c.yaml': configMap({ 'dashboard.json': json('CO2') }) }), tree({ 'd/c.yaml': configMap({ 'dashboard.json': json('CO2 calculator') }) })));
     expect(output).toMatch(/data\["dashboard\.json"\]: …[^\n]*"title":"CO2"} \(\d+ chars\)\n\s+-> …[^\n]*"title":"CO2 calculator"} \(\d+ chars\)/);
   });
