@@ -148,9 +148,11 @@ describe('comparing dist/ with the synthesis', () => {
   });
 
   test('the committed dist/ matches the synthesis of environments/', () => {
-    const result = runManifestDiff({ committedDir: resolve(__dirname, '..', '..', 'dist'), synthesized: standardSynthesis().files, exitCode: true });
+    const synthesis = standardSynthesis();
+    const result = runManifestDiff({ committedDir: resolve(__dirname, '..', '..', 'dist'), synthesized: synthesis.files, exitCode: true });
     expect(result.exitCode).toBe(0);
-    expect(result.output).toMatch(/^dev: no changes\nprod: no changes\nstaging: no changes\n/);
+    const names = synthesis.environments.map(({ environment }) => environment.name);
+    expect(result.output.split('\n')).toEqual(expect.arrayContaining(names.map((name) => `${name}: no changes`)));
   });
 });
 
