@@ -247,7 +247,12 @@ export function formatTreeDiff(diff: TreeDiff, options: FormatOptions = {}): str
   }
   const sections = diff.groups.flatMap((group) => {
     const heading = `### ${summarizeGroup(group).replace(/^([^:]+):/, '`$1`:')}`;
-    return group.changes.length === 0 ? [heading, ''] : [heading, '', '```text', ...details(group), '```', ''];
+    if (group.changes.length === 0) return [heading, ''];
+    const lines = details(group);
+    // A fence longer than any backtick run inside, so a diffed Markdown file cannot close it early.
+    const longest = Math.max(2, ...lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))));
+    const fence = '`'.repeat(longest + 1);
+    return [heading, '', `${fence}text`, ...lines, fence, ''];
   });
   return `${['## Changes to dist/', '', ...sections, verdict].join('\n')}\n`;
 }
@@ -270,7 +275,7 @@ function formatField(field: FieldChange, options: FormatOptions): string[] {
   const label = path === '' ? '(whole value)' : path;
   if (typeof before === 'string' && typeof after === 'string' && Math.max(before.length, after.length) > maxLength) {
     const [shortBefore, shortAfter] = excerptsAroundChange(before, after, maxLength);
-    return [`${label}: ${shortBefore}`, `${' '.repeat(label.length - 2)}-> ${shortAfter}`];
+    return [`${label}: ${shortBefore}`, `${' '.repeat(Math.max(0, label.length - 2))}-> ${shortAfter}`];
   }
   return [`${label}: ${formatValue(before, maxLength)} -> ${formatValue(after, maxLength)}`];
 }
@@ -288,7 +293,9 @@ function formatTextChange(path: string, before: string, after: string, maxDiffLi
 /** A value on one line, as YAML writes it (so "1" and 1 stay distinguishable). */
 function formatValue(value: unknown, maxLength: number): string {
   if (value === undefined) return '(absent)';
-  const text = stringify(value, { collectionStyle: 'flow', lineWidth: 0, minContentWidth: 0 }).trimEnd();
+  const yaml = stringify(value, { collectionStyle: 'flow', lineWidth: 0, minContentWidth: 0 }).trimEnd();
+  // A multi-line string inside a collection would come out as a block scalar, breaking the one line.
+  const text = yaml.includes('\n') ? JSON.stringify(value) : yaml;
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 

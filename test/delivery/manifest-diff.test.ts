@@ -140,6 +140,34 @@ describe('comparing dist/ with the synthesis', () => {
     expect(formatTreeDiff(diffTrees(committed, synthesized))).toContain('same objects; only the text differs:');
   });
 
+  test('--markdown puts each changed group in a code block that a diffed Markdown file cannot close', () => {
+    const committed = tree({ 'README.md': 'Run:\n\n```sh\nnpm run synth\n```\n', 'dev/a.yaml': configMap({}) });
+    const synthesized = tree({ 'README.md': 'Run:\n\n```sh\nnpm run diff\n```\n', 'dev/a.yaml': configMap({}) });
+    expect(formatTreeDiff(diffTrees(committed, synthesized), { markdown: true })).toBe(
+      [
+        '## Changes to dist/',
+        '',
+        '### `README.md`: 1 changed',
+        '',
+        '````text',
+        '~ dist/README.md',
+        '    (5 -> 5 lines)',
+        '      @@ -2,4 +2,4 @@',
+        '       ',
+        '       ```sh',
+        '      -npm run synth',
+        '      +npm run diff',
+        '       ```',
+        '````',
+        '',
+        '### `dev`: no changes',
+        '',
+        '1 file of dist/ differs from the synthesis: run `npm run synth` and commit dist/',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('the output does not depend on the order the files come in', () => {
     const committed = tree({ 'prod/a.yaml': configMap({ A: '1' }), 'dev/b.yaml': configMap({}), 'dev/a.yaml': configMap({}) });
     const synthesized = tree({ 'dev/a.yaml': configMap({ B: '1' }), 'prod/a.yaml': configMap({}), 'dev/c.yaml': configMap({}) });
@@ -209,6 +237,11 @@ describe('field paths', () => {
         '         exit 0',
       ].join('\n'),
     );
+  });
+
+  test('a multi-line string inside a list stays on one line', () => {
+    const output = formatTreeDiff(diffTrees(tree({ 'd/c.yaml': configMap({}) }), tree({ 'd/c.yaml': { ...configMap({}), args: ['-c', 'a\nb'], x: 1 } as Manifest })));
+    expect(output).toContain('      args: (absent) -> ["-c","a\\nb"]\n');
   });
 
   test('a long single-line string is cut around its first difference', () => {
