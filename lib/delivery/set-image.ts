@@ -1,0 +1,99 @@
+/**
+ * Pins a new image version for one component of one environment, in environments/images/<env>.json:
+ * what an application repository's pipeline calls once it has pushed an image.
+ *
+ * The version given is
+ * - a tag (`1.4.3`): replaces the tag and drops any digest, which pinned the previous build;
+ * - a digest (`sha256:<64 hex>`): replaces the digest and drops the tag, because the old tag names
+ *   another build and would keep labelling the pods with the wrong version
+ *   (`app.kubernetes.io/version` comes from the tag when there is one);
+ * - both (`1.4.3@sha256:<64 hex>`): the digest pins the content, the tag documents it.
+ * The repository is always kept: a pipeline moves versions, not images.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatImageReference, parseImageReference } from '../config/image';
+
+export interface SetImageRequest {
+  /** Folder of the `<environment>.json` files, e.g. environments/images. */
+  readonly imagesDir: string;
+  readonly environment: string;
+  /** A key of the environment's file: frontend, backend, docs. */
+  readonly component: string;
+  /** A tag, a digest (`sha256:…`), or `<tag>@sha256:…`. */
+  readonly version: string;
+}
+
+export interface ImageChange {
+  readonly file: string;
+  readonly before: string;
+  readonly after: string;
+  /** False when the file already held this reference; it is then left untouched. */
+  readonly changed: boolean;
+}
+
+/** A request that was refused; nothing was written. */
+export class SetImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetImageError';
+  }
+}
+
+const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
+
+/**
+ * The reference with its version replaced, as described at the top of this file. Throws a
+ * SetImageError when the result is not pinned (floating tag such as latest, malformed digest).
+ */
+export function withVersion(reference: string, version: string): string {
+  const { repository } = parseImageReference(reference);
+  const [tagPart, digest] = version.startsWith('sha256:') ? [undefined, version] : version.split('@', 2);
+  const tag = tagPart || undefined;
+  const candidate = formatImageReference({ repository, tag, digest });
+  let parsed;
+  try {
+    parsed = parseImageReference(candidate);
+  } catch (error) {
+    throw new SetImageError(`"${version}": ${(error as Error).message}`);
+  }
+  // A "/" or "@" in the version would otherwise be read as part of another repository or digest.
+  if (parsed.repository !== repository || parsed.tag !== tag || parsed.digest !== digest || version.split('@').length > 2) {
+    throw new SetImageError(`"${version}" is not a tag, a digest (sha256:<64 hex digits>) or <tag>@<digest>`);
+  }
+  return candidate;
+}
+
+/**
+ * Sets one component's image in `<imagesDir>/<environment>.json`. Only that value changes: the file
+ * keeps its key order and is written as 2-space JSON with a final newline, as the images files are.
+ */
+export function setImage(request: SetImageRequest): ImageChange {
+  const environments = existsSync(request.imagesDir)
+    ? readdirSync(request.imagesDir)
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => file.slice(0, -'.json'.length))
+        .sort()
+    : [];
+  if (!environments.includes(request.environment)) {
+    throw new SetImageError(`unknown environment "${request.environment}": valid environments are ${quoted(environments)} (${request.imagesDir})`);
+  }
+  const file = join(request.imagesDir, `${request.environment}.json`);
+  const images = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const before = images[request.component];
+  if (!Object.hasOwn(images, request.component)) {
+    throw new SetImageError(`unknown component "${request.component}" in ${file}: valid components are ${quoted(Object.keys(images))}`);
+  }
+  if (typeof before !== 'string') throw new SetImageError(`${file}: ${request.component} is not an image reference string`);
+
+  let after: string;
+  try {
+    after = withVersion(before, request.version);
+  } catch (error) {
+    if (error instanceof SetImageError) throw error;
+    throw new SetImageError(`${file}: the current ${request.component} image cannot be updated: ${(error as Error).message}`);
+  }
+  if (after === before) return { file, before, after, changed: false };
+  writeFileSync(file, `${JSON.stringify({ ...images, [request.component]: after }, null, 2)}\n`);
+  return { file, before, after, changed: true };
+}

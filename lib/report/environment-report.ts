@@ -1,0 +1,160 @@
+/**
+ * The environment report (dist/README.md): every environment side by side, one column each, so a
+ * reviewer sees at a glance what differs between staging and prod, and what each one asks of its
+ * OpenShift quota. Rows whose values differ between environments carry a marker. The text depends
+ * only on its input (no dates), so it is committed with dist/ and changes only when an environment does.
+ */
+import type { Environment } from '../config/environment';
+import { formatCpu, formatMemory } from '../config/quantity';
+import type { SynthesizedEnvironment } from '../synth';
+import type { Manifest } from '../synth/manifest';
+import { compareWorkloads, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
+
+/** Put in the first column of a row whose values differ between environments. */
+export const DIFFERS_MARKER = '≠';
+
+/** Shown where an environment has no value, e.g. a workload only another environment runs. */
+const ABSENT = '—';
+
+interface Row {
+  readonly label: string;
+  /** One per environment, already in Markdown. */
+  readonly values: readonly string[];
+}
+
+const code = (text: string) => `\`${text}\``;
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+function table(heading: string, names: readonly string[], rows: readonly Row[]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  return [
+    line(['', heading, ...names]),
+    line(['---', '---', ...names.map(() => '---')]),
+    ...rows.map((row) => line([new Set(row.values).size > 1 ? DIFFERS_MARKER : '', row.label, ...row.values])),
+  ];
+}
+
+function describeSecrets(secrets: Environment['secrets']): string {
+  switch (secrets.strategy) {
+    case 'infisical':
+      return `Infisical ${code(`${secrets.projectSlug}/${secrets.envSlug}${secrets.secretsPath}`)} → Secret ${code(secrets.secretName)}`;
+    case 'external-secrets':
+      return `External Secrets from ${code(`${secrets.storeRef.kind}/${secrets.storeRef.name}`)} → Secret ${code(secrets.secretName)}`;
+    case 'existing':
+      return `existing Secret ${code(secrets.secretName)}, created by hand`;
+  }
+}
+
+/** The `to` addresses of every email receiver of the environment's AlertmanagerConfigs, sorted. */
+export function alertEmailReceivers(manifests: readonly Manifest[]): string[] {
+  const addresses = manifests
+    .filter((manifest) => manifest.kind === 'AlertmanagerConfig')
+    .flatMap((manifest) => ((manifest.spec as any)?.receivers ?? []) as any[])
+    .flatMap((receiver) => (receiver?.emailConfigs ?? []) as any[])
+    .map((email) => email?.to)
+    .filter((to): to is string => typeof to === 'string');
+  return [...new Set(addresses)].sort();
+}
+
+function describeReplicas(workload: Workload): string {
+  const { min, max } = workload.replicas;
+  const count = min === max ? `${min}` : `${min}–${max}`;
+  if (workload.schedule === 'per-run') return `${count} per run`;
+  return workload.autoscaled ? `${count} (HPA)` : count;
+}
+
+function describePod(pod: Resources): string {
+  return `${formatCpu(pod.cpuRequests)} / ${formatMemory(pod.memoryRequests)} (limits ${formatCpu(pod.cpuLimits)} / ${formatMemory(pod.memoryLimits)})`;
+}
+
+function settingsRows(environments: readonly SynthesizedEnvironment[]): Row[] {
+  const row = (label: string, value: (environment: Environment, manifests: readonly Manifest[]) => string): Row => ({
+    label,
+    values: environments.map(({ environment, manifests }) => value(environment, manifests)),
+  });
+  return [
+    row('Host', (environment) => code(environment.host)),
+    row('Namespace', (environment) => code(environment.namespace)),
+    row('Platform', (environment) => environment.platform),
+    row('Application environment', (environment) => environment.appEnvironment),
+    row('Log level', (environment) => environment.logLevel),
+    row('Secrets', (environment) => describeSecrets(environment.secrets)),
+    row('Alert receivers', (_, manifests) => alertEmailReceivers(manifests).map(code).join(', ') || 'none'),
+  ];
+}
+
+function workloadRows(footprints: readonly Footprint[]): Row[] {
+  const byRef = footprints.map((footprint) => new Map(footprint.workloads.map((workload) => [workload.ref, workload])));
+  const refs = [...new Set(footprints.flatMap((footprint) => footprint.workloads).sort(compareWorkloads).map((workload) => workload.ref))];
+  return refs.flatMap((ref) => {
+    const row = (aspect: string, value: (workload: Workload) => string): Row => ({
+      label: `${ref} ${aspect}`,
+      values: byRef.map((workloads) => (workloads.has(ref) ? value(workloads.get(ref)!) : ABSENT)),
+    });
+    return [
+      row('replicas', describeReplicas),
+      row('image', (workload) => workload.images.map(code).join('<br>') || 'operator default'),
+      row('per pod', (workload) => describePod(workload.pod)),
+    ];
+  });
+}
+
+const RESOURCE_LABELS: Record<ResourceField, string> = {
+  cpuRequests: 'CPU requests',
+  cpuLimits: 'CPU limits',
+  memoryRequests: 'Memory requests',
+  memoryLimits: 'Memory limits',
+};
+
+function quotaRows(footprints: readonly Footprint[]): Row[] {
+  const format = (field: ResourceField, value: number) => (field.startsWith('cpu') ? formatCpu(value) : formatMemory(value));
+  const totals = (scale: string, pick: (footprint: Footprint) => Resources) =>
+    (Object.keys(RESOURCE_LABELS) as ResourceField[]).map((field) => ({
+      label: `${RESOURCE_LABELS[field]}, ${scale}`,
+      values: footprints.map((footprint) => format(field, pick(footprint)[field])),
+    }));
+  const unsized = footprints.map((footprint) => footprint.workloads.flatMap((workload) => workload.unsized));
+  return [
+    ...totals('minimum scale', (footprint) => footprint.minimum),
+    ...totals('maximum scale', (footprint) => footprint.maximum),
+    ...totals('per run (Jobs, CronJobs)', (footprint) => footprint.perRun),
+    // Only when it says something: quota admission refuses such containers.
+    ...(unsized.some((list) => list.length > 0)
+      ? [{ label: 'Missing requests or limits', values: unsized.map((list) => list.map(code).join('<br>') || 'none') }]
+      : []),
+  ];
+}
+
+/** The report as Markdown, one column per environment in the order given. */
+export function renderEnvironmentReport(environments: readonly SynthesizedEnvironment[]): string {
+  const names = environments.map(({ environment }) => environment.name);
+  const footprints = environments.map(({ manifests }) => environmentFootprint(manifests));
+  return `${[
+    '# Environments',
+    '',
+    'Generated by `npm run synth` from the synthesized objects (`lib/report/environment-report.ts`); do not edit.',
+    `${DIFFERS_MARKER} marks the rows whose values differ between environments.`,
+    '',
+    '## Settings',
+    '',
+    ...table('Setting', names, settingsRows(environments)),
+    '',
+    '## Workloads',
+    '',
+    'Replicas, images and the requests (limits) of one pod: CPU / memory.',
+    '',
+    ...table('Workload', names, workloadRows(footprints)),
+    '',
+    '## Resources for quota planning',
+    '',
+    'Totals over the manifests: every Deployment and StatefulSet pod × its replicas (from the HorizontalPodAutoscaler',
+    'targeting it: minReplicas at minimum scale, maxReplicas at maximum scale; else spec.replicas), plus custom',
+    'resources that declare spec.resources. Jobs and CronJobs count apart, for one run. A rolling update briefly adds its',
+    'maxSurge pods on top. Rules: `lib/report/footprint.ts`.',
+    '',
+    ...table('Total', names, quotaRows(footprints)),
+  ].join('\n')}\n`;
+}
