@@ -30,7 +30,7 @@ function main(): number {
       const width = Math.max(...folders.map((folder) => folder.length));
       for (const folder of folders) {
         const change = changes.get(folder) ?? { added: [], changed: [], removed: [], unchanged: 0 };
-        const objects = counts.has(folder) ? `${counts.get(folder)} objects` : 'removed environment';
+        const objects = counts.has(folder) ? `${counts.get(folder)} objects` : folder === '.' ? 'generated files' : 'removed environment';
         console.log(
           `${folder.padEnd(width)}  ${objects.padEnd(19)} ${change.added.length} added, ${change.changed.length} changed, ${change.removed.length} removed`,
         );

@@ -18,6 +18,12 @@ import { StaticSite } from './workloads/static-site';
 /** The ServiceAccount every pod of the application runs as; it holds no API permissions. */
 export const WORKLOAD_SERVICE_ACCOUNT = 'co2-calculator';
 
+/** What every environment shares, from the delivery configuration. */
+export interface ProjectContext {
+  /** Address of docs/runbooks.md, linked from every alert. */
+  readonly runbooksUrl: string;
+}
+
 /**
  * The whole CO2 Calculator in one environment. Everything that differs between environments comes in
  * through `environment`; everything that differs between platforms through the platform it names.
@@ -31,7 +37,7 @@ export class Co2CalculatorChart extends Chart {
   readonly docs: StaticSite;
   readonly database: DatabaseConnection;
 
-  constructor(scope: Construct, environment: Environment) {
+  constructor(scope: Construct, environment: Environment, private readonly project: ProjectContext) {
     super(scope, environment.name, {
       namespace: environment.namespace,
       labels: environmentLabels(environmentInstance(environment.name)),
@@ -147,7 +153,10 @@ export class Co2CalculatorChart extends Chart {
     // Only an authenticated SMTP relay needs a password.
     const smtpSecret = alerting.username ? this.secret('smtp', { name: 'co2-calculator-alert-routing', component: 'monitoring' }) : undefined;
     return new Observability(this, 'Observability', {
+      environmentName: this.environment.name,
       host: this.environment.host,
+      grafana: settings.grafana,
+      runbooksUrl: this.project.runbooksUrl,
       collector: settings.collector,
       tracing: settings.tracing,
       postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },

@@ -14,7 +14,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS } from '../environments';
+import { PROJECT } from '../environments';
 import { EnvironmentConfigError } from '../lib/config/environment';
 import { DiffUsageError, runManifestDiff } from '../lib/delivery/manifest-diff';
 import { synthesizeAll, SynthesisError } from '../lib/synth';
@@ -34,7 +34,7 @@ function main(): number {
     const committedDir = resolve(values.dist!);
     const result = runManifestDiff({
       committedDir,
-      synthesized: synthesizeAll(ENVIRONMENTS).files,
+      synthesized: synthesizeAll(PROJECT).files,
       only: positionals,
       exitCode: values['exit-code'],
       markdown: values.markdown,

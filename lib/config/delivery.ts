@@ -5,6 +5,14 @@
 import { z } from 'zod';
 import { dnsLabel } from './environment';
 
+/** `git@github.com:org/repo.git` or `https://github.com/org/repo.git` -> `https://github.com/org/repo`. */
+export function browsableRepositoryUrl(repoUrl: string): string {
+  return repoUrl
+    .replace(/^git@([^:]+):/, 'https://$1/')
+    .replace(/^ssh:\/\/(?:[^@/]+@)?/, 'https://')
+    .replace(/\.git$/, '');
+}
+
 export const deliverySchema = z.strictObject({
   /** The repository holding dist/, as ArgoCD clones it (https or ssh). */
   repoUrl: z
@@ -16,7 +24,12 @@ export const deliverySchema = z.strictObject({
   project: dnsLabel,
   /** API server of the destination cluster, as registered in ArgoCD. @default "https://kubernetes.default.svc" (ArgoCD's own cluster) */
   destinationServer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://kubernetes.default.svc'),
-});
+  /**
+   * Where people read docs/runbooks.md, linked from every alert.
+   * @default `<repository>/blob/main/docs/runbooks.md`, for GitHub-style hosts
+   */
+  runbooksUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
+}).transform((delivery) => ({ ...delivery, runbooksUrl: delivery.runbooksUrl ?? `${browsableRepositoryUrl(delivery.repoUrl)}/blob/main/docs/runbooks.md` }));
 
 export type DeliveryInput = z.input<typeof deliverySchema>;
 export type Delivery = z.output<typeof deliverySchema>;

@@ -6,9 +6,13 @@ import { NetworkPeer } from '../networking/network-policy';
 import { AlertRouting, EmailDelivery } from './alert-routing';
 import { PostgresMonitoring, TelemetryCollector } from './otel-collector';
 import { TraceStore } from './jaeger';
+import { ObservabilityDashboards } from './observability-dashboards';
+import { AlertRules } from './prometheus-rule';
 import { MetricsScrape } from './service-monitor';
 
 export interface ObservabilityProps {
+  /** Shown in dashboard titles and uids, e.g. "prod". */
+  readonly environmentName: string;
   /** Public host; the collector probes https://<host>/ for availability and certificate expiry. */
   readonly host: string;
   readonly collector: { readonly image: ImageReference; readonly resources: ContainerResources };
@@ -19,6 +23,10 @@ export interface ObservabilityProps {
     readonly critical: readonly string[];
     readonly warning: readonly string[];
   };
+  /** grafana-operator: the Grafana instances that load the dashboards, and their folder. */
+  readonly grafana: { readonly instanceSelector: Record<string, string>; readonly folder: string };
+  /** Address of docs/runbooks.md, linked from every alert. */
+  readonly runbooksUrl: string;
   /** Pods that send OTLP to the collector. */
   readonly telemetrySources: NetworkPeer[];
   /** Who scrapes the collector's metrics (the cluster's user-workload monitoring). */
@@ -27,7 +35,8 @@ export interface ObservabilityProps {
 
 /**
  * The telemetry path of one environment: backend -> OTLP -> collector -> traces to Jaeger, metrics to
- * Prometheus through a ServiceMonitor; plus the routing of the alerts by email.
+ * Prometheus through a ServiceMonitor; the alert rules on those metrics and the platform's, their
+ * routing by email, and the dashboards.
  */
 export class Observability extends Construct {
   readonly collector: TelemetryCollector;
@@ -55,6 +64,14 @@ export class Observability extends Construct {
       metadata: { name: `${collectorName}-metrics-monitor`, labels: componentLabels(this, { name: `${collectorName}-metrics-monitor`, component: 'monitoring' }) },
       serviceLabels: this.collector.metricsServiceLabels,
       endpoints: [{ port: 'metrics', interval: '30s' }, { port: 'telemetry', interval: '60s' }],
+    });
+
+    new AlertRules(this, 'AlertRules', { collectorService: this.collector.metricsServiceName, runbookBaseUrl: props.runbooksUrl });
+
+    new ObservabilityDashboards(this, 'Dashboards', {
+      environmentName: props.environmentName,
+      instanceSelector: props.grafana.instanceSelector,
+      folder: props.grafana.folder,
     });
 
     new AlertRouting(this, 'AlertRouting', {

@@ -37,14 +37,31 @@ function table(heading: string, names: readonly string[], rows: readonly Row[]):
   ];
 }
 
-function describeSecrets(secrets: Environment['secrets']): string {
+/** The Secrets an environment's objects read, by name, from its manifests (secretKeyRef, secretRef, volumes). */
+function referencedSecrets(manifests: readonly Manifest[]): string[] {
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    const node = value as Record<string, any>;
+    if (node.secretKeyRef?.name) names.add(node.secretKeyRef.name);
+    if (node.secretRef?.name) names.add(node.secretRef.name);
+    if (node.authPassword?.name && node.authPassword?.key) names.add(node.authPassword.name);
+    Object.values(node).forEach(visit);
+  };
+  manifests.forEach((manifest) => visit(manifest.spec));
+  return [...names].sort();
+}
+
+function describeSecrets(secrets: Environment['secrets'], manifests: readonly Manifest[]): string {
+  const names = referencedSecrets(manifests).map(code).join(', ');
   switch (secrets.strategy) {
     case 'infisical':
-      return `Infisical ${code(`${secrets.projectSlug}/${secrets.envSlug}${secrets.secretsPath}`)} → Secret ${code(secrets.secretName)}`;
+      return `Infisical ${code(`${secrets.projectSlug}/${secrets.envSlug}${secrets.secretsPath}`)} → ${names}`;
     case 'external-secrets':
-      return `External Secrets from ${code(`${secrets.storeRef.kind}/${secrets.storeRef.name}`)} → Secret ${code(secrets.secretName)}`;
+      return `External Secrets from ${code(`${secrets.storeRef.kind}/${secrets.storeRef.name}`)} → ${names}`;
     case 'existing':
-      return `existing Secret ${code(secrets.secretName)}, created by hand`;
+      return `created by hand: ${names}`;
   }
 }
 
@@ -78,10 +95,12 @@ function settingsRows(environments: readonly SynthesizedEnvironment[]): Row[] {
   return [
     row('Host', (environment) => code(environment.host)),
     row('Namespace', (environment) => code(environment.namespace)),
-    row('Platform', (environment) => environment.platform),
+    row('Platform', (environment) => environment.platform.name),
+    row('Database', (environment) => `${environment.database.mode} PostgreSQL ${environment.database.serverMajorVersion}`),
+    row('Delivery', (environment) => (environment.delivery === false ? 'applied by hand' : `ArgoCD, ${code(environment.delivery.targetRevision)}${environment.delivery.cascadeDelete ? ', cascade delete' : ''}`)),
     row('Application environment', (environment) => environment.appEnvironment),
     row('Log level', (environment) => environment.logLevel),
-    row('Secrets', (environment) => describeSecrets(environment.secrets)),
+    row('Secrets', (environment, manifests) => describeSecrets(environment.secrets, manifests)),
     row('Alert receivers', (_, manifests) => alertEmailReceivers(manifests).map(code).join(', ') || 'none'),
   ];
 }

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
 import { Environment, parseEnvironments } from '../config/environment';
+import { renderEnvironmentReport } from '../report/environment-report';
 import { Manifest } from './manifest';
 import { defaultSchemaSources } from './schema-sources';
 import { SchemaValidator } from './schema-validator';
@@ -15,6 +16,8 @@ export interface ProjectConfig {
 
 /** The folder of dist/ that holds the ArgoCD objects. */
 export const DELIVERY_FOLDER = 'argocd';
+/** The generated overview of the environments, side by side. */
+export const REPORT_FILE = 'README.md';
 
 export interface SynthesizedEnvironment {
   readonly environment: Environment;
@@ -35,7 +38,10 @@ export interface Synthesis {
  */
 export function synthesizeAll(config: ProjectConfig, validator = new SchemaValidator(defaultSchemaSources())): Synthesis {
   const delivery = parseDelivery(config.delivery);
-  const environments = parseEnvironments(config.environments).map((environment) => ({ environment, manifests: synthesizeEnvironment(environment) }));
+  const environments = parseEnvironments(config.environments).map((environment) => ({
+    environment,
+    manifests: synthesizeEnvironment(environment, { runbooksUrl: delivery.runbooksUrl }),
+  }));
   if (environments.some(({ environment }) => environment.name === DELIVERY_FOLDER)) {
     throw new SynthesisError([`environment "${DELIVERY_FOLDER}": name is reserved for the ArgoCD objects`]);
   }
@@ -51,6 +57,7 @@ export function synthesizeAll(config: ProjectConfig, validator = new SchemaValid
     for (const [path, content] of renderFolder(environment.name, manifests)) files.set(path, content);
   }
   for (const [path, content] of renderFolder(DELIVERY_FOLDER, deliveryManifests)) files.set(path, content);
+  files.set(REPORT_FILE, renderEnvironmentReport(environments));
   return { environments, delivery: deliveryManifests, files };
 }
 

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Co2CalculatorChart } from '../co2-calculator-chart';
+import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
 import { Environment } from '../config/environment';
 import { Manifest, manifestFileName, objectRef } from './manifest';
 import { renderManifest } from './render';
@@ -23,8 +23,8 @@ export function chartManifests(chart: Chart): Manifest[] {
 }
 
 /** The objects of one environment, in construct order. */
-export function synthesizeEnvironment(environment: Environment): Manifest[] {
-  return chartManifests(new Co2CalculatorChart(new App(), environment));
+export function synthesizeEnvironment(environment: Environment, project: ProjectContext): Manifest[] {
+  return chartManifests(new Co2CalculatorChart(new App(), environment, project));
 }
 
 /**

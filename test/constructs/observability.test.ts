@@ -136,7 +136,10 @@ describe('Observability', () => {
   test('wires backend -> collector -> Jaeger and Prometheus, and admits each hop in the policies', () => {
     const chart = testChart();
     const props: ObservabilityProps = {
+      environmentName: 'test',
       host: 'example.epfl.ch',
+      grafana: { instanceSelector: { dashboards: 'test' }, folder: 'Test' },
+      runbooksUrl: 'https://github.com/example/deploy/blob/main/docs/runbooks.md',
       collector: { image: collectorProps.image, resources },
       tracing: { image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'), resources, maxTraces: 10000 },
       postgres: { secretName: 'db-monitoring', sslMode: 'require' },
@@ -150,6 +153,10 @@ describe('Observability', () => {
     expect(collector.spec.config.exporters['otlp/jaeger'].endpoint).toBe(observability.traces.otlpGrpcEndpoint);
     const jaegerPolicy = find(manifests, 'NetworkPolicy', 'otel-collector-jaeger-network-policy')[0] as any;
     expect(jaegerPolicy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: observability.collector.podSelector } }]);
+    expect(find(manifests, 'GrafanaDashboard')).toHaveLength(3);
+    const [rule] = find(manifests, 'PrometheusRule') as any[];
+    const alerts = rule.spec.groups.flatMap((g: any) => g.rules);
+    expect(alerts.every((r: any) => r.annotations.runbook_url.startsWith(`${props.runbooksUrl}#`))).toBe(true);
     const monitor = find(manifests, 'ServiceMonitor')[0] as any;
     const service = find(manifests, 'Service', 'otel-collector-metrics')[0] as any;
     expect(monitor.spec.selector.matchLabels).toEqual(service.metadata.labels);
