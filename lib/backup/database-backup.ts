@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
 import { ComponentIdentity, componentLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { restrictedPodSpec } from '../core/restricted-pod';
+import { oneShotJobSpec } from '../workloads/one-shot-job';
 import { checkClientVersion } from './postgres-client';
 import { RetainedVolumeClaim } from './retained-volume-claim';
 
@@ -163,45 +163,38 @@ export class DatabaseBackup extends Construct {
         failedJobsHistoryLimit,
         jobTemplate: {
           metadata: { labels },
-          spec: {
+          spec: oneShotJobSpec({
+            labels,
+            serviceAccountName: props.serviceAccountName,
             backoffLimit,
             activeDeadlineSeconds,
-            template: {
-              metadata: { labels },
-              spec: restrictedPodSpec({
-                serviceAccountName: props.serviceAccountName,
-                restartPolicy: 'Never',
-                containers: [
-                  {
-                    name: DatabaseBackup.NAME,
-                    image: formatImageReference(props.image),
-                    // bash reads the script, so the ConfigMap file needs no execute bit.
-                    command: ['bash', `${DatabaseBackup.SCRIPT_DIR}/${DatabaseBackup.SCRIPT_KEY}`],
-                    env: [
-                      { name: 'DB_URL', valueFrom: { secretKeyRef: { name: props.databaseUrlSecret.name, key: props.databaseUrlSecret.key } } },
-                      { name: 'DUMP_DIR', value: DatabaseBackup.DUMP_DIR },
-                      { name: 'RETENTION_COUNT', value: String(retentionCount) },
-                      { name: 'PGCONNECT_TIMEOUT', value: String(connectTimeoutSeconds) },
-                      // Names the session in pg_stat_activity, for whoever looks at the server during the dump.
-                      { name: 'PGAPPNAME', value: DatabaseBackup.NAME },
-                      // The project's random UID has no home directory; libpq and bash look there.
-                      { name: 'HOME', value: '/tmp' },
-                    ],
-                    resources: props.resources,
-                    scratchDirectories: [{ path: '/tmp' }],
-                    volumeMounts: [
-                      { name: 'dumps', mountPath: DatabaseBackup.DUMP_DIR },
-                      { name: 'script', mountPath: DatabaseBackup.SCRIPT_DIR, readOnly: true },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: 'dumps', persistentVolumeClaim: { claimName: claim.claimName } },
-                  { name: 'script', configMap: { name: script.name } },
-                ],
-              }),
+            container: {
+              name: DatabaseBackup.NAME,
+              image: formatImageReference(props.image),
+              // bash reads the script, so the ConfigMap file needs no execute bit.
+              command: ['bash', `${DatabaseBackup.SCRIPT_DIR}/${DatabaseBackup.SCRIPT_KEY}`],
+              env: [
+                { name: 'DB_URL', valueFrom: { secretKeyRef: { name: props.databaseUrlSecret.name, key: props.databaseUrlSecret.key } } },
+                { name: 'DUMP_DIR', value: DatabaseBackup.DUMP_DIR },
+                { name: 'RETENTION_COUNT', value: String(retentionCount) },
+                { name: 'PGCONNECT_TIMEOUT', value: String(connectTimeoutSeconds) },
+                // Names the session in pg_stat_activity, for whoever looks at the server during the dump.
+                { name: 'PGAPPNAME', value: DatabaseBackup.NAME },
+                // The project's random UID has no home directory; libpq and bash look there.
+                { name: 'HOME', value: '/tmp' },
+              ],
+              resources: props.resources,
+              scratchDirectories: [{ path: '/tmp' }],
+              volumeMounts: [
+                { name: 'dumps', mountPath: DatabaseBackup.DUMP_DIR },
+                { name: 'script', mountPath: DatabaseBackup.SCRIPT_DIR, readOnly: true },
+              ],
             },
-          },
+            volumes: [
+              { name: 'dumps', persistentVolumeClaim: { claimName: claim.claimName } },
+              { name: 'script', configMap: { name: script.name } },
+            ],
+          }),
         },
       },
     });
