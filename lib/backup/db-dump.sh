@@ -5,8 +5,8 @@
 # runs in the cluster is exactly what shellcheck and the integration test (test/integration) check.
 #
 # Environment:
-#   DB_URL             libpq connection URI (postgresql://user:password@host:port/database). It comes
-#                      from a Secret and is never printed.
+#   DB_URL             libpq connection URI of the database: postgresql://host:port/database with the
+#                      user and password in it. It comes from a Secret and is never printed.
 #   DUMP_DIR           folder of the dumps (where the db-dumps claim is mounted)
 #   RETENTION_COUNT    how many dumps to keep, this run's included: a whole number from 1 to 999999999
 #   PGCONNECT_TIMEOUT  seconds to wait for a connection to the server (default 10)

@@ -115,6 +115,11 @@ describe('DatabaseBackup', () => {
     expect(dbUrl).toEqual({ name: 'DB_URL', valueFrom: { secretKeyRef: { name: 'backend-secrets', key: 'DB_URL' } } });
   });
 
+  test('nothing in the manifests looks like a URL with credentials (the secret invariant of test/invariants.test.ts)', () => {
+    const { manifests } = render(minimalProps);
+    expect(JSON.stringify(manifests)).not.toMatch(/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i);
+  });
+
   test('the pod is restricted: non-root, RuntimeDefault, no capabilities, read-only root, no fixed ids, resources', () => {
     const { cronJob } = render(minimalProps);
     const spec = podSpec(cronJob);
