@@ -101,8 +101,9 @@ function checkSchedule(schedule: string, timeZone: string): void {
  * - `CronJob/db-dump`: runs the script with bash in a restricted pod that mounts both.
  *
  * The script dumps in custom format, reads the dump back, gives it its final name atomically and keeps
- * the newest `retentionCount` (see its header). Runs never overlap (`Forbid`), and an ad-hoc run is
- * `oc create job --from=cronjob/db-dump <name>`.
+ * the newest `retentionCount` (see its header). Scheduled runs never overlap (`Forbid`). An ad-hoc run
+ * is `oc create job --from=cronjob/db-dump <name>`; Forbid does not cover it, and it need not: each run
+ * writes its own temporary file, and a run that would reuse a dump name (same second) fails instead.
  */
 export class DatabaseBackup extends Construct {
   static readonly NAME = 'db-dump';
