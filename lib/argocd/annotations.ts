@@ -11,3 +11,11 @@ export const ARGOCD_SYNC_HOOK: Record<string, string> = {
   [ANNOTATION.hook]: 'Sync',
   [ANNOTATION.hookDeletePolicy]: 'BeforeHookCreation',
 };
+
+/**
+ * An object ArgoCD neither prunes when it disappears from the repository nor deletes with the
+ * Application: for claims whose data must outlive a mistake in git, such as the database dumps.
+ */
+export const ARGOCD_KEEP_ON_PRUNE_AND_DELETE: Record<string, string> = {
+  [ANNOTATION.syncOptions]: 'Prune=false,Delete=false',
+};

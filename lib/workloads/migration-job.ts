@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { formatImageReference, imageVersionLabel } from '../config/image';
 import { versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { restrictedPodSpec } from '../core/restricted-pod';
 import { ARGOCD_SYNC_HOOK } from '../argocd/annotations';
 import { BackendRuntime } from './backend';
+import { oneShotJobSpec } from './one-shot-job';
 
 export interface MigrationJobProps {
   /** Image and environment of the backend: the migrations ship with the application code. */
@@ -39,28 +39,21 @@ export class MigrationJob extends Construct {
     const labels = versionedLabels(this, MigrationJob.IDENTITY, imageVersionLabel(props.runtime.image));
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name: MigrationJob.NAME, labels, annotations: ARGOCD_SYNC_HOOK },
-      spec: {
+      spec: oneShotJobSpec({
+        labels,
+        serviceAccountName: props.serviceAccountName,
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 600,
-        template: {
-          metadata: { labels },
-          spec: restrictedPodSpec({
-            serviceAccountName: props.serviceAccountName,
-            restartPolicy: 'Never',
-            containers: [
-              {
-                name: 'migrate',
-                image: formatImageReference(props.runtime.image),
-                command: props.command ?? ['alembic', 'upgrade', 'head'],
-                env: props.runtime.env,
-                envFrom: props.runtime.envFrom,
-                resources: props.resources,
-                scratchDirectories: [{ path: '/tmp' }],
-              },
-            ],
-          }),
+        container: {
+          name: 'migrate',
+          image: formatImageReference(props.runtime.image),
+          command: props.command ?? ['alembic', 'upgrade', 'head'],
+          env: props.runtime.env,
+          envFrom: props.runtime.envFrom,
+          resources: props.resources,
+          scratchDirectories: [{ path: '/tmp' }],
         },
-      },
+      }),
     });
   }
 }
