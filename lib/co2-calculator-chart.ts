@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { applySyncWaves } from './argocd/sync-waves';
+import { DatabaseBackup } from './backup/database-backup';
 import { Environment } from './config/environment';
 import { componentLabels, environmentInstance, environmentLabels, selectorLabels } from './core/labels';
 import { DatabaseConnection, secretDatabaseUrl } from './database/database-connection';
@@ -107,6 +108,18 @@ export class Co2CalculatorChart extends Chart {
       backoffLimit: environment.migration.backoffLimit,
     });
 
+    new DatabaseBackup(this, 'DatabaseBackup', {
+      image: environment.backup.image,
+      database: this.database,
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      resources: environment.backup.resources,
+      size: environment.backup.storageSize,
+      storageClassName: environment.backup.storageClass,
+      retentionCount: environment.backup.retentionCount,
+      schedule: environment.backup.schedule,
+      timeZone: environment.backup.timeZone,
+    });
+
     this.platform.expose(this, {
       host: environment.host,
       paths: [
@@ -142,7 +155,7 @@ export class Co2CalculatorChart extends Chart {
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       credentialsSecretName: credentials.secretName,
       // Every process that runs with the database connection: the API, its migrations, the backup.
-      allowFrom: [Backend.IDENTITY, MigrationJob.IDENTITY].map((identity) => ({ podLabels: selectorLabels(this, identity) })),
+      allowFrom: [Backend.IDENTITY, MigrationJob.IDENTITY, DatabaseBackup.IDENTITY].map((identity) => ({ podLabels: selectorLabels(this, identity) })),
     }).connection;
   }
 

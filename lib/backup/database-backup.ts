@@ -7,16 +7,11 @@ import { ComponentIdentity, componentLabels, versionedLabels } from '../core/lab
 import { ContainerResources } from '../core/resources';
 import { oneShotJobSpec } from '../workloads/one-shot-job';
 import { checkClientVersion } from './postgres-client';
+import { DatabaseConnection } from '../database/database-connection';
 import { RetainedVolumeClaim } from './retained-volume-claim';
 
 /** The dump script, a real file so that shellcheck and the integration test run what the CronJob runs. */
 export const DB_DUMP_SCRIPT_PATH = join(__dirname, 'db-dump.sh');
-
-/** A key of a Secret, read by reference: its value never appears in the manifests. */
-export interface SecretKeyReference {
-  readonly name: string;
-  readonly key: string;
-}
 
 export interface DatabaseBackupProps {
   /**
@@ -24,8 +19,6 @@ export interface DatabaseBackupProps {
    * `docker.io/library/postgres:17.2-bookworm`. Its pg_dump must be at least as new as the server.
    */
   readonly image: ImageReference;
-  /** Major version of the database server, e.g. 16. */
-  readonly serverMajorVersion: number;
   /**
    * Major version of the image's pg_dump.
    * @default read from the tag of an image named `postgres` or `postgresql` ("17.2-bookworm" -> 17);
@@ -33,10 +26,11 @@ export interface DatabaseBackupProps {
    */
   readonly clientMajorVersion?: number;
   /**
-   * The Secret key holding the database's libpq connection URI, `postgresql://user:password@host:port/db`.
+   * How to reach the database: the environment variables that define DB_URL, a libpq connection URI
+   * (`postgresql://user:password@host:port/db`), by reference only; and the server's major version.
    * A SQLAlchemy URL (`postgresql+asyncpg://...`) is refused by the script at run time.
    */
-  readonly databaseUrlSecret: SecretKeyReference;
+  readonly database: DatabaseConnection;
   readonly serviceAccountName: string;
   readonly resources: ContainerResources;
   /** Capacity of the `db-dumps` claim, e.g. "20Gi": room for `retentionCount` dumps plus the one being written. */
@@ -123,7 +117,7 @@ export class DatabaseBackup extends Construct {
     const schedule = props.schedule ?? '30 1 * * *';
     const timeZone = props.timeZone ?? 'Europe/Zurich';
     try {
-      checkClientVersion(props.image, props.serverMajorVersion, props.clientMajorVersion);
+      checkClientVersion(props.image, props.database.serverMajorVersion, props.clientMajorVersion);
     } catch (error) {
       throw new Error(`${DatabaseBackup.NAME}: ${(error as Error).message}`);
     }
@@ -175,7 +169,7 @@ export class DatabaseBackup extends Construct {
               // bash reads the script, so the ConfigMap file needs no execute bit.
               command: ['bash', `${DatabaseBackup.SCRIPT_DIR}/${DatabaseBackup.SCRIPT_KEY}`],
               env: [
-                { name: 'DB_URL', valueFrom: { secretKeyRef: { name: props.databaseUrlSecret.name, key: props.databaseUrlSecret.key } } },
+                ...props.database.env,
                 { name: 'DUMP_DIR', value: DatabaseBackup.DUMP_DIR },
                 { name: 'RETENTION_COUNT', value: String(retentionCount) },
                 { name: 'PGCONNECT_TIMEOUT', value: String(connectTimeoutSeconds) },

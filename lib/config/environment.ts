@@ -352,18 +352,18 @@ export const environmentSchema = z
         cascadeDelete: z.boolean().default(false),
       })])
       .prefault({}),
-    /** The db-dump CronJob and its db-dumps volume. */
+    /** The db-dump CronJob and its db-dumps volume; unset fields take the DatabaseBackup construct's defaults. */
     backup: z.strictObject({
-      /** @default "30 2 * * *" (02:30 every night) */
-      schedule: cronSchedule.default('30 2 * * *'),
+      /** @default "30 1 * * *" (01:30, outside the hour daylight saving time skips or repeats) */
+      schedule: cronSchedule.optional(),
       /** IANA time zone of the schedule. @default "Europe/Zurich" */
-      timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Zurich').default('Europe/Zurich'),
+      timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Zurich').optional(),
       /** Dumps kept on the volume; older ones are deleted after each successful dump. @default 7 */
-      retentionCount: z.int().min(1, 'must be at least 1').max(365, 'must be at most 365').default(7),
-      /** Size of the db-dumps claim. */
+      retentionCount: z.int().min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
+      /** Size of the db-dumps claim: room for retentionCount dumps plus the one being written. */
       storageSize: quantity,
       /** @default "rcp-nas" */
-      storageClass: dnsSubdomain.default('rcp-nas'),
+      storageClass: dnsSubdomain.optional(),
       image: imageReference.prefault(OPERATIONS_DEFAULTS.backupImage),
       resources: containerResources.prefault(OPERATIONS_DEFAULTS.backupResources),
     }),

@@ -4,6 +4,7 @@ import { ANNOTATION } from '../../lib/argocd/annotations';
 import { applySyncWaves, SyncWave } from '../../lib/argocd/sync-waves';
 import { DatabaseBackup, DatabaseBackupProps, DB_DUMP_SCRIPT_PATH } from '../../lib/backup/database-backup';
 import { parseImageReference } from '../../lib/config/image';
+import { secretDatabaseUrl } from '../../lib/database/database-connection';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../../lib/core/restricted-pod';
 import { Manifest } from '../../lib/synth/manifest';
 import { renderManifest } from '../../lib/synth/render';
@@ -11,8 +12,7 @@ import { find, testChart, validManifests } from '../support/synthesis';
 
 const minimalProps: DatabaseBackupProps = {
   image: parseImageReference('docker.io/library/postgres:17.2-bookworm'),
-  serverMajorVersion: 16,
-  databaseUrlSecret: { name: 'backend-secrets', key: 'DB_URL' },
+  database: secretDatabaseUrl('backend-secrets', 16),
   serviceAccountName: 'co2-calculator',
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
   size: '20Gi',
@@ -22,7 +22,7 @@ const allProps: DatabaseBackupProps = {
   ...minimalProps,
   image: parseImageReference('quay-its.epfl.ch/svc1751/pg-tools:1.2.0'),
   clientMajorVersion: 16,
-  databaseUrlSecret: { name: 'db-backup', key: 'DUMP_URL' },
+  database: secretDatabaseUrl('db-backup', 16, 'DUMP_URL'),
   storageClassName: 'fast-nfs',
   retentionCount: 14,
   schedule: '15 3 * * 1-5',
@@ -175,8 +175,8 @@ describe('DatabaseBackup', () => {
     ['an image whose tag does not tell the version', { image: parseImageReference('quay-its.epfl.ch/svc1751/pg-tools:1.2.0') }],
     ['a PostgreSQL image pinned by digest only', { image: parseImageReference('docker.io/library/postgres@sha256:' + 'a'.repeat(64)) }],
     ['a client version that contradicts the tag', { clientMajorVersion: 18 }],
-    ['a server version before 10', { serverMajorVersion: 9 }],
-    ['a server version that is not a major version', { serverMajorVersion: 16.2 }],
+    ['a server version before 10', { database: secretDatabaseUrl('backend-secrets', 9) }],
+    ['a server version that is not a major version', { database: secretDatabaseUrl('backend-secrets', 16.2) }],
     ['a retention of zero', { retentionCount: 0 }],
     ['a fractional retention', { retentionCount: 1.5 }],
     ['a retention beyond what the script accepts', { retentionCount: 1_000_000_000 }],

@@ -12,6 +12,7 @@ import { parseImageReference } from '../../lib/config/image';
 import { chartManifests } from '../../lib/synth/synthesize';
 import { testChart } from '../support/synthesis';
 import { environmentWithoutLibpq, postgresTool, TestPostgres } from './support/postgres';
+import { secretDatabaseUrl } from '../../lib/database/database-connection';
 import { requireTool } from './support/tools';
 
 const DUMP_NAME = /^db-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.dump$/;
@@ -21,8 +22,7 @@ function synthesizedBackup(serverMajorVersion: number) {
   const chart = testChart();
   new DatabaseBackup(chart, 'Backup', {
     image: parseImageReference(`docker.io/library/postgres:${serverMajorVersion}`),
-    serverMajorVersion,
-    databaseUrlSecret: { name: 'backend-secrets', key: 'DB_URL' },
+    database: secretDatabaseUrl('backend-secrets', serverMajorVersion),
     serviceAccountName: 'co2-calculator',
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     size: '1Gi',
