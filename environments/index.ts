@@ -2,11 +2,12 @@ import type { EnvironmentInput } from '../lib/config/environment';
 import type { ProjectConfig } from '../lib/synth';
 import { DELIVERY } from './delivery';
 import { dev } from './dev';
+import { local } from './local';
 import { prod } from './prod';
 import { staging } from './staging';
 
 /** The environments `npm run synth` renders, each into dist/<name>/. */
-export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod];
+export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, local];
 
 /** Everything `npm run synth` renders. */
 export const PROJECT: ProjectConfig = { environments: ENVIRONMENTS, delivery: DELIVERY };

@@ -60,7 +60,7 @@ export class InClusterPostgres extends Construct {
         { name: 'DB_URL', value: `postgresql://$(POSTGRESQL_USER):$(POSTGRESQL_PASSWORD)@${this.name}:${POSTGRES_PORT}/$(POSTGRESQL_DATABASE)` },
       ],
     };
-    // pg_isready against the local socket-free TCP port, with the configured role and database.
+    // pg_isready over TCP on the pod's own address, as the configured role, for the configured database.
     const ready: k8s.Probe = {
       exec: { command: ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRESQL_USER" -d "$POSTGRESQL_DATABASE"`] },
       periodSeconds: 10,
