@@ -59,8 +59,9 @@ describe('setting an image', () => {
   });
 
   test('an unknown environment or component is refused with the valid ones', () => {
+    const environments = readdirSync(imagesDir).filter((f) => f.endsWith('.json')).map((f) => `"${f.slice(0, -'.json'.length)}"`).sort();
     expect(() => setImage({ imagesDir, environment: 'qa', component: 'backend', version: '1.0.0' })).toThrow(
-      'unknown environment "qa": valid environments are "dev", "prod", "staging"',
+      `unknown environment "qa": valid environments are ${environments.join(', ')}`,
     );
     expect(() => setImage({ imagesDir, environment: 'dev', component: 'worker', version: '1.0.0' })).toThrow(
       'unknown component "worker" in ' + join(imagesDir, 'dev.json') + ': valid components are "frontend", "backend", "docs"',
