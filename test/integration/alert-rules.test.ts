@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { App, Chart } from 'cdk8s';
+import { parse } from 'yaml';
+import { PROJECT } from '../../environments';
+import { listFiles } from '../../lib/synth/output';
 import { ALERT_NAMES } from '../../lib/observability/alert-rules';
 import { AlertRules, AlertRulesProps } from '../../lib/observability/prometheus-rule';
 import { environmentLabels } from '../../lib/core/labels';
@@ -7,6 +12,8 @@ import { find, validManifests } from '../support/synthesis';
 import { alertTestCases } from './support/alert-cases';
 import { AlertTestCase, verifyAlertRules } from './support/promtool';
 import { requireTool } from './support/tools';
+
+const DIST = resolve(__dirname, '..', '..', 'dist');
 
 /** The PrometheusRule the construct renders in a chart for `namespace`. */
 function renderRule(namespace: string, props: AlertRulesProps = {}): Manifest {
@@ -61,5 +68,21 @@ describe('alert rules under promtool', () => {
     const rule = renderRule('co2-calculator-test') as any;
     rule.spec.groups[0].rules[0].expr = 'max(kube_deployment_spec_replicas{namespace="co2-calculator-test"}';
     expect(() => verifyAlertRules(rule, alertTestCases({ namespace: 'co2-calculator-test' }))).toThrow(/promtool check rules rules.yaml failed/);
+  });
+});
+
+describe('the alert rules of the committed environments under promtool', () => {
+  const rules = [...listFiles(DIST)]
+    .filter((path) => /^[^/]+\/prometheusrule-.*\.yaml$/.test(path))
+    .map((path) => parse(readFileSync(join(DIST, path), 'utf8')) as Manifest);
+
+  test('every environment with observability has its rules in dist/', () => {
+    const observed = PROJECT.environments.filter((input: any) => input.observability).map((input: any) => input.name);
+    expect(rules.map((rule) => rule.metadata.namespace)).toHaveLength(observed.length);
+  });
+
+  test.each(rules.map((rule) => [rule.metadata.namespace!, rule] as const))('%s: promtool checks the rules and every alert fires only on its scenario', (namespace, rule) => {
+    requireTool('promtool', 'prometheus');
+    verifyAlertRules(rule, alertTestCases({ namespace }));
   });
 });

@@ -6,9 +6,11 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { DatabaseBackup } from '../../lib/backup/database-backup';
 import { parseImageReference } from '../../lib/config/image';
+import { listFiles } from '../../lib/synth/output';
 import { chartManifests } from '../../lib/synth/synthesize';
 import { testChart } from '../support/synthesis';
 import { environmentWithoutLibpq, postgresTool, TestPostgres } from './support/postgres';
@@ -155,6 +157,15 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     expect(cronJobEnv.filter((v) => v.value !== undefined).map((v) => v.name)).toEqual(
       expect.arrayContaining(['DUMP_DIR', 'RETENTION_COUNT', 'PGCONNECT_TIMEOUT', 'HOME']),
     );
+  });
+
+  test('the script under test is the one every committed environment carries in dist/', () => {
+    const dist = resolve(__dirname, '..', '..', 'dist');
+    const carried = listFiles(dist)
+      .filter((path) => path.endsWith(`/configmap-${DatabaseBackup.SCRIPT_CONFIG_MAP_NAME}.yaml`))
+      .map((path) => [path, parse(readFileSync(join(dist, path), 'utf8')).data[DatabaseBackup.SCRIPT_KEY]]);
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.filter(([, script]) => script !== readFileSync(scriptFile, 'utf8')).map(([path]) => path)).toEqual([]);
   });
 
   test('shellcheck finds nothing in the script', () => {
