@@ -6,6 +6,13 @@ import { renderEnvironmentReport } from '../report/environment-report';
 import { Manifest } from './manifest';
 import { defaultSchemaSources } from './schema-sources';
 import { SchemaValidator } from './schema-validator';
+import { defaultValidatorCache } from './validator-cache';
+
+/** The validator `npm run synth` uses: the shared schemas, with compiled validators cached on disk. */
+export function defaultSchemaValidator(): SchemaValidator {
+  const sources = defaultSchemaSources();
+  return new SchemaValidator(sources, defaultValidatorCache(sources));
+}
 import { chartManifests, checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
 
 /** What `npm run synth` renders: the environments, and how ArgoCD delivers them. */
@@ -36,7 +43,7 @@ export interface Synthesis {
  * Validates the environment configs, synthesizes each environment, validates every object, and renders
  * the files of dist/. Nothing is written here; any problem throws before the first file would be.
  */
-export function synthesizeAll(config: ProjectConfig, validator = new SchemaValidator(defaultSchemaSources())): Synthesis {
+export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator()): Synthesis {
   const delivery = parseDelivery(config.delivery);
   const environments = parseEnvironments(config.environments).map((environment) => ({
     environment,
@@ -46,6 +53,7 @@ export function synthesizeAll(config: ProjectConfig, validator = new SchemaValid
     throw new SynthesisError([`environment "${DELIVERY_FOLDER}": name is reserved for the ArgoCD objects`]);
   }
   const deliveryManifests = chartManifests(new DeliveryChart(new App(), DELIVERY_FOLDER, { delivery, environments }));
+  validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
   const problems = [
     ...environments.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator)),
     ...checkManifests(DELIVERY_FOLDER, deliveryManifests, validator),

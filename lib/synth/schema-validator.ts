@@ -1,15 +1,19 @@
 /**
  * Strict validation of synthesized objects against the Kubernetes 1.28 definitions and the CRDs of the
  * operators we target: unknown fields are refused, required fields, enums, patterns and formats are
- * checked. A validator is compiled once per apiVersion/kind and reused for every object of that kind.
+ * checked. A validator is compiled once per apiVersion/kind, kept on disk (validator-cache.ts), and
+ * reused for every object of that kind; Ajv itself is loaded only when something must be compiled.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { load as loadYaml } from 'js-yaml';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { goCompatibleRegExp } from './go-regexp';
 import { closeObjects, strictKubernetesDefinitions } from './kubernetes-overlay';
 import { Manifest } from './manifest';
+import { SCHEMA_FORMATS } from './schema-formats';
+import { shareRepeatedSubschemas } from './shared-subschemas';
+import { CompiledValidators, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';
 
 export interface SchemaSources {
   /** Kubernetes JSON-schema definitions (`_definitions.json` of cdk8s' kubernetes-schemas). */
@@ -34,18 +38,64 @@ interface CustomResourceDefinition {
   };
 }
 
-const KUBERNETES_SCHEMA_ID = 'k8s';
+// Absolute ids, so that a reference from one schema into another resolves the same from anywhere.
+const SCHEMA_ID_BASE = 'https://schemas.co2-calculator.invalid';
+const KUBERNETES_SCHEMA_ID = `${SCHEMA_ID_BASE}/kubernetes-1.28.json`;
 const OBJECT_META_REF = `${KUBERNETES_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
 
 export class SchemaValidator {
+  private readonly validators = new Map<string, ValidateFunction | null>();
+  private compiler?: SchemaCompiler;
+  /** How many validators this instance compiled, and how many it found in the cache. */
+  readonly stats = { compiled: 0, cached: 0 };
+
+  constructor(
+    private readonly sources: SchemaSources,
+    private readonly cache: ValidatorCache = NO_VALIDATOR_CACHE,
+  ) {}
+
+  /**
+   * Makes the validators of these objects' kinds ready: from the cache when this set of kinds was seen
+   * before, else compiled together (sharing code) and cached. Optional: validate() prepares what it lacks.
+   */
+  prepare(manifests: readonly Pick<Manifest, 'apiVersion' | 'kind'>[]): void {
+    const kinds = [...new Set(manifests.map((manifest) => gvkKey(manifest.apiVersion, manifest.kind)))].filter((kind) => !this.validators.has(kind)).sort();
+    if (kinds.length === 0) return;
+    let validators = this.cache.load(kinds);
+    if (validators) {
+      this.stats.cached += kinds.length;
+    } else {
+      const compiled = (this.compiler ??= new SchemaCompiler(this.sources)).compile(kinds);
+      this.cache.store(kinds, compiled.standalone);
+      validators = compiled.validators;
+      this.stats.compiled += kinds.length;
+    }
+    for (const kind of kinds) this.validators.set(kind, validators[kind]);
+  }
+
+  /** Problems of one object; empty when it is valid. An apiVersion/kind with no schema is itself a problem. */
+  validate(manifest: Manifest): SchemaProblem[] {
+    this.prepare([manifest]);
+    const validator = this.validators.get(gvkKey(manifest.apiVersion, manifest.kind));
+    if (!validator) {
+      return [{ path: 'apiVersion', message: `no schema for ${manifest.apiVersion} ${manifest.kind} in Kubernetes 1.28 or in ${this.sources.crdDirectory}` }];
+    }
+    if (validator(manifest)) return [];
+    return describeErrors(validator.errors ?? []);
+  }
+
+}
+
+/** Compiles validators from the schema files; created only when the cache cannot answer. */
+class SchemaCompiler {
   private readonly ajv: Ajv;
   private readonly kubernetesKinds = new Map<string, string>();
-  private readonly validators = new Map<string, ValidateFunction | null>();
   private readonly crdFiles: string[];
   private readonly parsedCrdFiles = new Set<string>();
   private readonly crdSchemas = new Map<string, Schema>();
 
   constructor(private readonly sources: SchemaSources) {
+    const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
     const definitions = JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions as Record<string, Schema>;
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = (definition['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>;
@@ -53,7 +103,10 @@ export class SchemaValidator {
         this.kubernetesKinds.set(gvkKey(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), name);
       }
     }
-    this.ajv = new Ajv({
+    const regExp = Object.assign((pattern: string, flags: string) => goCompatibleRegExp(pattern, flags), {
+      code: `require(${JSON.stringify(STANDALONE_MODULES.regExp)}).goCompatibleRegExp`,
+    });
+    this.ajv = new AjvClass({
       allErrors: true,
       // The upstream schemas use keywords and type unions that Ajv's strict mode would reject; our own
       // overlay is small and covered by tests.
@@ -63,44 +116,47 @@ export class SchemaValidator {
       // Keep validation free of side effects: never fill in defaults or coerce.
       useDefaults: false,
       coerceTypes: false,
-      code: { regExp: goCompatibleRegExp },
+      code: { source: true, regExp, formats: _`require(${STANDALONE_MODULES.formats}).SCHEMA_FORMATS` },
     });
-    addFormats(this.ajv, { mode: 'full' });
-    this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-    this.ajv.addFormat('double', { type: 'number', validate: () => true });
-    // Kubernetes' "duration" is Go's time.Duration syntax ("30s", "1h30m"), not ISO 8601.
-    this.ajv.addFormat('duration', /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/);
+    for (const [name, format] of Object.entries(SCHEMA_FORMATS)) this.ajv.addFormat(name, format);
     this.ajv.addSchema({ $id: KUBERNETES_SCHEMA_ID, definitions: strictKubernetesDefinitions(definitions) });
     this.crdFiles = readdirSync(sources.crdDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort();
   }
 
-  /** Problems of one object; empty when it is valid. An apiVersion/kind with no schema is itself a problem. */
-  validate(manifest: Manifest): SchemaProblem[] {
-    const validator = this.validatorFor(manifest.apiVersion, manifest.kind);
-    if (!validator) {
-      return [{ path: 'apiVersion', message: `no schema for ${manifest.apiVersion} ${manifest.kind} in Kubernetes 1.28 or in ${this.sources.crdDirectory}` }];
-    }
-    if (validator(manifest)) return [];
-    return describeErrors(validator.errors ?? []);
+  /** Validators of these `apiVersion/kind`s (null without a schema), and their shared standalone code. */
+  compile(kinds: readonly string[]): { validators: Record<string, ValidateFunction | null>; standalone: CompiledValidators } {
+    const validators: Record<string, ValidateFunction | null> = {};
+    const exports: Record<string, string | null> = {};
+    const refs: Record<string, string> = {};
+    kinds.forEach((key, index) => {
+      const slash = key.lastIndexOf('/');
+      const ref = this.schemaRef(key.slice(0, slash), key.slice(slash + 1));
+      if (ref === undefined) {
+        validators[key] = exports[key] = null;
+        return;
+      }
+      const name = `validate${index}`;
+      validators[key] = this.ajv.getSchema(ref)!;
+      refs[name] = ref;
+      exports[key] = name;
+    });
+    const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
+    // Ajv's runtime helpers by absolute path: the cached module may live outside this node_modules tree.
+    const code = standaloneCode(this.ajv, refs).replace(/require\("(ajv\/[^"]+)"\)/g, (_match, module: string) => `require(${JSON.stringify(require.resolve(module))})`);
+    return { validators, standalone: { code, exports } };
   }
 
-  private validatorFor(apiVersion: string, kind: string): ValidateFunction | null {
-    const key = gvkKey(apiVersion, kind);
-    if (!this.validators.has(key)) {
-      const definition = this.kubernetesKinds.get(key);
-      let validator: ValidateFunction | null = null;
-      if (definition) {
-        validator = this.ajv.compile({
-          $ref: `${KUBERNETES_SCHEMA_ID}#/definitions/${definition}`,
-        });
-      } else {
-        const schema = this.customResourceSchema(apiVersion, kind);
-        if (schema) validator = this.ajv.compile(schema);
-      }
-      this.validators.set(key, validator);
+  /** The key under which Ajv knows the schema of an apiVersion/kind, added on first use; undefined without one. */
+  private schemaRef(apiVersion: string, kind: string): string | undefined {
+    const definition = this.kubernetesKinds.get(gvkKey(apiVersion, kind));
+    if (definition) return `${KUBERNETES_SCHEMA_ID}#/definitions/${definition}`;
+    const ref = `${SCHEMA_ID_BASE}/crd/${gvkKey(apiVersion, kind)}.json`;
+    if (this.ajv.getSchema(ref) === undefined) {
+      const schema = this.customResourceSchema(apiVersion, kind);
+      if (!schema) return undefined;
+      this.ajv.addSchema(schema, ref);
     }
-    return this.validators.get(key)!;
+    return ref;
   }
 
   /**
@@ -126,7 +182,9 @@ export class SchemaValidator {
   private parseCrdFile(file: string): void {
     if (this.parsedCrdFiles.has(file)) return;
     this.parsedCrdFiles.add(file);
-    const crd = loadYaml(readFileSync(join(this.sources.crdDirectory, file), 'utf8')) as CustomResourceDefinition;
+    // js-yaml: about five times faster than `yaml` on these multi-megabyte files.
+    const { load } = require('js-yaml') as typeof import('js-yaml');
+    const crd = load(readFileSync(join(this.sources.crdDirectory, file), 'utf8')) as CustomResourceDefinition;
     if (!crd?.spec?.versions) return;
     for (const version of crd.spec.versions) {
       if (!version.served || !version.schema) continue;
@@ -135,6 +193,12 @@ export class SchemaValidator {
     }
   }
 }
+
+/**
+ * Modules the standalone validator code requires at run time, by absolute path: the cached code runs
+ * under the same TypeScript loaders (tsx, jest) as the code that compiled it.
+ */
+const STANDALONE_MODULES = { formats: require.resolve('./schema-formats'), regExp: require.resolve('./go-regexp') };
 
 /**
  * A CRD's structural schema made strict like the built-in kinds, with apiVersion and kind pinned and
@@ -152,23 +216,8 @@ function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, k
   };
   schema.required = [...new Set([...((schema.required as string[]) ?? []), 'apiVersion', 'kind', 'metadata'])];
   schema.additionalProperties = false;
-  return schema;
+  return shareRepeatedSubschemas(schema);
 }
-
-/**
- * CRD patterns are Go (RE2) regular expressions. The one RE2 construct they use that JavaScript lacks is
- * the inline case-insensitive flag `(?i)`; the pattern is then compiled case-insensitive as a whole,
- * which can only accept more than RE2 would, never refuse a valid value.
- */
-function goCompatibleRegExp(pattern: string, flags: string): RegExp {
-  try {
-    return new RegExp(pattern, flags);
-  } catch (error) {
-    if (!pattern.includes('(?i)')) throw error;
-    return new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`);
-  }
-}
-goCompatibleRegExp.code = 'new RegExp';
 
 function gvkKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;

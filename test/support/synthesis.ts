@@ -3,14 +3,14 @@ import { DELIVERY } from '../../environments/delivery';
 import { PROJECT } from '../../environments';
 import { EnvironmentInput } from '../../lib/config/environment';
 import { environmentLabels } from '../../lib/core/labels';
-import { defaultSchemaSources, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
+import { defaultSchemaValidator, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
 import { Manifest } from '../../lib/synth/manifest';
 import { chartManifests, checkManifests } from '../../lib/synth/synthesize';
 
 let validator: SchemaValidator | undefined;
 /** One validator per test file: compiling schemas is the slow part, and it is reusable. */
 export function sharedValidator(): SchemaValidator {
-  return (validator ??= new SchemaValidator(defaultSchemaSources()));
+  return (validator ??= defaultSchemaValidator());
 }
 
 let standard: Synthesis | undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSchemaSources } from '../../lib/synth';
+import { defaultSchemaSources, SchemaValidator } from '../../lib/synth';
+import { defaultValidatorCache, DiskValidatorCache, inputsDigest } from '../../lib/synth/validator-cache';
 import { Manifest } from '../../lib/synth/manifest';
 import { standardSynthesis, sharedValidator } from '../support/synthesis';
 
@@ -98,5 +99,44 @@ describe('strict schema validation', () => {
       kubernetesDefinitions: '/elsewhere/defs.json',
       crdDirectory: '/elsewhere/crds',
     });
+  });
+});
+
+describe('the cache of compiled validators', () => {
+  const { mkdtempSync, cpSync, appendFileSync, readdirSync } = require('node:fs') as typeof import('node:fs');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const manifests = () => standardSynthesis().environments.flatMap((e) => e.manifests);
+
+  test('a second validator reuses what the first compiled, and judges exactly the same', () => {
+    const root = mkdtempSync(join(tmpdir(), 'validators-'));
+    const sources = defaultSchemaSources();
+    const first = new SchemaValidator(sources, new DiskValidatorCache(root, sources));
+    first.prepare(manifests());
+    expect(first.stats).toEqual({ compiled: expect.any(Number), cached: 0 });
+
+    const second = new SchemaValidator(sources, new DiskValidatorCache(root, sources));
+    second.prepare(manifests());
+    expect(second.stats).toEqual({ compiled: 0, cached: first.stats.compiled });
+
+    const broken = structuredClone(manifests().find((m) => m.kind === 'Deployment')) as any;
+    broken.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
+    broken.spec.replicas = 'two';
+    for (const manifest of [...manifests(), broken]) expect(second.validate(manifest)).toEqual(first.validate(manifest));
+    expect(second.validate(broken)).not.toEqual([]);
+  });
+
+  test('a change to any schema file starts a new cache folder', () => {
+    const sources = defaultSchemaSources();
+    const crds = mkdtempSync(join(tmpdir(), 'crds-'));
+    cpSync(sources.crdDirectory, crds, { recursive: true });
+    const changed = { ...sources, crdDirectory: crds };
+    expect(inputsDigest(changed)).toBe(inputsDigest(sources));
+    appendFileSync(join(crds, readdirSync(crds).find((f) => f.endsWith('.yaml'))!), '\n# changed\n');
+    expect(inputsDigest(changed)).not.toBe(inputsDigest(sources));
+  });
+
+  test('CO2_VALIDATOR_CACHE=off keeps nothing on disk', () => {
+    const cache = defaultValidatorCache(defaultSchemaSources(), { CO2_VALIDATOR_CACHE: 'off' });
+    expect(cache.load(['apps/v1/Deployment'])).toBeUndefined();
   });
 });

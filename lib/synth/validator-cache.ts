@@ -1,0 +1,104 @@
+/**
+ * Compiled schema validators, kept on disk between runs.
+ *
+ * Compiling the strict schemas is most of the cost of a synthesis: the CRDs of the operators are large
+ * (Jaeger's alone is 0.7 MB). Ajv can emit compiled validators as standalone JavaScript; we keep them
+ * under a folder named by a digest of everything that shapes validation
+ * (the schema files, this project's validator code, the Ajv versions), so a change to any of them
+ * starts a fresh folder and a stale validator is never used. Within it, the kinds one run validates
+ * are compiled into a single module, where they share the code of common definitions (PodSpec).
+ *
+ * The folder is node_modules/.cache/co2-calculator/validators (the usual place for tool caches, and
+ * gone with a clean install); CO2_VALIDATOR_CACHE=<dir> moves it, CO2_VALIDATOR_CACHE=off disables it.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { SchemaSources } from './schema-validator';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
+/** This project's code that decides what a validator accepts. */
+const VALIDATOR_SOURCES = ['schema-validator.ts', 'kubernetes-overlay.ts', 'shared-subschemas.ts', 'schema-formats.ts', 'go-regexp.ts', 'validator-cache.ts'];
+
+/** Validators by `apiVersion/kind`; `null` where there is no schema (remembered too, so misses stay cheap). */
+export type Validators = Record<string, ValidateFunction | null>;
+
+/** Standalone code of the validators of a set of kinds, compiled together so that they share code. */
+export interface CompiledValidators {
+  /** A CommonJS module (Ajv standalone code). */
+  readonly code: string;
+  /** `apiVersion/kind` -> name of the module's export, or null for a kind without a schema. */
+  readonly exports: Record<string, string | null>;
+}
+
+export interface ValidatorCache {
+  /** The validators of exactly these kinds, or undefined when they were never stored together. */
+  load(kinds: readonly string[]): Validators | undefined;
+  store(kinds: readonly string[], compiled: CompiledValidators): void;
+}
+
+/** A cache that keeps nothing. */
+export const NO_VALIDATOR_CACHE: ValidatorCache = { load: () => undefined, store: () => undefined };
+
+export class DiskValidatorCache implements ValidatorCache {
+  readonly folder: string;
+
+  constructor(root: string, sources: SchemaSources) {
+    this.folder = join(root, inputsDigest(sources));
+  }
+
+  load(kinds: readonly string[]): Validators | undefined {
+    const base = this.baseOf(kinds);
+    if (!existsSync(`${base}.json`)) return undefined;
+    try {
+      const exports = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, string | null>;
+      const module = require(`${base}.js`) as Record<string, ValidateFunction>;
+      return Object.fromEntries(kinds.map((kind) => [kind, exports[kind] === null ? null : module[exports[kind]!]]));
+    } catch {
+      return undefined; // unreadable (e.g. a crash mid-write elsewhere): compile again
+    }
+  }
+
+  store(kinds: readonly string[], compiled: CompiledValidators): void {
+    if (!existsSync(this.folder)) {
+      // A new digest: earlier folders can only hold validators for inputs that no longer exist.
+      const root = join(this.folder, '..');
+      if (existsSync(root)) for (const stale of readdirSync(root)) rmSync(join(root, stale), { recursive: true, force: true });
+      mkdirSync(this.folder, { recursive: true });
+    }
+    // Write then rename, the index last: parallel test workers may fill the same cache.
+    const base = this.baseOf(kinds);
+    for (const [extension, content] of [['js', compiled.code], ['json', JSON.stringify(compiled.exports)]]) {
+      const temporary = `${base}.${process.pid}.tmp`;
+      writeFileSync(temporary, content);
+      renameSync(temporary, `${base}.${extension}`);
+    }
+  }
+
+  /** One module per set of kinds: a run validates the same kinds as the run before it. */
+  private baseOf(kinds: readonly string[]): string {
+    return join(this.folder, createHash('sha256').update([...kinds].sort().join('\n')).digest('hex').slice(0, 16));
+  }
+}
+
+/** The cache `npm run synth` uses, from CO2_VALIDATOR_CACHE. */
+export function defaultValidatorCache(sources: SchemaSources, env: NodeJS.ProcessEnv = process.env): ValidatorCache {
+  const setting = env.CO2_VALIDATOR_CACHE;
+  if (setting === 'off') return NO_VALIDATOR_CACHE;
+  return new DiskValidatorCache(resolve(setting ?? DEFAULT_CACHE_DIR), sources);
+}
+
+/** A digest of every input that changes what a compiled validator accepts. */
+export function inputsDigest(sources: SchemaSources): string {
+  const hash = createHash('sha256');
+  const add = (label: string, content: string | Buffer) => hash.update(`${label}\0${content.length}\0`).update(content);
+  for (const name of ['ajv', 'ajv-formats']) add(name, require(`${name}/package.json`).version);
+  for (const source of VALIDATOR_SOURCES) add(source, readFileSync(join(__dirname, source)));
+  add('kubernetes', readFileSync(sources.kubernetesDefinitions));
+  for (const file of readdirSync(sources.crdDirectory).sort()) {
+    if (file.endsWith('.yaml') || file.endsWith('.yml')) add(file, readFileSync(join(sources.crdDirectory, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
