@@ -3,6 +3,8 @@ import type { ProjectConfig } from '../lib/synth';
 import { DELIVERY } from './delivery';
 import { dev } from './dev';
 import { local } from './local';
+import previews from './previews.json';
+import { PREVIEW_SETTINGS } from './previews';
 import { prod } from './prod';
 import { staging } from './staging';
 
@@ -10,4 +12,8 @@ import { staging } from './staging';
 export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, local];
 
 /** Everything `npm run synth` renders. */
-export const PROJECT: ProjectConfig = { environments: ENVIRONMENTS, delivery: DELIVERY };
+export const PROJECT: ProjectConfig = {
+  environments: ENVIRONMENTS,
+  delivery: DELIVERY,
+  previews: { settings: PREVIEW_SETTINGS, entries: previews },
+};

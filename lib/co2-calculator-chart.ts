@@ -108,17 +108,19 @@ export class Co2CalculatorChart extends Chart {
       backoffLimit: environment.migration.backoffLimit,
     });
 
-    new DatabaseBackup(this, 'DatabaseBackup', {
-      image: environment.backup.image,
-      database: this.database,
-      serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
-      resources: environment.backup.resources,
-      size: environment.backup.storageSize,
-      storageClassName: environment.backup.storageClass,
-      retentionCount: environment.backup.retentionCount,
-      schedule: environment.backup.schedule,
-      timeZone: environment.backup.timeZone,
-    });
+    if (environment.backup) {
+      new DatabaseBackup(this, 'DatabaseBackup', {
+        image: environment.backup.image,
+        database: this.database,
+        serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+        resources: environment.backup.resources,
+        size: environment.backup.storageSize,
+        storageClassName: environment.backup.storageClass,
+        retentionCount: environment.backup.retentionCount,
+        schedule: environment.backup.schedule,
+        timeZone: environment.backup.timeZone,
+      });
+    }
 
     this.platform.expose(this, {
       host: environment.host,

@@ -12,8 +12,10 @@ export interface DeliveryProjectProps {
   /** The only repository Applications of this project may read. */
   readonly sourceRepo: string;
   readonly destinationServer: string;
-  /** The only namespaces Applications of this project may deploy into. */
+  /** The only namespaces Applications of this project may deploy into (globs such as `preview-*` allowed). */
   readonly destinationNamespaces: readonly string[];
+  /** Cluster-scoped kinds Applications may manage. @default none */
+  readonly clusterKinds?: readonly GroupKind[];
   /** The namespaced kinds Applications may manage; everything else is refused at sync. */
   readonly namespacedKinds: readonly GroupKind[];
   /** @default "" */
@@ -44,7 +46,7 @@ export class DeliveryProject extends Construct {
         description: props.description,
         sourceRepos: [props.sourceRepo],
         destinations: [...new Set(props.destinationNamespaces)].sort().map((namespace) => ({ server: props.destinationServer, namespace })),
-        clusterResourceWhitelist: [],
+        clusterResourceWhitelist: (props.clusterKinds ?? []).map(({ group, kind }) => ({ group, kind })),
         namespaceResourceWhitelist: [...props.namespacedKinds].sort(byGroupAndKind).map(({ group, kind }) => ({ group, kind })),
         orphanedResources: { warn: true, ignore: [{ group: '', kind: 'Secret' }] },
       },

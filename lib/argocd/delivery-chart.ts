@@ -6,6 +6,7 @@ import { componentLabels, environmentInstance, environmentLabels } from '../core
 import { Manifest } from '../synth/manifest';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';
+import { PreviewDelivery } from './preview-delivery';
 
 export interface DeliveredEnvironment {
   readonly environment: Environment;
@@ -16,13 +17,15 @@ export interface DeliveredEnvironment {
 export interface DeliveryChartProps {
   readonly delivery: Delivery;
   readonly environments: readonly DeliveredEnvironment[];
+  /** Preview environments, delivered by an ApplicationSet: their branch and what one consists of. @default none */
+  readonly previews?: { readonly targetRevision: string; readonly manifests: readonly Manifest[] };
   /** Folder of the GitOps repository that holds the environments' folders. @default "dist" */
   readonly distPath?: string;
 }
 
 /**
  * The ArgoCD objects that deliver every environment (dist/argocd/): the AppProject and one Application
- * per environment, in ArgoCD's namespace. A GitOps administrator applies this folder once
+ * per environment, and the previews' project and ApplicationSet, in ArgoCD's namespace. A GitOps administrator applies this folder once
  * (`oc apply -f dist/argocd/`) and again when it changes; the environments then sync themselves.
  */
 export class DeliveryChart extends Chart {
@@ -59,6 +62,15 @@ export class DeliveryChart extends Chart {
         destinationServer: delivery.destinationServer,
         destinationNamespace: environment.namespace,
         cascadeDelete: settings.cascadeDelete,
+      });
+    }
+
+    if (props.previews) {
+      new PreviewDelivery(this, 'Previews', {
+        delivery,
+        targetRevision: props.previews.targetRevision,
+        distPath: props.distPath ?? 'dist',
+        namespacedKinds: kindsOf(props.previews.manifests),
       });
     }
   }

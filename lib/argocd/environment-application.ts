@@ -20,6 +20,15 @@ export interface EnvironmentApplicationProps {
   readonly retryLimit?: number;
 }
 
+/** What ArgoCD needs to sync an environment: see EnvironmentApplication for the reasons. */
+export function environmentSyncPolicy(options: { readonly retryLimit?: number; readonly createNamespace?: boolean } = {}) {
+  return {
+    automated: { prune: true, selfHeal: true, allowEmpty: false },
+    syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true', ...(options.createNamespace ? ['CreateNamespace=true'] : [])],
+    retry: { limit: options.retryLimit ?? 5, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
+  };
+}
+
 /**
  * One environment as an ArgoCD Application: dist/<env> of the GitOps repository, synced automatically.
  *
@@ -45,11 +54,7 @@ export class EnvironmentApplication extends Construct {
         source: { repoUrl: props.repoUrl, targetRevision: props.targetRevision, path: props.path },
         destination: { server: props.destinationServer, namespace: props.destinationNamespace },
         revisionHistoryLimit: 10,
-        syncPolicy: {
-          automated: { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true'],
-          retry: { limit: props.retryLimit ?? 5, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
-        },
+        syncPolicy: environmentSyncPolicy({ retryLimit: props.retryLimit }),
       },
     });
   }

@@ -3,7 +3,7 @@
  * every environment; each environment adds its own revision and deletion policy (environment.ts).
  */
 import { z } from 'zod';
-import { dnsLabel } from './environment';
+import { describeIssues, dnsLabel } from './environment';
 
 /** `git@github.com:org/repo.git` or `https://github.com/org/repo.git` -> `https://github.com/org/repo`. */
 export function browsableRepositoryUrl(repoUrl: string): string {
@@ -44,5 +44,5 @@ export class DeliveryConfigError extends Error {
 export function parseDelivery(input: unknown): Delivery {
   const result = deliverySchema.safeParse(input);
   if (result.success) return result.data;
-  throw new DeliveryConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  throw new DeliveryConfigError(describeIssues(result.error));
 }

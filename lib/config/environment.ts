@@ -352,7 +352,10 @@ export const environmentSchema = z
         cascadeDelete: z.boolean().default(false),
       })])
       .prefault({}),
-    /** The db-dump CronJob and its db-dumps volume; unset fields take the DatabaseBackup construct's defaults. */
+    /**
+     * The db-dump CronJob and its db-dumps volume; unset fields take the DatabaseBackup construct's
+     * defaults. @default none: no backups (for throwaway environments such as previews)
+     */
     backup: z.strictObject({
       /** @default "30 1 * * *" (01:30, outside the hour daylight saving time skips or repeats) */
       schedule: cronSchedule.optional(),
@@ -366,7 +369,7 @@ export const environmentSchema = z
       storageClass: dnsSubdomain.optional(),
       image: imageReference.prefault(OPERATIONS_DEFAULTS.backupImage),
       resources: containerResources.prefault(OPERATIONS_DEFAULTS.backupResources),
-    }),
+    }).optional(),
   })
   .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
 
@@ -392,11 +395,15 @@ export function parseEnvironment(input: unknown): Environment {
   });
   if (result.success) return result.data;
   const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
-  const problems = result.error.issues.map((issue) => {
+  throw new EnvironmentConfigError(name, describeIssues(result.error));
+}
+
+/** A zod error as one `path: message` line per problem, in words a config author recognises. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
     const path = issue.path.join('.');
     return path ? `${path}: ${describeIssue(issue)}` : describeIssue(issue);
   });
-  throw new EnvironmentConfigError(name, problems);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -148,7 +148,29 @@ function quotaRows(footprints: readonly Footprint[]): Row[] {
 }
 
 /** The report as Markdown, one column per environment in the order given. */
-export function renderEnvironmentReport(environments: readonly SynthesizedEnvironment[]): string {
+/**
+ * Preview environments in one table, a row each: there may be hundreds, and they all share one template,
+ * so what tells them apart is their host and images.
+ */
+function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
+  if (previews.length === 0) return [];
+  const images = (manifests: readonly Manifest[]) =>
+    [...new Set(environmentFootprint(manifests).workloads.flatMap((workload) => workload.images))].sort().map(code).join('<br>');
+  return [
+    '',
+    '## Preview environments',
+    '',
+    `${previews.length} preview environment(s), from \`environments/previews.json\` and the template in \`environments/previews.ts\`,`,
+    'delivered by the ApplicationSet `co2-calculator-previews` (one Application per `dist/preview-*` folder).',
+    '',
+    '| Preview | Host | Namespace | Images |',
+    '| --- | --- | --- | --- |',
+    ...previews.map(({ environment, manifests }) => `| ${environment.name} | ${code(environment.host)} | ${code(environment.namespace)} | ${images(manifests)} |`),
+  ];
+}
+
+export function renderEnvironmentReport(all: readonly SynthesizedEnvironment[]): string {
+  const environments = all.filter(({ preview }) => !preview);
   const names = environments.map(({ environment }) => environment.name);
   const footprints = environments.map(({ manifests }) => environmentFootprint(manifests));
   return `${[
@@ -175,5 +197,6 @@ export function renderEnvironmentReport(environments: readonly SynthesizedEnviro
     'maxSurge pods on top. Rules: `lib/report/footprint.ts`.',
     '',
     ...table('Total', names, quotaRows(footprints)),
+    ...previewSection(all.filter(({ preview }) => preview)),
   ].join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
+import { PreviewSettings, previewEnvironments } from '../config/previews';
 import { Environment, parseEnvironments } from '../config/environment';
 import { renderEnvironmentReport } from '../report/environment-report';
 import { Manifest } from './manifest';
@@ -15,10 +16,12 @@ export function defaultSchemaValidator(): SchemaValidator {
 }
 import { chartManifests, checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
 
-/** What `npm run synth` renders: the environments, and how ArgoCD delivers them. */
+/** What `npm run synth` renders: the environments, the previews, and how ArgoCD delivers them. */
 export interface ProjectConfig {
   readonly environments: readonly unknown[];
   readonly delivery: DeliveryInput;
+  /** Preview environments: the template, and the list (data, e.g. environments/previews.json). @default none */
+  readonly previews?: { readonly settings: PreviewSettings; readonly entries: readonly unknown[] };
 }
 
 /** The folder of dist/ that holds the ArgoCD objects. */
@@ -29,6 +32,8 @@ export const REPORT_FILE = 'README.md';
 export interface SynthesizedEnvironment {
   readonly environment: Environment;
   readonly manifests: Manifest[];
+  /** Expanded from the preview list rather than written in environments/. */
+  readonly preview?: boolean;
 }
 
 export interface Synthesis {
@@ -45,14 +50,29 @@ export interface Synthesis {
  */
 export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator()): Synthesis {
   const delivery = parseDelivery(config.delivery);
-  const environments = parseEnvironments(config.environments).map((environment) => ({
+  const context = { runbooksUrl: delivery.runbooksUrl };
+  const previewInputs = config.previews ? previewEnvironments(config.previews.settings, config.previews.entries) : [];
+  const parsed = parseEnvironments([...config.environments, ...previewInputs]);
+  const environments: SynthesizedEnvironment[] = parsed.map((environment, index) => ({
     environment,
-    manifests: synthesizeEnvironment(environment, { runbooksUrl: delivery.runbooksUrl }),
+    manifests: synthesizeEnvironment(environment, context),
+    preview: index >= config.environments.length,
   }));
   if (environments.some(({ environment }) => environment.name === DELIVERY_FOLDER)) {
     throw new SynthesisError([`environment "${DELIVERY_FOLDER}": name is reserved for the ArgoCD objects`]);
   }
-  const deliveryManifests = chartManifests(new DeliveryChart(new App(), DELIVERY_FOLDER, { delivery, environments }));
+  const deliveryManifests = chartManifests(
+    new DeliveryChart(new App(), DELIVERY_FOLDER, {
+      delivery,
+      environments,
+      previews: config.previews && {
+        targetRevision: config.previews.settings.targetRevision ?? 'main',
+        // What a preview consists of, from one rendered for the purpose: the project must not depend on
+        // how many previews exist, or on whether any do.
+        manifests: synthesizeEnvironment(parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0], context),
+      },
+    }),
+  );
   validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
   const problems = [
     ...environments.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator)),

@@ -1,9 +1,8 @@
-import { ENVIRONMENTS } from '../../environments';
 import { parseEnvironment } from '../../lib/config/environment';
 import { alertEmailReceivers, DIFFERS_MARKER, renderEnvironmentReport } from '../../lib/report/environment-report';
 import { environmentFootprint } from '../../lib/report/footprint';
 import { Manifest } from '../../lib/synth/manifest';
-import { baseEnvironment, standardSynthesis, synthesize } from '../support/synthesis';
+import { baseEnvironment, standardSynthesis, synthesizeProjectAgain } from '../support/synthesis';
 
 const MI = 2 ** 20;
 
@@ -126,7 +125,7 @@ describe('the environment report', () => {
   });
 
   test('depends only on the environments (no dates): a second synthesis renders the same text', () => {
-    expect(renderEnvironmentReport(synthesize(ENVIRONMENTS).environments)).toBe(renderEnvironmentReport(standardSynthesis().environments));
+    expect(renderEnvironmentReport(synthesizeProjectAgain().environments)).toBe(renderEnvironmentReport(standardSynthesis().environments));
   });
 
   test('shows quota totals from the manifests, formatted as quantities', () => {

@@ -14,9 +14,14 @@ export function sharedValidator(): SchemaValidator {
 }
 
 let standard: Synthesis | undefined;
-/** The environments of environments/, synthesized and validated once per test file. */
+/** The environments of environments/ (previews included), synthesized and validated once per test file. */
 export function standardSynthesis(): Synthesis {
   return (standard ??= synthesizeAll(PROJECT, sharedValidator()));
+}
+
+/** A fresh synthesis of the same project, for determinism checks. */
+export function synthesizeProjectAgain(): Synthesis {
+  return synthesizeAll(PROJECT, sharedValidator());
 }
 
 export function synthesize(environments: readonly EnvironmentInput[]): Synthesis {

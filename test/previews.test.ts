@@ -1,0 +1,110 @@
+/**
+ * Preview environments: expanded from a list into ordinary environments, delivered by an ApplicationSet
+ * whose generated Applications agree with what each preview folder holds.
+ */
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT } from '../environments';
+import { PREVIEW_SETTINGS } from '../environments/previews';
+import { kindsOf } from '../lib/argocd/delivery-chart';
+import { LABEL } from '../lib/core/labels';
+import { previewEnvironments } from '../lib/config/previews';
+import { synthesizeAll } from '../lib/synth';
+import { writeTree } from '../lib/synth/output';
+import { sharedValidator, standardSynthesis } from './support/synthesis';
+
+const withPreviews = (entries: unknown[]) => synthesizeAll({ ...PROJECT, previews: { settings: PREVIEW_SETTINGS, entries } }, sharedValidator());
+
+describe('a preview entry', () => {
+  test('becomes an environment named, placed and reachable by its name', () => {
+    const [preview] = previewEnvironments(PREVIEW_SETTINGS, [{ name: 'sso-login' }]);
+    expect(preview).toMatchObject({
+      name: 'preview-sso-login',
+      namespace: 'co2-calculator-preview-sso-login',
+      host: 'co2-calculator-sso-login.epfl.ch',
+      delivery: false,
+      images: PREVIEW_SETTINGS.template.images,
+    });
+  });
+
+  test('runs the images it names and the template images for the rest', () => {
+    const backend = 'quay-its.epfl.ch/svc1751/co2-calculator-backend:pr-1';
+    const [preview] = previewEnvironments(PREVIEW_SETTINGS, [{ name: 'x', images: { backend } }]);
+    expect(preview.images).toEqual({ ...PREVIEW_SETTINGS.template.images, backend });
+  });
+
+  test.each([
+    ['a name that is not DNS-1123', [{ name: 'SSO_login' }]],
+    ['a name too long for its namespace', [{ name: 'a'.repeat(41) }]],
+    ['the same name twice', [{ name: 'x' }, { name: 'x' }]],
+    ['an unknown component', [{ name: 'x', images: { worker: 'quay.io/x/worker:1' } }]],
+    ['an unknown field', [{ name: 'x', branch: 'feature/x' }]],
+  ])('refuses %s, naming the preview and the field', (_case, entries) => {
+    expect(() => previewEnvironments(PREVIEW_SETTINGS, entries)).toThrowErrorMatchingSnapshot();
+  });
+
+  test('a floating image tag is refused like in any environment', () => {
+    expect(() => withPreviews([{ name: 'x', images: { backend: 'quay-its.epfl.ch/svc1751/co2-calculator-backend:latest' } }])).toThrow(
+      /environment "preview-x": images\.backend: .*floating tag "latest"/,
+    );
+  });
+});
+
+describe('the preview list', () => {
+  test('removing a name removes its folder', () => {
+    const dist = mkdtempSync(join(tmpdir(), 'previews-'));
+    writeTree(dist, withPreviews([{ name: 'a' }, { name: 'b' }]).files);
+    expect(existsSync(join(dist, 'preview-b'))).toBe(true);
+    const changes = writeTree(dist, withPreviews([{ name: 'a' }]).files);
+    expect(existsSync(join(dist, 'preview-b'))).toBe(false);
+    expect(changes.get('preview-b')!.removed.length).toBeGreaterThan(0);
+    expect(changes.get('argocd')).toEqual({ added: [], changed: [], removed: [], unchanged: 6 });
+  });
+
+  test('dist/argocd/ does not change with the list: the ApplicationSet finds the folders', () => {
+    expect(withPreviews([]).delivery).toEqual(withPreviews([{ name: 'a' }, { name: 'b' }, { name: 'c' }]).delivery);
+  });
+});
+
+describe('the previews ApplicationSet and project', () => {
+  const synthesis = standardSynthesis();
+  const applicationSet = synthesis.delivery.find((m) => m.kind === 'ApplicationSet') as any;
+  const project = synthesis.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === applicationSet.spec.template.spec.project) as any;
+  const previews = synthesis.environments.filter(({ preview }) => preview);
+  /** What ArgoCD's git directory generator and Go template make of a folder path. */
+  const render = (template: string, path: string) => template.replace(/\{\{\.path\.basename\}\}/g, path.split('/').pop()!).replace(/\{\{\.path\.path\}\}/g, path);
+
+  test('generates an Application for every dist/preview-* folder, and nothing else', () => {
+    const [{ git }] = applicationSet.spec.generators;
+    expect(git.directories).toEqual([{ path: 'dist/preview-*' }]);
+    expect(git.repoURL).toBe(PROJECT.delivery.repoUrl);
+  });
+
+  test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+    'the Application generated for %s deploys its folder into its namespace, under its instance name',
+    (name, environment, manifests) => {
+      const path = `dist/${name}`;
+      const template = applicationSet.spec.template;
+      expect(render(template.spec.source.path, path)).toBe(path);
+      expect(render(template.spec.destination.namespace, path)).toBe(environment.namespace);
+      expect(new Set(manifests.map((m) => m.metadata.labels?.[LABEL.instance]))).toEqual(new Set([render(template.metadata.name, path)]));
+      expect(template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+      expect(template.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    },
+  );
+
+  test('its project allows preview namespaces only, Namespace as the only cluster kind, and the kinds a preview consists of', () => {
+    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['co2-calculator-preview-*']);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    const used = kindsOf(previews.flatMap(({ manifests }) => manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
+    expect(project.spec.namespaceResourceWhitelist.map(({ group, kind }: any) => `${group}/${kind}`).sort()).toEqual(used);
+    expect(project.spec.sourceRepos).toEqual([PROJECT.delivery.repoUrl]);
+  });
+
+  test('the standard environments project still allows no cluster-scoped kind and no preview namespace', () => {
+    const standard = synthesis.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === PROJECT.delivery.project) as any;
+    expect(standard.spec.clusterResourceWhitelist).toEqual([]);
+    expect(standard.spec.destinations.some((d: any) => d.namespace.includes('preview'))).toBe(false);
+  });
+});
