@@ -10,8 +10,9 @@
  *   `spec.replicas` (default 1). A bare Pod counts once.
  * - Job and CronJob run per run: their pod × parallelism (default 1, at most `completions`), which is
  *   what one run holds while it runs. They are totalled apart, since they come and go.
- * - A custom resource (API group with a dot, not `*.k8s.io`) whose `spec.resources` names cpu or memory
- *   is taken to run pods of that size, as OpenTelemetryCollector and Jaeger (all-in-one) do: one
+ * - A custom resource (API group with a dot, not `*.k8s.io`) whose `spec.resources` (or Jaeger's
+ *   `spec.allInOne.resources`) names cpu or memory is taken to run pods of that size, as the
+ *   OpenTelemetryCollector and the all-in-one Jaeger do: one
  *   container × replicas, from an HPA, else `spec.autoscaler.minReplicas`/`maxReplicas`, else
  *   `spec.minReplicas`/`maxReplicas`, else `spec.replicas`, else 1. Per-component blocks (Jaeger's
  *   `spec.collector.resources`) and sidecars an operator injects are not seen.
@@ -170,9 +171,12 @@ function workloadOf(manifest: Manifest, autoscaled: Map<string, Scale>): Workloa
     }
     return { ref, schedule: builtIn.schedule, replicas, autoscaled: hpa !== undefined, images, pod: resources, unsized: unsized.map((name) => `${ref} container ${name}`) };
   }
-  const block = spec.resources as Json | undefined;
-  const declares = (kind: 'requests' | 'limits') => block?.[kind]?.cpu !== undefined || block?.[kind]?.memory !== undefined;
-  if (!isCustomResource(manifest) || !(declares('requests') || declares('limits'))) return undefined;
+  const declares = (resources: Json | undefined) =>
+    (['requests', 'limits'] as const).some((kind) => resources?.[kind]?.cpu !== undefined || resources?.[kind]?.memory !== undefined);
+  // The pod-level block of an operator's custom resource: its spec, or Jaeger's all-in-one section.
+  const holder = [spec, spec.allInOne as Json | undefined].find((candidate) => declares(candidate?.resources));
+  if (!isCustomResource(manifest) || holder === undefined) return undefined;
+  const block = holder.resources as Json;
   const fixed = spec.replicas ?? 1;
   const replicas = hpa ?? {
     min: spec.autoscaler?.minReplicas ?? spec.minReplicas ?? fixed,
@@ -184,7 +188,7 @@ function workloadOf(manifest: Manifest, autoscaled: Map<string, Scale>): Workloa
     schedule: 'continuous',
     replicas,
     autoscaled: hpa !== undefined,
-    images: typeof spec.image === 'string' ? [spec.image] : [],
+    images: typeof holder.image === 'string' ? [holder.image] : [],
     pod: resources,
     unsized: sized ? [] : [`${ref} spec.resources`],
   };
