@@ -108,6 +108,7 @@ export const ALERT_NAMES = [
   'HighMemoryUsage',
   'SlowHttpResponses',
   'CertificateExpiringSoon',
+  'TelemetryCollectorDown',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
@@ -330,6 +331,21 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
       description:
         `The TLS certificate served at {{ $labels.http_url }} (probed from {{ $labels.namespace }}) expires in {{ $value | humanizeDuration }}, ` +
         `less than ${t.certificateDays} days. Once expired, browsers refuse the site.`,
+    }),
+    rule('TelemetryCollectorDown', 'warning', {
+      // Four alerts read the collector's metrics and go silent without it: say so instead. absent()
+      // covers a collector that was never scraped (ServiceMonitor missing, or no target at all).
+      expr: [
+        `max by (namespace) (${selector(ns, METRICS.scrapeUp, [`service=${quote(o.collectorService)}`])}) == 0`,
+        'or',
+        `absent(${selector(ns, METRICS.scrapeUp, [`service=${quote(o.collectorService)}`])})`,
+      ].join('\n'),
+      for: '10m',
+      service: 'telemetry',
+      summary: 'The OpenTelemetry Collector is not being scraped',
+      description:
+        `Prometheus has not scraped the collector's ${o.collectorService} Service in ${ns} for 10 minutes. The alerts on application, ` +
+        'database and certificate metrics cannot fire while it is down, and the dashboards show gaps.',
     }),
   ];
 

@@ -186,6 +186,10 @@ function collectorConfig(props: TelemetryCollectorProps): OpenTelemetryCollector
       'otlp/jaeger': { endpoint: props.tracesEndpoint.replace(/^https?:\/\//, ''), tls: { insecure: true } },
       prometheus: {
         endpoint: `0.0.0.0:${COLLECTOR_PORTS.metrics}`,
+        // A series the collector stops receiving disappears after 2 minutes (default 5): the database
+        // alert, which waits for postgresql_backends to vanish, fires that much sooner. It must stay
+        // above the slowest receiver interval that is not bridged by the rules (postgresql: 60s).
+        metric_expiration: '2m',
         // Resource attributes (service.name, the postgresql database/table/index names) become labels.
         resource_to_telemetry_conversion: { enabled: true },
       },

@@ -112,6 +112,12 @@ export function alertTestCases(context: AlertCaseContext): AlertTestCase[] {
     series(METRICS.scrapeUp, { namespace, service: collectorService, endpoint: 'metrics', job: collectorService, pod: 'otel-collector-collector-5d9f-abcde' }, values);
   const backends = (namespace: string, values: string) => series(METRICS.postgresqlBackends, { namespace, postgresql_database_name: 'co2_calculator' }, values);
   const url = `https://${ns}.example.org/`;
+  const collectorDown = {
+    summary: 'The OpenTelemetry Collector is not being scraped',
+    description:
+      `Prometheus has not scraped the collector's ${collectorService} Service in ${ns} for 10 minutes. The alerts on application, ` +
+      'database and certificate metrics cannot fire while it is down, and the dashboards show gaps.',
+  };
 
   const cases: Record<AlertName, Omit<AlertTestCase, 'alert'>> = {
     ServiceDown: {
@@ -301,6 +307,27 @@ export function alertTestCases(context: AlertCaseContext): AlertTestCase[] {
       quiet: [
         { name: '60 days left', series: [certificate(ns, url, 60 * 86400)], evalTime: '30m' },
         { name: 'another namespace\'s certificate about to expire', series: [certificate(OTHER_NAMESPACE, url, 3600)], evalTime: '30m' },
+      ],
+    },
+
+    TelemetryCollectorDown: {
+      firing: [
+        {
+          name: 'the collector stops answering scrapes',
+          series: [collectorUp(ns, '1 1 0x20')],
+          evalTime: '20m',
+          alerts: [{ labels: { namespace: ns, service: 'telemetry', severity: 'warning' }, ...collectorDown }],
+        },
+        {
+          name: 'the collector was never scraped (only another namespace\'s is)',
+          series: [collectorUp(OTHER_NAMESPACE, '1x30')],
+          evalTime: '20m',
+          alerts: [{ labels: { namespace: ns, service: 'telemetry', severity: 'warning' }, ...collectorDown }],
+        },
+      ],
+      quiet: [
+        { name: 'the collector is scraped', series: [collectorUp(ns, '1x30')], evalTime: '20m' },
+        { name: 'one missed scrape', series: [collectorUp(ns, '1 1 0 1x20')], evalTime: '20m' },
       ],
     },
   };
