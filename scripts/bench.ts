@@ -1,0 +1,456 @@
+/**
+ * `npm run bench`: how long synthesis takes, next to two references on the same machine: the cdk8s
+ * CLI's default path for TypeScript apps (ts-node, which type-checks), and `kubectl kustomize`
+ * rendering the same objects. Then how synthesis grows with preview environments. Prints a markdown
+ * table and writes it to docs/benchmarks.md.
+ *
+ *   npm run bench                     # 7 runs per row (at most 3 for the slow rows)
+ *   npm run bench -- --runs 3         # fewer runs
+ *   npm run bench -- --skip-cdk8s     # without the cdk8s CLI / ts-node row (about 20 s a run)
+ *   npm run bench -- --out <file>     # write the report elsewhere (default docs/benchmarks.md)
+ *
+ * Every number is the wall time of whole processes, started from here one after the other: process
+ * start, module loading (TypeScript transpiled by tsx or ts-node), environment validation, synthesis,
+ * schema validation of every object, rendering YAML and writing each file into an empty temporary
+ * folder (never dist/). Peak RSS is GNU time's %M: the largest resident set of any process of a run.
+ * Let nothing else run on the machine meanwhile.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listFiles } from '../lib/synth/output';
+
+const REPO_ROOT = resolve(__dirname, '..');
+/** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
+const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator');
+const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+/** The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), on TypeScript 5: ts-node cannot load TypeScript 7. */
+const CDK8S_APP = 'npx ts-node --compiler typescript-5 main.ts';
+const GNU_TIME = '/usr/bin/time';
+/** The ArgoCD folder of the output: not an environment. */
+const DELIVERY_FOLDER = 'argocd';
+const PREVIEW_COUNTS = [10, 50, 200];
+/** Rows whose single run takes many seconds get at most this many runs. */
+const SLOW_RUNS = 3;
+const GOALS = { warmSynthMs: 1000, kustomizeRatio: 3, cdk8sSpeedup: 4, previewCount: 200, previewsMs: 10_000 };
+const USAGE = 'usage: npm run bench -- [--runs N] [--skip-cdk8s] [--out <file>]';
+
+interface Command {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Wall time of each run, and the largest resident set seen in any of them (undefined without GNU time). */
+interface Measurement {
+  readonly wallMs: readonly number[];
+  readonly peakRssKb?: number;
+}
+
+interface Bench {
+  /** Temporary folder for every output of the benchmark; removed at the end. */
+  readonly scratch: string;
+  readonly gnuTime: boolean;
+}
+
+/** A command that exited with an error status. */
+class CommandFailed extends Error {
+  constructor(
+    readonly command: Command,
+    readonly stderr: string,
+  ) {
+    super(`${[command.file, ...command.args].join(' ')} failed:\n${stderr.trim()}`);
+  }
+}
+
+/** One line of the table. A row without a measurement was skipped, and `note` says why. */
+interface Row {
+  readonly name: string;
+  readonly measurement?: Measurement;
+  /** Environments the row renders, for the time per environment. */
+  readonly environments?: number;
+  readonly goal?: string;
+  readonly met?: string;
+  readonly note?: string;
+}
+
+// --- running and timing -------------------------------------------------------------------------
+
+/** Runs one command to completion (output discarded) and returns its peak RSS in KiB when GNU time is there. */
+function runOnce(bench: Bench, command: Command): number | undefined {
+  const rssFile = join(bench.scratch, 'peak-rss');
+  const [file, args] = bench.gnuTime
+    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]]
+    : [command.file, [...command.args]];
+  const result = spawnSync(file, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...command.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new CommandFailed(command, result.stderr);
+  return bench.gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
+}
+
+/**
+ * Runs `commands` one after the other, `runs` times, and times each run as a whole. `prepare` runs
+ * before each run, outside the timing (e.g. to empty the output folder).
+ */
+function measure(bench: Bench, label: string, runs: number, commands: readonly Command[], prepare = () => {}): Measurement {
+  const wallMs: number[] = [];
+  let peakRssKb: number | undefined;
+  for (let run = 1; run <= runs; run++) {
+    prepare();
+    const start = performance.now();
+    const rss = commands.map((command) => runOnce(bench, command));
+    wallMs.push(performance.now() - start);
+    for (const kb of rss) if (kb !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, kb);
+    console.error(`  ${label}: run ${run}/${runs} ${seconds(wallMs[wallMs.length - 1])}`);
+  }
+  return { wallMs, peakRssKb };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+// --- what is measured -----------------------------------------------------------------------------
+
+/**
+ * `npm run synth` without npm: the command of its package.json script (`node <flags> main.ts`), with
+ * this node, into `out`, plus any extra arguments.
+ */
+function synthCommand(out: string, ...extra: string[]): Command {
+  const script = synthScript();
+  const [program, ...args] = script.split(/\s+/);
+  if (program !== 'node') throw new Error(`the synth script of package.json does not start with node: ${script}`);
+  return { file: process.execPath, args: [...args, '--out', out, '--quiet', ...extra] };
+}
+
+function synthScript(): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.synth;
+}
+
+/** Empties `folder` (outside the timing), so that every run writes every file. */
+function emptying(folder: string): () => void {
+  return () => rmSync(folder, { recursive: true, force: true });
+}
+
+/** The environment folders of a synthesized output (every folder but the ArgoCD one). */
+function environmentFolders(out: string): string[] {
+  return readdirSync(out, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== DELIVERY_FOLDER)
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Standard environments: the first run as found, the warm runs, then runs without the caches. */
+function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; warmMs: number; environments: number } {
+  const command = synthCommand(out);
+  const first = measure(bench, 'synth, first run', 1, [command], emptying(out));
+  const warm = measure(bench, 'synth, warm', runs, [command], emptying(out));
+  const environments = environmentFolders(out).length;
+  const cacheNote = existsSync(VALIDATOR_CACHE)
+    ? `deletes ${relative(REPO_ROOT, VALIDATOR_CACHE)} before each run`
+    : `this checkout keeps no validator cache (${relative(REPO_ROOT, VALIDATOR_CACHE)} never appeared), so this is no colder than warm`;
+  const deleteCache = () => {
+    emptying(out)();
+    rmSync(VALIDATOR_CACHE, { recursive: true, force: true });
+  };
+  const coldRuns = Math.min(runs, SLOW_RUNS);
+  const cold = measure(bench, 'synth, cold', coldRuns, [command], deleteCache);
+  const noTsxCache = { ...command, env: { TSX_DISABLE_CACHE: '1' } };
+  const fresh = measure(bench, 'synth, cold without tsx cache', coldRuns, [noTsxCache], deleteCache);
+  const viaNpm = measure(
+    bench,
+    'npm run synth',
+    coldRuns,
+    [{ file: 'npm', args: ['run', '--silent', 'synth', '--', '--out', out, '--quiet'] }],
+    emptying(out),
+  );
+  const warmMs = median(warm.wallMs);
+  return {
+    warmMs,
+    environments,
+    rows: [
+      { name: 'synth, first run (caches as found)', measurement: first, environments },
+      {
+        name: 'synth, warm (validator cache filled)',
+        measurement: warm,
+        environments,
+        goal: `≤ ${seconds(GOALS.warmSynthMs)}`,
+        met: verdict(warmMs <= GOALS.warmSynthMs, seconds(warmMs)),
+      },
+      { name: 'synth, cold: validator cache deleted', measurement: cold, environments, note: cacheNote },
+      {
+        name: 'synth, cold, and no tsx transform cache',
+        measurement: fresh,
+        environments,
+        note: 'TSX_DISABLE_CACHE=1 as well: what the first run after a fresh clone costs',
+      },
+      { name: '`npm run synth` (through npm)', measurement: viaNpm, environments, note: 'the same, plus npm’s own start' },
+    ],
+  };
+}
+
+/** The cdk8s CLI's default TypeScript path: ts-node type-checks and runs main.ts. */
+function benchCdk8s(bench: Bench, runs: number, warmMs: number, synthOut: string): Row {
+  const name = '`cdk8s synth`, app `npx ts-node main.ts` (type-checks)';
+  const goal = `synth ≥ ${GOALS.cdk8sSpeedup}× faster`;
+  if (runs === 0) return { name, goal, note: 'skipped (--skip-cdk8s)' };
+  const out = join(bench.scratch, 'cdk8s');
+  const command = {
+    file: process.execPath,
+    args: [CDK8S_CLI, 'synth', '--no-check-upgrade', '--app', CDK8S_APP, '--output', out],
+  };
+  const measurement = measure(bench, 'cdk8s synth', runs, [command]);
+  if (!sameFiles(out, synthOut)) throw new Error(`cdk8s synth wrote other files into ${out} than npm run synth into ${synthOut}`);
+  const speedup = median(measurement.wallMs) / warmMs;
+  return {
+    name,
+    measurement,
+    environments: environmentFolders(out).length,
+    goal,
+    met: verdict(speedup >= GOALS.cdk8sSpeedup, `${speedup.toFixed(1)}×`),
+    note: `\`cdk8s synth --no-check-upgrade --app "${CDK8S_APP}"\`; same files as synth`,
+  };
+}
+
+/** `kubectl kustomize` of each environment folder of the synthesized output: the Go reference. */
+function benchKustomize(bench: Bench, runs: number, warmMs: number, synthOut: string): Row {
+  const name = '`kubectl kustomize`, one per environment folder';
+  const goal = `synth ≤ ${GOALS.kustomizeRatio}× this`;
+  const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    console.error('kubectl not found: skipping the kubectl kustomize row');
+    return { name, goal, note: 'skipped: kubectl not installed' };
+  }
+  const root = join(bench.scratch, 'kustomize');
+  cpSync(synthOut, root, { recursive: true });
+  const folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  for (const folder of folders) writeKustomization(join(root, folder));
+  const commands = folders.map((folder) => ({ file: 'kubectl', args: ['kustomize', join(root, folder)] }));
+  const measurement = measure(bench, 'kubectl kustomize', runs, commands);
+  const ratio = warmMs / median(measurement.wallMs);
+  return {
+    name,
+    measurement,
+    environments: environmentFolders(root).length,
+    goal,
+    met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(1)}×`),
+    note: `${folders.length} processes (${folders.join(', ')}), output to /dev/null; no schema validation`,
+  };
+}
+
+/** A kustomization.yaml listing every object file of `folder`. */
+function writeKustomization(folder: string): void {
+  const files = readdirSync(folder).filter((file) => file.endsWith('.yaml')).sort();
+  const resources = files.map((file) => `  - ${file}\n`).join('');
+  writeFileSync(join(folder, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources}`);
+}
+
+/**
+ * The standard environments plus 10, 50 and 200 previews (`main.ts --previews <file>`, which replaces
+ * the committed preview list), each row noting the cost of one more environment since the row before
+ * (constant when growth is linear). Skipped with a
+ * note while main.ts has no --previews option.
+ */
+function benchPreviews(bench: Bench, runs: number, warm: { ms: number; environments: number }): Row[] {
+  const rows: Row[] = [];
+  let previous = warm;
+  for (const count of PREVIEW_COUNTS) {
+    const name = `synth + ${count} previews`;
+    const file = join(bench.scratch, `previews-${count}.json`);
+    writeFileSync(file, `${JSON.stringify(previewNames(count).map((preview) => ({ name: preview })), null, 2)}\n`);
+    const out = join(bench.scratch, `previews-${count}`);
+    let measurement: Measurement;
+    try {
+      measurement = measure(bench, name, runs, [synthCommand(out, '--previews', file)], emptying(out));
+    } catch (error) {
+      if (!(error instanceof CommandFailed && /unknown option '--previews'/i.test(error.stderr))) throw error;
+      console.error('main.ts has no --previews option: skipping the preview rows');
+      return PREVIEW_COUNTS.map((n) => ({ name: `synth + ${n} previews`, note: 'skipped: main.ts has no --previews option' }));
+    }
+    checkPreviewFolders(out, count);
+    const ms = median(measurement.wallMs);
+    const environments = environmentFolders(out).length;
+    const goal = count === GOALS.previewCount ? `≤ ${seconds(GOALS.previewsMs)}` : undefined;
+    rows.push({
+      name,
+      measurement,
+      environments,
+      goal,
+      met: goal === undefined ? undefined : verdict(ms <= GOALS.previewsMs, seconds(ms)),
+      note: `+${Math.round((ms - previous.ms) / (environments - previous.environments))} ms per added environment (from ${previous.environments} to ${environments})`,
+    });
+    previous = { ms, environments };
+  }
+  return rows;
+}
+
+function previewNames(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `feature-${String(index + 1).padStart(4, '0')}`);
+}
+
+/** The contract: each preview renders to <out>/preview-<name>/. */
+function checkPreviewFolders(out: string, count: number): void {
+  const folders = readdirSync(out).filter((folder) => folder.startsWith('preview-'));
+  const expected = previewNames(count).map((preview) => `preview-${preview}`);
+  const missing = expected.filter((folder) => !folders.includes(folder));
+  if (folders.length !== count || missing.length > 0) {
+    throw new Error(`--previews with ${count} previews wrote ${folders.length} preview folders; missing: ${missing.slice(0, 3).join(', ') || 'none'}`);
+  }
+}
+
+/** Same relative paths with the same content. */
+function sameFiles(a: string, b: string): boolean {
+  const files = listFiles(a);
+  const others = listFiles(b);
+  return (
+    files.length === others.length &&
+    files.every((file, index) => file === others[index] && readFileSync(join(a, file), 'utf8') === readFileSync(join(b, file), 'utf8'))
+  );
+}
+
+function verdict(met: boolean, value: string): string {
+  return `${met ? 'yes' : '**no**'} (${value})`;
+}
+
+// --- the report -----------------------------------------------------------------------------------
+
+function table(rows: readonly Row[]): string {
+  const header = ['Measurement', 'Runs', 'Median', 'Min', 'Max', 'Peak RSS', 'Per environment', 'Goal', 'Met', 'Notes'];
+  const lines = rows.map((row) => {
+    const m = row.measurement;
+    const ms = m ? median(m.wallMs) : undefined;
+    const cells = m
+      ? [
+          String(m.wallMs.length),
+          seconds(ms!),
+          seconds(Math.min(...m.wallMs)),
+          seconds(Math.max(...m.wallMs)),
+          m.peakRssKb === undefined ? 'n/a' : `${Math.round(m.peakRssKb / 1024)} MiB`,
+          row.environments ? `${Math.round(ms! / row.environments)} ms (${row.environments})` : '',
+        ]
+      : ['0', '–', '–', '–', '–', ''];
+    return [row.name, ...cells, row.goal ?? '', row.met ?? (row.goal ? 'not measured' : ''), row.note ?? ''];
+  });
+  return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function commandOutput(file: string, args: string[]): string | undefined {
+  const result = spawnSync(file, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function packageVersion(name: string): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+function machineHeader(runs: number): string {
+  const cpu = cpus();
+  const commit = commandOutput('git', ['log', '-1', '--format=%h %s']) ?? 'unknown';
+  const dirty = commandOutput('git', ['status', '--porcelain', '--', '.', ':!docs/benchmarks.md']) ? ' (plus uncommitted changes)' : '';
+  const kubectl = commandOutput('kubectl', ['version', '--client'])?.split('\n').join(', ') ?? 'kubectl not installed';
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; do not edit by hand.`,
+    '',
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform} ${release()}, load average ${loadavg()[0].toFixed(2)} at the start`,
+    `- Node.js ${process.version}; commit ${commit}${dirty}; \`npm run synth\` is \`${synthScript()}\``,
+    `- ${kubectl}; cdk8s-cli ${packageVersion('cdk8s-cli')}, ts-node ${packageVersion('ts-node')} with TypeScript ${packageVersion('typescript-5')}; tsx ${packageVersion('tsx')}`,
+    `- Runs per row: ${runs}, at most ${SLOW_RUNS} for the cold, npm, cdk8s and preview rows`,
+  ].join('\n');
+}
+
+const EXPLANATION = `
+What each row includes:
+
+- **synth** is the command of \`npm run synth\` (\`node … --import tsx main.ts\`) with \`--out <empty temp folder> --quiet\`: process
+  start, loading the modules (tsx transpiles the TypeScript), validating the environment configs, synthesizing,
+  validating every object against the Kubernetes 1.28 / CRD schemas, rendering YAML and writing every file. The
+  output folder is emptied before each run (untimed), so every file is written.
+- **warm**: the on-disk cache of compiled schema validators (\`node_modules/.cache/co2-calculator\`) and tsx's
+  transform cache are filled by the runs before. **cold** deletes the validator cache before each run; the last
+  synth row through npm adds npm's own start.
+- **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
+  ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
+  TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. Its files are checked to be
+  identical to synth's.
+- **kubectl kustomize** renders the same objects: each environment folder of synth's output, with a
+  kustomization.yaml listing its files, one process per folder; the rendered YAML goes to /dev/null. It parses and
+  re-serializes the objects; it does not validate them against schemas.
+- **Per environment** is the median divided by the number of environments rendered (ArgoCD folder not counted).
+- **Peak RSS** is GNU time's maximum resident set size: the largest single process of any run of the row.
+`;
+
+// --- main -----------------------------------------------------------------------------------------
+
+function parseOptions(): { runs: number; skipCdk8s: boolean; out: string } {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      'skip-cdk8s': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(REPO_ROOT, 'docs', 'benchmarks.md') },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not "${values.runs}"`);
+  return { runs, skipCdk8s: values['skip-cdk8s']!, out: resolve(values.out!) };
+}
+
+function hasGnuTime(scratch: string): boolean {
+  const result = spawnSync(GNU_TIME, ['-f', '%M', '-o', join(scratch, 'peak-rss'), 'true']);
+  if (result.status === 0) return true;
+  console.error(`${GNU_TIME} (GNU time) not found: peak RSS is not measured`);
+  return false;
+}
+
+function main(): number {
+  let options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'co2-bench-'));
+  try {
+    const bench: Bench = { scratch, gnuTime: hasGnuTime(scratch) };
+    const slowRuns = Math.min(options.runs, SLOW_RUNS);
+    const header = machineHeader(options.runs);
+    const synthOut = join(scratch, 'synth');
+    const synth = benchSynth(bench, options.runs, synthOut);
+    const rows = [
+      ...synth.rows,
+      benchCdk8s(bench, options.skipCdk8s ? 0 : slowRuns, synth.warmMs, synthOut),
+      benchKustomize(bench, options.runs, synth.warmMs, synthOut),
+      ...benchPreviews(bench, slowRuns, { ms: synth.warmMs, environments: synth.environments }),
+    ];
+    const report = `${header}\n\n${table(rows)}\n${EXPLANATION}`;
+    console.log(report);
+    writeFileSync(options.out, report);
+    console.error(`wrote ${options.out}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommandFailed) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
