@@ -26,8 +26,13 @@ const REPO_ROOT = resolve(__dirname, '..');
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator');
 const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-/** The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), on TypeScript 5: ts-node cannot load TypeScript 7. */
-const CDK8S_APP = 'npx ts-node --compiler typescript-5 main.ts';
+/**
+ * The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), with two options: TypeScript 5,
+ * since ts-node cannot load TypeScript 7; and --prefer-ts-exts, since environments/ has both
+ * previews.ts and previews.json and Node's require order (.js, .json, then .ts) would load the JSON
+ * for `import ... from './previews'`, where tsx and tsc take the .ts file.
+ */
+const CDK8S_APP = 'npx ts-node --compiler typescript-5 --prefer-ts-exts main.ts';
 const GNU_TIME = '/usr/bin/time';
 /** The ArgoCD folder of the output: not an environment. */
 const DELIVERY_FOLDER = 'argocd';
@@ -63,6 +68,12 @@ class CommandFailed extends Error {
   ) {
     super(`${[command.file, ...command.args].join(' ')} failed:\n${stderr.trim()}`);
   }
+
+  /** The line of stderr that names the error, for the table. */
+  get summary(): string {
+    const lines = this.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+    return lines.find((line) => /^(\w*Error\b|error:)/i.test(line)) ?? lines[0] ?? 'no output';
+  }
 }
 
 /** One line of the table. A row without a measurement was skipped, and `note` says why. */
@@ -74,6 +85,8 @@ interface Row {
   readonly goal?: string;
   readonly met?: string;
   readonly note?: string;
+  /** The command failed; `note` says how. */
+  readonly failed?: boolean;
 }
 
 // --- running and timing -------------------------------------------------------------------------
@@ -213,22 +226,35 @@ function benchCdk8s(bench: Bench, runs: number, warmMs: number, synthOut: string
   const name = '`cdk8s synth`, app `npx ts-node main.ts` (type-checks)';
   const goal = `synth ≥ ${GOALS.cdk8sSpeedup}× faster`;
   if (runs === 0) return { name, goal, note: 'skipped (--skip-cdk8s)' };
-  const out = join(bench.scratch, 'cdk8s');
-  const command = {
-    file: process.execPath,
-    args: [CDK8S_CLI, 'synth', '--no-check-upgrade', '--app', CDK8S_APP, '--output', out],
-  };
-  const measurement = measure(bench, 'cdk8s synth', runs, [command]);
-  if (!sameFiles(out, synthOut)) throw new Error(`cdk8s synth wrote other files into ${out} than npm run synth into ${synthOut}`);
-  const speedup = median(measurement.wallMs) / warmMs;
-  return {
-    name,
-    measurement,
-    environments: environmentFolders(out).length,
-    goal,
-    met: verdict(speedup >= GOALS.cdk8sSpeedup, `${speedup.toFixed(1)}×`),
-    note: `\`cdk8s synth --no-check-upgrade --app "${CDK8S_APP}"\`; same files as synth`,
-  };
+  return unlessFailed(name, goal, () => {
+    const out = join(bench.scratch, 'cdk8s');
+    const command = {
+      file: process.execPath,
+      args: [CDK8S_CLI, 'synth', '--no-check-upgrade', '--app', CDK8S_APP, '--output', out],
+    };
+    const measurement = measure(bench, 'cdk8s synth', runs, [command]);
+    if (!sameFiles(out, synthOut)) throw new Error(`cdk8s synth wrote other files into ${out} than npm run synth into ${synthOut}`);
+    const speedup = median(measurement.wallMs) / warmMs;
+    return {
+      name,
+      measurement,
+      environments: environmentFolders(out).length,
+      goal,
+      met: verdict(speedup >= GOALS.cdk8sSpeedup, `${speedup.toFixed(1)}×`),
+      note: `\`cdk8s synth --no-check-upgrade --app "${CDK8S_APP}"\`; same files as synth`,
+    };
+  });
+}
+
+/** A reference row, or one saying that its tool failed: the other rows are still worth reporting. */
+function unlessFailed(name: string, goal: string, row: () => Row): Row {
+  try {
+    return row();
+  } catch (error) {
+    if (!(error instanceof CommandFailed)) throw error;
+    console.error(`error: ${error.message}`);
+    return { name, goal, failed: true, note: `failed: ${error.summary.replaceAll('|', '\\|')}` };
+  }
 }
 
 /** `kubectl kustomize` of each environment folder of the synthesized output: the Go reference. */
@@ -240,21 +266,23 @@ function benchKustomize(bench: Bench, runs: number, warmMs: number, synthOut: st
     console.error('kubectl not found: skipping the kubectl kustomize row');
     return { name, goal, note: 'skipped: kubectl not installed' };
   }
-  const root = join(bench.scratch, 'kustomize');
-  cpSync(synthOut, root, { recursive: true });
-  const folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
-  for (const folder of folders) writeKustomization(join(root, folder));
-  const commands = folders.map((folder) => ({ file: 'kubectl', args: ['kustomize', join(root, folder)] }));
-  const measurement = measure(bench, 'kubectl kustomize', runs, commands);
-  const ratio = warmMs / median(measurement.wallMs);
-  return {
-    name,
-    measurement,
-    environments: environmentFolders(root).length,
-    goal,
-    met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(1)}×`),
-    note: `${folders.length} processes (${folders.join(', ')}), output to /dev/null; no schema validation`,
-  };
+  return unlessFailed(name, goal, () => {
+    const root = join(bench.scratch, 'kustomize');
+    cpSync(synthOut, root, { recursive: true });
+    const folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    for (const folder of folders) writeKustomization(join(root, folder));
+    const commands = folders.map((folder) => ({ file: 'kubectl', args: ['kustomize', join(root, folder)] }));
+    const measurement = measure(bench, 'kubectl kustomize', runs, commands);
+    const ratio = warmMs / median(measurement.wallMs);
+    return {
+      name,
+      measurement,
+      environments: environmentFolders(root).length,
+      goal,
+      met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(1)}×`),
+      note: `${folders.length} processes (${folders.join(', ')}), output to /dev/null; no schema validation`,
+    };
+  });
 }
 
 /** A kustomization.yaml listing every object file of `folder`. */
@@ -391,8 +419,9 @@ What each row includes:
   synth row through npm adds npm's own start.
 - **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
   ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
-  TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. Its files are checked to be
-  identical to synth's.
+  TypeScript 7), then runs it. \`--prefer-ts-exts\` makes \`./previews\` load previews.ts rather than the
+  previews.json beside it, as tsx and tsc do. The CLI's upgrade check (a network request) is off. Its files are
+  checked to be identical to synth's.
 - **kubectl kustomize** renders the same objects: each environment folder of synth's output, with a
   kustomization.yaml listing its files, one process per folder; the rendered YAML goes to /dev/null. It parses and
   re-serializes the objects; it does not validate them against schemas.
@@ -447,7 +476,7 @@ function main(): number {
     console.log(report);
     writeFileSync(options.out, report);
     console.error(`wrote ${options.out}`);
-    return 0;
+    return rows.some((row) => row.failed) ? 1 : 0;
   } catch (error) {
     if (error instanceof CommandFailed) {
       console.error(`error: ${error.message}`);
