@@ -328,7 +328,7 @@ function benchPreviews(bench: Bench, runs: number, baseline: SynthBaseline): Row
       environments,
       goal,
       met: goal === undefined ? undefined : verdict(ms <= GOALS.previewsMs, seconds(ms)),
-      note: `+${perAdded} ms per added environment (${previous.environments} → ${environments}); into an empty folder: ${seconds(empty.wallMs[0])}`,
+      note: `${perAdded < 0 ? '−' : '+'}${Math.abs(perAdded)} ms per added environment (${previous.environments} → ${environments}); into an empty folder: ${seconds(empty.wallMs[0])}`,
     });
     previous = { ms, environments };
   }
