@@ -1,0 +1,495 @@
+/**
+ * `npm run bench`: how long synthesis takes, next to two references on the same machine: the cdk8s
+ * CLI's default path for TypeScript apps (ts-node, which type-checks), and `kubectl kustomize`
+ * rendering the same objects. Then how synthesis grows with preview environments. Prints a markdown
+ * table and writes it to docs/benchmarks.md.
+ *
+ *   npm run bench                     # 7 runs per row (at most 3 for the slow rows)
+ *   npm run bench -- --runs 3         # fewer runs
+ *   npm run bench -- --skip-cdk8s     # without the cdk8s CLI / ts-node row (about 20 s a run)
+ *   npm run bench -- --out <file>     # write the report elsewhere (default docs/benchmarks.md)
+ *
+ * Every number is the wall time of whole processes, started from here one after the other: process
+ * start, module loading (TypeScript transpiled by tsx or ts-node), environment validation, synthesis,
+ * schema validation of every object, rendering YAML and writing each file into an empty temporary
+ * folder (never dist/). Peak RSS is GNU time's %M: the largest resident set of any process of a run.
+ * Let nothing else run on the machine meanwhile.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { listFiles } from '../lib/synth/output';
+
+const REPO_ROOT = resolve(__dirname, '..');
+/** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
+const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator');
+const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+/**
+ * The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), with two options: TypeScript 5,
+ * since ts-node cannot load TypeScript 7; and --prefer-ts-exts, since environments/ has both
+ * previews.ts and previews.json and Node's require order (.js, .json, then .ts) would load the JSON
+ * for `import ... from './previews'`, where tsx and tsc take the .ts file.
+ */
+const CDK8S_APP = 'npx ts-node --compiler typescript-5 --prefer-ts-exts main.ts';
+const GNU_TIME = '/usr/bin/time';
+/** The ArgoCD folder of the output: not an environment. */
+const DELIVERY_FOLDER = 'argocd';
+const PREVIEW_COUNTS = [10, 50, 200];
+/** Rows whose single run takes many seconds get at most this many runs. */
+const SLOW_RUNS = 3;
+const GOALS = { warmSynthMs: 1000, kustomizeRatio: 3, cdk8sSpeedup: 4, previewCount: 200, previewsMs: 10_000 };
+const USAGE = 'usage: npm run bench -- [--runs N] [--skip-cdk8s] [--out <file>]';
+
+interface Command {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Wall time of each run, and the largest resident set seen in any of them (undefined without GNU time). */
+interface Measurement {
+  readonly wallMs: readonly number[];
+  readonly peakRssKb?: number;
+}
+
+interface Bench {
+  /** Temporary folder for every output of the benchmark; removed at the end. */
+  readonly scratch: string;
+  readonly gnuTime: boolean;
+}
+
+/** A command that exited with an error status. */
+class CommandFailed extends Error {
+  constructor(
+    readonly command: Command,
+    readonly stderr: string,
+  ) {
+    super(`${[command.file, ...command.args].join(' ')} failed:\n${stderr.trim()}`);
+  }
+
+  /** The line of stderr that names the error, for the table. */
+  get summary(): string {
+    const lines = this.stderr.split('\n').map((line) => line.trim()).filter(Boolean);
+    return lines.find((line) => /^(\w*Error\b|error:)/i.test(line)) ?? lines[0] ?? 'no output';
+  }
+}
+
+/** One line of the table. A row without a measurement was skipped, and `note` says why. */
+interface Row {
+  readonly name: string;
+  readonly measurement?: Measurement;
+  /** Environments the row renders, for the time per environment. */
+  readonly environments?: number;
+  readonly goal?: string;
+  readonly met?: string;
+  readonly note?: string;
+  /** The command failed; `note` says how. */
+  readonly failed?: boolean;
+}
+
+// --- running and timing -------------------------------------------------------------------------
+
+/** Runs one command to completion (output discarded) and returns its peak RSS in KiB when GNU time is there. */
+function runOnce(bench: Bench, command: Command): number | undefined {
+  const rssFile = join(bench.scratch, 'peak-rss');
+  const [file, args] = bench.gnuTime
+    ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]]
+    : [command.file, [...command.args]];
+  const result = spawnSync(file, args, {
+    cwd: REPO_ROOT,
+    env: { ...childEnvironment(), ...command.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new CommandFailed(command, result.stderr);
+  return bench.gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
+}
+
+/** This environment, without a setting that would move synthesis' validator cache away from where the cold rows delete it. */
+function childEnvironment(): NodeJS.ProcessEnv {
+  const { CO2_VALIDATOR_CACHE: _moved, ...env } = process.env;
+  return env;
+}
+
+/**
+ * Runs `commands` one after the other, `runs` times, and times each run as a whole. `prepare` runs
+ * before each run, outside the timing (e.g. to empty the output folder).
+ */
+function measure(bench: Bench, label: string, runs: number, commands: readonly Command[], prepare = () => {}): Measurement {
+  const wallMs: number[] = [];
+  let peakRssKb: number | undefined;
+  for (let run = 1; run <= runs; run++) {
+    prepare();
+    const start = performance.now();
+    const rss = commands.map((command) => runOnce(bench, command));
+    wallMs.push(performance.now() - start);
+    for (const kb of rss) if (kb !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, kb);
+    console.error(`  ${label}: run ${run}/${runs} ${seconds(wallMs[wallMs.length - 1])}`);
+  }
+  return { wallMs, peakRssKb };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+// --- what is measured -----------------------------------------------------------------------------
+
+/**
+ * `npm run synth` without npm: the command of its package.json script (`node <flags> main.ts`), with
+ * this node, into `out`, plus any extra arguments.
+ */
+function synthCommand(out: string, ...extra: string[]): Command {
+  const script = synthScript();
+  const [program, ...args] = script.split(/\s+/);
+  if (program !== 'node') throw new Error(`the synth script of package.json does not start with node: ${script}`);
+  return { file: process.execPath, args: [...args, '--out', out, '--quiet', ...extra] };
+}
+
+function synthScript(): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.synth;
+}
+
+/** Empties `folder` (outside the timing), so that every run writes every file. */
+function emptying(folder: string): () => void {
+  return () => rmSync(folder, { recursive: true, force: true });
+}
+
+/** The environment folders of a synthesized output (every folder but the ArgoCD one). */
+function environmentFolders(out: string): string[] {
+  return readdirSync(out, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== DELIVERY_FOLDER)
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Medians of the standard environments that the reference rows are compared with. */
+interface SynthBaseline {
+  /** Warm, into the previous run's output: the `npm run synth` of a checkout, where dist/ is there. */
+  readonly warmMs: number;
+  /** Warm, into an empty folder: every file created, like `cdk8s synth`, which empties its output first. */
+  readonly emptyMs: number;
+  readonly environments: number;
+}
+
+/**
+ * Standard environments: the first run as found, warm runs into the previous output and into an empty
+ * folder, runs without the caches, and the same through npm. Every run but the empty-folder ones finds
+ * the previous run's output, as `npm run synth` finds dist/: unchanged files are compared, not rewritten.
+ */
+function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; baseline: SynthBaseline } {
+  const command = synthCommand(out);
+  const slowRuns = Math.min(runs, SLOW_RUNS);
+  const first = measure(bench, 'synth, first run', 1, [command], emptying(out));
+  const warm = measure(bench, 'synth, warm', runs, [command]);
+  const empty = measure(bench, 'synth, warm into an empty folder', runs, [command], emptying(out));
+  const cacheNote = existsSync(VALIDATOR_CACHE)
+    ? `deletes ${relative(REPO_ROOT, VALIDATOR_CACHE)} before each run`
+    : `this checkout keeps no validator cache (${relative(REPO_ROOT, VALIDATOR_CACHE)} never appeared), so this is no colder than warm`;
+  const deleteCache = () => rmSync(VALIDATOR_CACHE, { recursive: true, force: true });
+  const cold = measure(bench, 'synth, cold', slowRuns, [command], deleteCache);
+  const noTsxCache = { ...command, env: { TSX_DISABLE_CACHE: '1' } };
+  const fresh = measure(bench, 'synth, cold without tsx cache', slowRuns, [noTsxCache], deleteCache);
+  const npm = { file: 'npm', args: ['run', '--silent', 'synth', '--', '--out', out, '--quiet'] };
+  const viaNpm = measure(bench, 'npm run synth', slowRuns, [npm]);
+  const environments = environmentFolders(out).length;
+  const baseline = { warmMs: median(warm.wallMs), emptyMs: median(empty.wallMs), environments };
+  const row = (name: string, measurement: Measurement, note?: string): Row => ({ name, measurement, environments, note });
+  return {
+    baseline,
+    rows: [
+      row('synth, first run (caches as found, empty folder)', first),
+      {
+        ...row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/'),
+        goal: `≤ ${seconds(GOALS.warmSynthMs)}`,
+        met: verdict(baseline.warmMs <= GOALS.warmSynthMs, seconds(baseline.warmMs)),
+      },
+      row('synth, warm, into an empty folder', empty, 'every file created'),
+      row('synth, cold: validator cache deleted', cold, cacheNote),
+      row('synth, cold, and no tsx transform cache', fresh, 'TSX_DISABLE_CACHE=1 as well: the first run after a fresh clone'),
+      row('`npm run synth` (through npm)', viaNpm, 'warm, plus npm’s own start'),
+    ],
+  };
+}
+
+/** The cdk8s CLI's default TypeScript path: ts-node type-checks and runs main.ts. It empties its output folder first. */
+function benchCdk8s(bench: Bench, runs: number, baseline: SynthBaseline, synthOut: string): Row {
+  const name = '`cdk8s synth`, app `npx ts-node main.ts` (type-checks)';
+  const goal = `synth ≥ ${GOALS.cdk8sSpeedup}× faster`;
+  if (runs === 0) return { name, goal, note: 'skipped (--skip-cdk8s)' };
+  return unlessFailed(name, goal, () => {
+    const out = join(bench.scratch, 'cdk8s');
+    const command = {
+      file: process.execPath,
+      args: [CDK8S_CLI, 'synth', '--no-check-upgrade', '--app', CDK8S_APP, '--output', out],
+    };
+    const measurement = measure(bench, 'cdk8s synth', runs, [command]);
+    if (!sameFiles(out, synthOut)) throw new Error(`cdk8s synth wrote other files into ${out} than npm run synth into ${synthOut}`);
+    const speedup = median(measurement.wallMs) / baseline.emptyMs;
+    return {
+      name,
+      measurement,
+      environments: environmentFolders(out).length,
+      goal,
+      met: verdict(speedup >= GOALS.cdk8sSpeedup, `${speedup.toFixed(1)}×`),
+      note: `\`cdk8s synth --no-check-upgrade --app "${CDK8S_APP}"\`; same files as synth; empties its output folder, so compared with synth into an empty folder`,
+    };
+  });
+}
+
+/** A reference row, or one saying that its tool failed: the other rows are still worth reporting. */
+function unlessFailed(name: string, goal: string, row: () => Row): Row {
+  try {
+    return row();
+  } catch (error) {
+    if (!(error instanceof CommandFailed)) throw error;
+    console.error(`error: ${error.message}`);
+    return { name, goal, failed: true, note: `failed: ${error.summary.replaceAll('|', '\\|')}` };
+  }
+}
+
+/** `kubectl kustomize` of each environment folder of the synthesized output: the Go reference. */
+function benchKustomize(bench: Bench, runs: number, baseline: SynthBaseline, synthOut: string): Row {
+  const name = '`kubectl kustomize`, one per environment folder';
+  const goal = `synth ≤ ${GOALS.kustomizeRatio}× this`;
+  const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) {
+    console.error('kubectl not found: skipping the kubectl kustomize row');
+    return { name, goal, note: 'skipped: kubectl not installed' };
+  }
+  return unlessFailed(name, goal, () => {
+    const root = join(bench.scratch, 'kustomize');
+    cpSync(synthOut, root, { recursive: true });
+    const folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    for (const folder of folders) writeKustomization(join(root, folder));
+    const commands = folders.map((folder) => ({ file: 'kubectl', args: ['kustomize', join(root, folder)] }));
+    const measurement = measure(bench, 'kubectl kustomize', runs, commands);
+    const ratio = baseline.warmMs / median(measurement.wallMs);
+    return {
+      name,
+      measurement,
+      environments: environmentFolders(root).length,
+      goal,
+      met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(1)}×`),
+      note: `${folders.length} processes (${folders.join(', ')}), output to /dev/null; no schema validation; compared with synth warm`,
+    };
+  });
+}
+
+/** A kustomization.yaml listing every object file of `folder`. */
+function writeKustomization(folder: string): void {
+  const files = readdirSync(folder).filter((file) => file.endsWith('.yaml')).sort();
+  const resources = files.map((file) => `  - ${file}\n`).join('');
+  writeFileSync(join(folder, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources}`);
+}
+
+/**
+ * The standard environments plus 10, 50 and 200 previews (`main.ts --previews <file>`, which replaces
+ * the committed preview list), into the previous output like the warm row. A first run creates the
+ * files; its time is in the note, not in the median. Each row notes the cost of one more environment
+ * since the row before, constant when growth is linear. Skipped with a note while main.ts has no
+ * --previews option.
+ */
+function benchPreviews(bench: Bench, runs: number, baseline: SynthBaseline): Row[] {
+  const rows: Row[] = [];
+  let previous = { ms: baseline.warmMs, environments: baseline.environments };
+  for (const count of PREVIEW_COUNTS) {
+    const name = `synth + ${count} previews`;
+    const file = join(bench.scratch, `previews-${count}.json`);
+    writeFileSync(file, `${JSON.stringify(previewNames(count).map((preview) => ({ name: preview })), null, 2)}\n`);
+    const out = join(bench.scratch, `previews-${count}`);
+    const command = synthCommand(out, '--previews', file);
+    let empty: Measurement;
+    try {
+      empty = measure(bench, `${name}, into an empty folder`, 1, [command]);
+    } catch (error) {
+      if (!(error instanceof CommandFailed && /unknown option '--previews'/i.test(error.stderr))) throw error;
+      console.error('main.ts has no --previews option: skipping the preview rows');
+      return PREVIEW_COUNTS.map((n) => ({ name: `synth + ${n} previews`, note: 'skipped: main.ts has no --previews option' }));
+    }
+    checkPreviewFolders(out, count);
+    const measurement = measure(bench, name, runs, [command]);
+    const ms = median(measurement.wallMs);
+    const environments = environmentFolders(out).length;
+    const goal = count === GOALS.previewCount ? `≤ ${seconds(GOALS.previewsMs)}` : undefined;
+    const perAdded = Math.round((ms - previous.ms) / (environments - previous.environments));
+    rows.push({
+      name,
+      measurement,
+      environments,
+      goal,
+      met: goal === undefined ? undefined : verdict(ms <= GOALS.previewsMs, seconds(ms)),
+      note: `${perAdded < 0 ? '−' : '+'}${Math.abs(perAdded)} ms per added environment (${previous.environments} → ${environments}); into an empty folder: ${seconds(empty.wallMs[0])}`,
+    });
+    previous = { ms, environments };
+  }
+  return rows;
+}
+
+function previewNames(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `feature-${String(index + 1).padStart(4, '0')}`);
+}
+
+/** The contract: each preview renders to <out>/preview-<name>/. */
+function checkPreviewFolders(out: string, count: number): void {
+  const folders = readdirSync(out).filter((folder) => folder.startsWith('preview-'));
+  const expected = previewNames(count).map((preview) => `preview-${preview}`);
+  const missing = expected.filter((folder) => !folders.includes(folder));
+  if (folders.length !== count || missing.length > 0) {
+    throw new Error(`--previews with ${count} previews wrote ${folders.length} preview folders; missing: ${missing.slice(0, 3).join(', ') || 'none'}`);
+  }
+}
+
+/** Same relative paths with the same content. */
+function sameFiles(a: string, b: string): boolean {
+  const files = listFiles(a);
+  const others = listFiles(b);
+  return (
+    files.length === others.length &&
+    files.every((file, index) => file === others[index] && readFileSync(join(a, file), 'utf8') === readFileSync(join(b, file), 'utf8'))
+  );
+}
+
+function verdict(met: boolean, value: string): string {
+  return `${met ? 'yes' : '**no**'} (${value})`;
+}
+
+// --- the report -----------------------------------------------------------------------------------
+
+function table(rows: readonly Row[]): string {
+  const header = ['Measurement', 'Runs', 'Median', 'Min', 'Max', 'Peak RSS', 'Per environment', 'Goal', 'Met', 'Notes'];
+  const lines = rows.map((row) => {
+    const m = row.measurement;
+    const ms = m ? median(m.wallMs) : undefined;
+    const cells = m
+      ? [
+          String(m.wallMs.length),
+          seconds(ms!),
+          seconds(Math.min(...m.wallMs)),
+          seconds(Math.max(...m.wallMs)),
+          m.peakRssKb === undefined ? 'n/a' : `${Math.round(m.peakRssKb / 1024)} MiB`,
+          row.environments ? `${Math.round(ms! / row.environments)} ms (${row.environments})` : '',
+        ]
+      : ['0', '–', '–', '–', '–', ''];
+    return [row.name, ...cells, row.goal ?? '', row.met ?? (row.goal ? 'not measured' : ''), row.note ?? ''];
+  });
+  return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function commandOutput(file: string, args: string[]): string | undefined {
+  const result = spawnSync(file, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function packageVersion(name: string): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+function machineHeader(runs: number, loadAtStart: number): string {
+  const cpu = cpus();
+  const commit = commandOutput('git', ['log', '-1', '--format=%h %s']) ?? 'unknown';
+  const dirty = commandOutput('git', ['status', '--porcelain', '--', '.', ':!docs/benchmarks.md']) ? ' (plus uncommitted changes)' : '';
+  const kubectl = commandOutput('kubectl', ['version', '--client'])?.split('\n').join(', ') ?? 'kubectl not installed';
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; do not edit by hand.`,
+    '',
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform} ${release()}, load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end`,
+    `- Node.js ${process.version}; commit ${commit}${dirty}; \`npm run synth\` is \`${synthScript()}\``,
+    `- ${kubectl}; cdk8s-cli ${packageVersion('cdk8s-cli')}, ts-node ${packageVersion('ts-node')} with TypeScript ${packageVersion('typescript-5')}; tsx ${packageVersion('tsx')}`,
+    `- Runs per row: ${runs}, at most ${SLOW_RUNS} for the cold, npm, cdk8s and preview rows`,
+  ].join('\n');
+}
+
+const EXPLANATION = `
+What each row includes:
+
+- **synth** is the command of \`npm run synth\` with \`--out <temporary folder> --quiet\`: process start, loading the
+  modules (tsx transpiles the TypeScript), validating the environment configs, synthesizing, validating every object
+  against the Kubernetes 1.28 / CRD schemas, rendering YAML, and bringing the output folder up to date. Unless a row
+  says "empty folder", the folder holds the previous run's output, as dist/ does for \`npm run synth\`: every file is
+  read and compared, none needs rewriting. "Empty folder" rows create every file.
+- **warm**: the on-disk cache of compiled schema validators (\`node_modules/.cache/co2-calculator\`) and tsx's
+  transform cache are filled by the runs before. **cold** deletes the validator cache before each run.
+- **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
+  ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
+  TypeScript 7), then runs it. \`--prefer-ts-exts\` makes \`./previews\` load previews.ts rather than the
+  previews.json beside it, as tsx and tsc do. The CLI's upgrade check (a network request) is off. The CLI empties its
+  output folder first, so it is compared with synth into an empty folder; its files are checked to be identical.
+- **kubectl kustomize** renders the same objects: each folder of synth's output, with a kustomization.yaml listing
+  its files, one process per folder; the rendered YAML goes to /dev/null. It parses and re-serializes the objects;
+  it does not validate them against schemas.
+- **Per environment** is the median divided by the number of environments rendered (the ArgoCD folder not counted).
+- **Peak RSS** is GNU time's maximum resident set size: the largest single process of any run of the row.
+`;
+
+// --- main -----------------------------------------------------------------------------------------
+
+function parseOptions(): { runs: number; skipCdk8s: boolean; out: string } {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      'skip-cdk8s': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(REPO_ROOT, 'docs', 'benchmarks.md') },
+    },
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not "${values.runs}"`);
+  return { runs, skipCdk8s: values['skip-cdk8s']!, out: resolve(values.out!) };
+}
+
+function hasGnuTime(scratch: string): boolean {
+  const result = spawnSync(GNU_TIME, ['-f', '%M', '-o', join(scratch, 'peak-rss'), 'true']);
+  if (result.status === 0) return true;
+  console.error(`${GNU_TIME} (GNU time) not found: peak RSS is not measured`);
+  return false;
+}
+
+function main(): number {
+  let options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'co2-bench-'));
+  try {
+    const bench: Bench = { scratch, gnuTime: hasGnuTime(scratch) };
+    const slowRuns = Math.min(options.runs, SLOW_RUNS);
+    const loadAtStart = loadavg()[0];
+    const synthOut = join(scratch, 'synth');
+    const synth = benchSynth(bench, options.runs, synthOut);
+    const rows = [
+      ...synth.rows,
+      benchCdk8s(bench, options.skipCdk8s ? 0 : slowRuns, synth.baseline, synthOut),
+      benchKustomize(bench, options.runs, synth.baseline, synthOut),
+      ...benchPreviews(bench, slowRuns, synth.baseline),
+    ];
+    const report = `${machineHeader(options.runs, loadAtStart)}\n\n${table(rows)}\n${EXPLANATION}`;
+    console.log(report);
+    writeFileSync(options.out, report);
+    console.error(`wrote ${options.out}`);
+    return rows.some((row) => row.failed) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CommandFailed) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();
