@@ -4,7 +4,7 @@ import { DELIVERY } from './delivery';
 import { dev } from './dev';
 import { local } from './local';
 import previews from './previews.json';
-import { PREVIEW_SETTINGS } from './previews';
+import { PREVIEW_SETTINGS } from './preview-template';
 import { prod } from './prod';
 import { staging } from './staging';
 

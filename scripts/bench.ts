@@ -27,12 +27,10 @@ const REPO_ROOT = resolve(__dirname, '..');
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator');
 const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 /**
- * The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), with two options: TypeScript 5,
- * since ts-node cannot load TypeScript 7; and --prefer-ts-exts, since environments/ has both
- * previews.ts and previews.json and Node's require order (.js, .json, then .ts) would load the JSON
- * for `import ... from './previews'`, where tsx and tsc take the .ts file.
+ * The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), with TypeScript 5: ts-node
+ * cannot load TypeScript 7.
  */
-const CDK8S_APP = 'npx ts-node --compiler typescript-5 --prefer-ts-exts main.ts';
+const CDK8S_APP = 'npx ts-node --compiler typescript-5 main.ts';
 const GNU_TIME = '/usr/bin/time';
 /** The ArgoCD folder of the output: not an environment. */
 const DELIVERY_FOLDER = 'argocd';
@@ -423,8 +421,7 @@ What each row includes:
   transform cache are filled by the runs before. **cold** deletes the validator cache before each run.
 - **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
   ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
-  TypeScript 7), then runs it. \`--prefer-ts-exts\` makes \`./previews\` load previews.ts rather than the
-  previews.json beside it, as tsx and tsc do. The CLI's upgrade check (a network request) is off. The CLI empties its
+  TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. The CLI empties its
   output folder first, so it is compared with synth into an empty folder; its files are checked to be identical.
 - **kubectl kustomize** renders the same objects: each folder of synth's output, with a kustomization.yaml listing
   its files, one process per folder; the rendered YAML goes to /dev/null. It parses and re-serializes the objects;

@@ -6,7 +6,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT } from '../environments';
-import { PREVIEW_SETTINGS } from '../environments/previews';
+import { PREVIEW_SETTINGS } from '../environments/preview-template';
 import { kindsOf } from '../lib/argocd/delivery-chart';
 import { LABEL } from '../lib/core/labels';
 import { previewEnvironments } from '../lib/config/previews';

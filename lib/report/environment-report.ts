@@ -160,7 +160,7 @@ function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
     '',
     '## Preview environments',
     '',
-    `${previews.length} preview environment(s), from \`environments/previews.json\` and the template in \`environments/previews.ts\`,`,
+    `${previews.length} preview environment(s), from \`environments/previews.json\` and the template in \`environments/preview-template.ts\`,`,
     'delivered by the ApplicationSet `co2-calculator-previews` (one Application per `dist/preview-*` folder).',
     '',
     '| Preview | Host | Namespace | Images |',
