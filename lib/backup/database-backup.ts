@@ -7,11 +7,12 @@ import { ComponentIdentity, componentLabels, versionedLabels } from '../core/lab
 import { ContainerResources } from '../core/resources';
 import { oneShotJobSpec } from '../workloads/one-shot-job';
 import { checkClientVersion } from './postgres-client';
+import { REPO_ROOT } from '../core/repo-root';
 import { DatabaseConnection } from '../database/database-connection';
 import { RetainedVolumeClaim } from './retained-volume-claim';
 
 /** The dump script, a real file so that shellcheck and the integration test run what the CronJob runs. */
-export const DB_DUMP_SCRIPT_PATH = join(__dirname, 'db-dump.sh');
+export const DB_DUMP_SCRIPT_PATH = join(REPO_ROOT, 'lib', 'backup', 'db-dump.sh');
 
 export interface DatabaseBackupProps {
   /**

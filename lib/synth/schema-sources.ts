@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /**
  * Where the schemas come from: the shared reference data beside this repository (never copied into

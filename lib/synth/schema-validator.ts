@@ -8,11 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { goCompatibleRegExp } from './go-regexp';
 import { closeObjects, strictKubernetesDefinitions } from './kubernetes-overlay';
 import { Manifest } from './manifest';
-import { SCHEMA_FORMATS } from './schema-formats';
 import { shareRepeatedSubschemas } from './shared-subschemas';
+import { makePortable } from './portable-schema';
 import { CompiledValidators, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';
 
 export interface SchemaSources {
@@ -95,7 +94,8 @@ class SchemaCompiler {
   private readonly crdSchemas = new Map<string, Schema>();
 
   constructor(private readonly sources: SchemaSources) {
-    const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
     const definitions = JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions as Record<string, Schema>;
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = (definition['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>;
@@ -103,9 +103,6 @@ class SchemaCompiler {
         this.kubernetesKinds.set(gvkKey(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind), name);
       }
     }
-    const regExp = Object.assign((pattern: string, flags: string) => goCompatibleRegExp(pattern, flags), {
-      code: `require(${JSON.stringify(STANDALONE_MODULES.regExp)}).goCompatibleRegExp`,
-    });
     this.ajv = new AjvClass({
       allErrors: true,
       // The upstream schemas use keywords and type unions that Ajv's strict mode would reject; our own
@@ -116,10 +113,14 @@ class SchemaCompiler {
       // Keep validation free of side effects: never fill in defaults or coerce.
       useDefaults: false,
       coerceTypes: false,
-      code: { source: true, regExp, formats: _`require(${STANDALONE_MODULES.formats}).SCHEMA_FORMATS` },
+      code: { source: true },
     });
-    for (const [name, format] of Object.entries(SCHEMA_FORMATS)) this.ajv.addFormat(name, format);
-    this.ajv.addSchema({ $id: KUBERNETES_SCHEMA_ID, definitions: strictKubernetesDefinitions(definitions) });
+    // The formats of the Kubernetes OpenAPI (int32, int64, double, byte, date-time, ...); portable-schema.ts
+    // turned Go's duration into a pattern, so every format here is ajv-formats' own.
+    addFormats(this.ajv, { mode: 'full' });
+    const kubernetesDefinitions = strictKubernetesDefinitions(definitions);
+    makePortable(kubernetesDefinitions);
+    this.ajv.addSchema({ $id: KUBERNETES_SCHEMA_ID, definitions: kubernetesDefinitions });
     this.crdFiles = readdirSync(sources.crdDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort();
   }
 
@@ -141,8 +142,9 @@ class SchemaCompiler {
       exports[key] = name;
     });
     const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone');
-    // Ajv's runtime helpers by absolute path: the cached module may live outside this node_modules tree.
-    const code = standaloneCode(this.ajv, refs).replace(/require\("(ajv\/[^"]+)"\)/g, (_match, module: string) => `require(${JSON.stringify(require.resolve(module))})`);
+    // Ajv's runtime helpers and ajv-formats by absolute path: the cached module may live outside this
+    // node_modules tree, and it requires nothing else.
+    const code = standaloneCode(this.ajv, refs).replace(/require\("((?:ajv|ajv-formats)\/[^"]+)"\)/g, (_match, module: string) => `require(${JSON.stringify(require.resolve(module))})`);
     return { validators, standalone: { code, exports } };
   }
 
@@ -194,11 +196,6 @@ class SchemaCompiler {
   }
 }
 
-/**
- * Modules the standalone validator code requires at run time, by absolute path: the cached code runs
- * under the same TypeScript loaders (tsx, jest) as the code that compiled it.
- */
-const STANDALONE_MODULES = { formats: require.resolve('./schema-formats'), regExp: require.resolve('./go-regexp') };
 
 /**
  * A CRD's structural schema made strict like the built-in kinds, with apiVersion and kind pinned and
@@ -207,6 +204,7 @@ const STANDALONE_MODULES = { formats: require.resolve('./schema-formats'), regEx
 function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, kind: string): Schema {
   const schema = structuredClone(openApiSchema);
   closeObjects(schema);
+  makePortable(schema);
   const properties = (schema.properties ?? {}) as Record<string, Schema>;
   schema.properties = {
     ...properties,

@@ -15,12 +15,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
+import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** This project's code that decides what a validator accepts. */
-const VALIDATOR_SOURCES = ['schema-validator.ts', 'kubernetes-overlay.ts', 'shared-subschemas.ts', 'schema-formats.ts', 'go-regexp.ts', 'validator-cache.ts'];
+const VALIDATOR_SOURCES = ['schema-validator.ts', 'kubernetes-overlay.ts', 'shared-subschemas.ts', 'portable-schema.ts', 'validator-cache.ts'];
 
 /** Validators by `apiVersion/kind`; `null` where there is no schema (remembered too, so misses stay cheap). */
 export type Validators = Record<string, ValidateFunction | null>;
@@ -95,7 +95,7 @@ export function inputsDigest(sources: SchemaSources): string {
   const hash = createHash('sha256');
   const add = (label: string, content: string | Buffer) => hash.update(`${label}\0${content.length}\0`).update(content);
   for (const name of ['ajv', 'ajv-formats']) add(name, require(`${name}/package.json`).version);
-  for (const source of VALIDATOR_SOURCES) add(source, readFileSync(join(__dirname, source)));
+  for (const source of VALIDATOR_SOURCES) add(source, readFileSync(join(REPO_ROOT, 'lib', 'synth', source)));
   add('kubernetes', readFileSync(sources.kubernetesDefinitions));
   for (const file of readdirSync(sources.crdDirectory).sort()) {
     if (file.endsWith('.yaml') || file.endsWith('.yml')) add(file, readFileSync(join(sources.crdDirectory, file)));
