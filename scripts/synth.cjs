@@ -57,10 +57,35 @@ function compiledCopy() {
     }
   }
   writeFileSync(join(staging, '.complete'), '');
-  // Only the newest copy is ever run again: drop the others.
-  if (existsSync(BUILDS)) for (const old of readdirSync(BUILDS)) if (join(BUILDS, old) !== staging) rmSync(join(BUILDS, old), { recursive: true, force: true });
-  renameSync(staging, folder);
+  try {
+    renameSync(staging, folder);
+  } catch (error) {
+    // Another run built the same copy meanwhile: use it.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(folder, '.complete'))) throw error;
+  }
+  removeOtherCopies(folder);
   return folder;
+}
+
+/** Only the newest copy is run again; a copy still being built by a live process is left alone. */
+function removeOtherCopies(current) {
+  for (const entry of readdirSync(BUILDS)) {
+    const path = join(BUILDS, entry);
+    if (path === current) continue;
+    const builder = /\.(\d+)\.tmp$/.exec(entry);
+    if (builder && isAlive(Number(builder[1]))) continue;
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 if (process.env.CO2_SYNTH_WITH_TSX === '1') {
