@@ -8,6 +8,7 @@
  * validation and fail only at sync time. The values below are those of the v1.28 API; the overlay is
  * applied in memory and the upstream file is never modified.
  */
+import { forEachSubschema, Schema } from './schema-walk';
 
 /** `+enum` fields of the kinds this project emits, keyed by definition, then property. */
 export const KUBERNETES_ENUMS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
@@ -61,7 +62,6 @@ const PORT_NAME = '^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const ENV_VAR_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const QUANTITY = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
 
-type Schema = Record<string, unknown>;
 
 /** Replaces one property schema of a definition with a stricter one, keeping its description. */
 const PROPERTY_CONSTRAINTS: Readonly<Record<string, Readonly<Record<string, Schema>>>> = {
@@ -116,28 +116,15 @@ export function strictKubernetesDefinitions(definitions: Record<string, Schema>)
   result['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
     oneOf: [{ type: 'string', pattern: QUANTITY }, { type: 'number' }],
   };
-  closeObjects(result);
+  Object.values(result).forEach(closeObjects);
   return result;
 }
 
-/** Adds `additionalProperties: false` to every schema node that lists properties and says nothing else. */
+/** Adds `additionalProperties: false` to every subschema that lists properties and says nothing else. */
 export function closeObjects(schema: unknown): void {
-  if (Array.isArray(schema)) {
-    schema.forEach(closeObjects);
-    return;
-  }
-  if (schema === null || typeof schema !== 'object') return;
-  const node = schema as Schema;
-  if (node.properties && !('additionalProperties' in node) && node['x-kubernetes-preserve-unknown-fields'] !== true) {
-    node.additionalProperties = false;
-  }
-  for (const [key, value] of Object.entries(node)) {
-    // Property names and enum values are data, not schemas.
-    if (key === 'enum' || key === 'default' || key === 'example') continue;
-    if (key === 'properties' && value && typeof value === 'object') {
-      Object.values(value as Schema).forEach(closeObjects);
-    } else {
-      closeObjects(value);
+  forEachSubschema(schema, (node) => {
+    if (node.properties && !('additionalProperties' in node) && node['x-kubernetes-preserve-unknown-fields'] !== true) {
+      node.additionalProperties = false;
     }
-  }
+  });
 }

@@ -9,9 +9,9 @@
  * - `format: duration`, which in Kubernetes means Go's time.Duration ("30s", "1h30m") and in JSON
  *   Schema ISO 8601: it becomes the equivalent pattern.
  */
-const GO_DURATION = '^(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))+$';
+import { forEachSubschema } from './schema-walk';
 
-type Schema = Record<string, unknown>;
+const GO_DURATION = '^(?:\\d+(?:\\.\\d+)?(?:ns|us|µs|ms|s|m|h))+$';
 
 const isLetter = (char: string) => /^[A-Za-z]$/.test(char);
 const otherCase = (char: string) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase());
@@ -76,19 +76,11 @@ export function withoutInlineCaseFlag(pattern: string): string {
 
 /** Applies both rewrites to every subschema, in place. */
 export function makePortable(schema: unknown): void {
-  if (Array.isArray(schema)) {
-    schema.forEach(makePortable);
-    return;
-  }
-  if (schema === null || typeof schema !== 'object') return;
-  const node = schema as Schema;
-  if (typeof node.pattern === 'string' && node.pattern.includes('(?i)')) node.pattern = withoutInlineCaseFlag(node.pattern);
-  if (node.format === 'duration') {
-    delete node.format;
-    node.pattern ??= GO_DURATION;
-  }
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'enum' || key === 'default' || key === 'example' || key === 'const') continue;
-    makePortable(value);
-  }
+  forEachSubschema(schema, (node) => {
+    if (typeof node.pattern === 'string' && node.pattern.includes('(?i)')) node.pattern = withoutInlineCaseFlag(node.pattern);
+    if (node.format === 'duration') {
+      delete node.format;
+      node.pattern ??= GO_DURATION;
+    }
+  });
 }

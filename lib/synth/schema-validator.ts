@@ -119,7 +119,7 @@ class SchemaCompiler {
     // turned Go's duration into a pattern, so every format here is ajv-formats' own.
     addFormats(this.ajv, { mode: 'full' });
     const kubernetesDefinitions = strictKubernetesDefinitions(definitions);
-    makePortable(kubernetesDefinitions);
+    Object.values(kubernetesDefinitions).forEach(makePortable);
     this.ajv.addSchema({ $id: KUBERNETES_SCHEMA_ID, definitions: kubernetesDefinitions });
     this.crdFiles = readdirSync(sources.crdDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort();
   }

@@ -6,12 +6,7 @@
  * validates exactly what the copy did.
  */
 
-/** Keys whose values are data, not schemas: their content is never hoisted or rewritten. */
-const DATA_KEYS = new Set(['enum', 'required', 'default', 'example', 'const', 'description']);
-/** Keys whose values are maps from names to schemas. */
-const SCHEMA_MAP_KEYS = new Set(['properties', 'patternProperties', 'definitions', '$defs']);
-
-type Schema = Record<string, unknown>;
+import { DATA_KEYS, Schema, SCHEMA_MAP_KEYS } from './schema-walk';
 
 /**
  * Returns a copy of `schema` in which every subschema that occurs more than once and serializes to at

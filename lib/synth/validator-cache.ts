@@ -20,7 +20,7 @@ import { SchemaSources } from './schema-validator';
 
 const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** This project's code that decides what a validator accepts. */
-const VALIDATOR_SOURCES = ['schema-validator.ts', 'kubernetes-overlay.ts', 'shared-subschemas.ts', 'portable-schema.ts', 'validator-cache.ts'];
+const VALIDATOR_SOURCES = ['schema-validator.ts', 'kubernetes-overlay.ts', 'shared-subschemas.ts', 'portable-schema.ts', 'schema-walk.ts', 'validator-cache.ts'];
 
 /** Validators by `apiVersion/kind`; `null` where there is no schema (remembered too, so misses stay cheap). */
 export type Validators = Record<string, ValidateFunction | null>;

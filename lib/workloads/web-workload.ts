@@ -58,8 +58,6 @@ export class WebWorkload extends Construct {
   readonly portName = HTTP_PORT_NAME;
   /** Labels that select this workload's pods. */
   readonly podSelector: Record<string, string>;
-  readonly replicas: ReplicaRange;
-  readonly resources: ContainerResources;
 
   constructor(scope: Construct, id: string, props: WebWorkloadProps) {
     super(scope, id);
@@ -68,8 +66,6 @@ export class WebWorkload extends Construct {
     this.serviceName = props.serviceName ?? `${props.name}-service`;
     this.servicePort = props.servicePort ?? props.containerPort;
     this.podSelector = selectorLabels(this, props);
-    this.replicas = props.replicas;
-    this.resources = props.resources;
 
     const labels = componentLabels(this, props);
     const podLabels = versionedLabels(this, props, imageVersionLabel(props.image));

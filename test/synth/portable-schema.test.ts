@@ -44,3 +44,21 @@ test('Kubernetes durations become Go-duration patterns; other formats stay', () 
   expect(new RegExp(schema.properties.interval.pattern).test('PT1H')).toBe(false);
   expect(schema.properties.at.format).toBe('date-time');
 });
+
+test('fields named like schema keywords are fields, not keywords', () => {
+  const { closeObjects } = require('../../lib/synth/kubernetes-overlay') as typeof import('../../lib/synth/kubernetes-overlay');
+  // A CRD whose objects have fields called "format" and "pattern" (maps of properties, not schemas).
+  const schema: any = {
+    type: 'object',
+    properties: {
+      format: { type: 'object', properties: { duration: { type: 'string' } } },
+      pattern: { type: 'string', format: 'duration' },
+    },
+  };
+  makePortable(schema);
+  closeObjects(schema);
+  expect(schema.properties.format).toEqual({ type: 'object', properties: { duration: { type: 'string' } }, additionalProperties: false });
+  expect(schema.properties.pattern.format).toBeUndefined();
+  expect(schema.properties.pattern.pattern).toEqual(expect.any(String));
+  expect(schema.additionalProperties).toBe(false);
+});
