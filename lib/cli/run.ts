@@ -1,0 +1,51 @@
+/**
+ * How every command of this repository ends: exit status 0 on success, and otherwise one `error:` line
+ * (with context lines where useful) instead of a JavaScript stack trace.
+ *
+ *   exit 1   bad input (UserError): an environment field, a JSON file, a version, an output folder
+ *   exit 2   bad usage (UsageError): an unknown flag, a missing argument
+ *   exit 70  a bug of ours (EX_SOFTWARE of sysexits.h): a short message, and how to see the trace
+ *
+ * CO2_DEBUG=1 prints the stack trace of any failure.
+ */
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { systemErrorCode, UsageError, UserError } from '../core/errors';
+
+export const INTERNAL_ERROR_EXIT_CODE = 70;
+export const DEBUG_VARIABLE = 'CO2_DEBUG';
+
+/** Parses the command line; a bad one is a UsageError that carries the usage text. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    if (systemErrorCode(error)?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${(error as Error).message}\n${usage}`);
+    throw error;
+  }
+}
+
+/** The exit status and the lines to print on stderr for a failure. */
+export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): { exitCode: number; lines: string[] } {
+  const debug = env[DEBUG_VARIABLE] === '1';
+  const trace = debug && error instanceof Error && error.stack ? [error.stack] : [];
+  if (error instanceof UserError) return { exitCode: error.exitCode, lines: [`error: ${error.message}`, ...trace] };
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    exitCode: INTERNAL_ERROR_EXIT_CODE,
+    lines: [
+      `error: internal error: ${message.split('\n')[0]}`,
+      ...(debug ? trace : [`hint: this is a bug of the tool, not a problem with your input; rerun with ${DEBUG_VARIABLE}=1 to see where it happened`]),
+    ],
+  };
+}
+
+/** Runs a command's main function and sets the exit status, printing a failure as described above. */
+export function runCli(main: () => number | void): void {
+  try {
+    process.exitCode = main() ?? 0;
+  } catch (error) {
+    const { exitCode, lines } = describeFailure(error);
+    for (const line of lines) console.error(line);
+    process.exitCode = exitCode;
+  }
+}
