@@ -8,45 +8,46 @@
  *
  * Under `cdk8s synth`, the CLI's CDK8S_OUTDIR is the default output folder.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { PROJECT } from './environments';
-import { DeliveryConfigError } from './lib/config/delivery';
-import { EnvironmentConfigError } from './lib/config/environment';
+import { join, relative, resolve } from 'node:path';
+import { loadProject } from './environments';
 import { PREVIEW_PREFIX } from './lib/config/previews';
-import { DELIVERY_FOLDER, Synthesis, synthesizeAll, SynthesisError } from './lib/synth';
-import { FolderChanges, writeTree } from './lib/synth/output';
+import { readJsonArgument } from './lib/config/project-files';
+import { parseCommandLine, runCli } from './lib/cli/run';
+import { synthesizeAndWrite } from './lib/cli/write-output';
+import { DELIVERY_FOLDER, Synthesis } from './lib/synth';
+import { CommitResult, FolderChanges } from './lib/synth/output';
+
+const USAGE = 'usage: npm run synth -- [--out <dir>] [--previews <file>] [--quiet]';
 
 function main(): number {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string', default: process.env.CDK8S_OUTDIR ?? 'dist' },
-      previews: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
+  const { values } = parseCommandLine(
+    {
+      options: {
+        out: { type: 'string', default: process.env.CDK8S_OUTDIR ?? 'dist' },
+        previews: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
     },
-  });
+    USAGE,
+  );
   const outDir = resolve(values.out!);
-  try {
-    const project = values.previews
-      ? { ...PROJECT, previews: { ...PROJECT.previews!, entries: JSON.parse(readFileSync(values.previews, 'utf8')) } }
-      : PROJECT;
-    const synthesis = synthesizeAll(project);
-    const changes = writeTree(outDir, synthesis.files);
-    if (!values.quiet) printSummary(synthesis, changes);
-    if (!values.quiet) console.log(`wrote ${outDir}`);
-    return 0;
-  } catch (error) {
-    if (error instanceof EnvironmentConfigError || error instanceof DeliveryConfigError || error instanceof SynthesisError) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
+  const previewEntries = values.previews === undefined ? undefined : readJsonArgument(values.previews);
+  const { synthesis, result } = synthesizeAndWrite({
+    command: 'npm run synth',
+    outDir,
+    loadProject: (files) => loadProject(files, { previewEntries }),
+  });
+  if (!values.quiet) {
+    printSummary(synthesis, outDir, result);
+    console.log(result.written ? `wrote ${outDir}` : `${outDir} is up to date`);
   }
+  return 0;
 }
 
 /** One line per folder of dist/; previews, which may be hundreds, in one line together. */
-function printSummary(synthesis: Synthesis, changes: Map<string, FolderChanges>): void {
+function printSummary(synthesis: Synthesis, outDir: string, { changes, strays }: CommitResult): void {
+  const shown = relative(process.cwd(), outDir) || '.';
+  for (const stray of strays) console.log(`removed ${join(shown, stray)}: synthesis had not written it (added by hand?)`);
   const rows = new Map<string, { objects: string; added: number; changed: number; removed: number }>();
   const add = (row: string, objects: string, change: FolderChanges | undefined) => {
     const current = rows.get(row) ?? { objects, added: 0, changed: 0, removed: 0 };
@@ -79,4 +80,4 @@ function printSummary(synthesis: Synthesis, changes: Map<string, FolderChanges>)
   }
 }
 
-process.exitCode = main();
+runCli(main);

@@ -1,14 +1,12 @@
-import type { EnvironmentInput } from '../lib/config/environment';
+import type { EnvironmentDefinition } from '../lib/config/environment';
 import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
-import images from './images/dev.json';
 
 /** Development: follows main, smallest footprint; secrets synced from Infisical. */
-export const dev: EnvironmentInput = {
+export const dev: EnvironmentDefinition = {
   name: 'dev',
   host: 'co2-calculator-dev.epfl.ch',
   appEnvironment: 'development',
   logLevel: 'DEBUG',
-  images,
   frontend: { replicas: { min: 2, max: 3 } },
   backend: {
     replicas: { min: 2, max: 3 },

@@ -1,19 +1,43 @@
-import type { EnvironmentInput } from '../lib/config/environment';
+import { displayPath, diskFiles, ProjectFileError, ProjectFiles, readJson } from '../lib/config/project-files';
 import type { ProjectConfig } from '../lib/synth';
 import { DELIVERY } from './delivery';
 import { dev } from './dev';
 import { local } from './local';
-import previews from './previews.json';
 import { PREVIEW_SETTINGS } from './preview-template';
 import { prod } from './prod';
 import { staging } from './staging';
 
-/** The environments `npm run synth` renders, each into dist/<name>/. */
-export const ENVIRONMENTS: readonly EnvironmentInput[] = [dev, staging, prod, local];
+/** The environments `npm run synth` renders, each into dist/<name>/ (their images are added from IMAGES_FOLDER). */
+export const ENVIRONMENTS = [dev, staging, prod, local] as const;
 
-/** Everything `npm run synth` renders. */
-export const PROJECT: ProjectConfig = {
-  environments: ENVIRONMENTS,
-  delivery: DELIVERY,
-  previews: { settings: PREVIEW_SETTINGS, entries: previews },
-};
+/** Pinned images of each environment, one `<name>.json` per environment: what set-image and update-manifest edit. */
+export const IMAGES_FOLDER = 'environments/images';
+/** The preview environments: a JSON list of `{ "name": ..., "images": {...} }`. */
+export const PREVIEWS_FILE = 'environments/previews.json';
+
+export const imagesFile = (environment: string) => `${IMAGES_FOLDER}/${environment}.json`;
+
+/**
+ * Everything `npm run synth` renders, with the data files read from `files` (the disk, or the disk with
+ * a command's pending edits). A corrupt data file fails here, naming the file, line and column.
+ */
+export function loadProject(files: ProjectFiles = diskFiles(), options: { previewEntries?: unknown } = {}): ProjectConfig {
+  const images = (environment: string) => readJson(files, imagesFile(environment));
+  const entries = options.previewEntries ?? readJson(files, PREVIEWS_FILE);
+  if (!Array.isArray(entries)) {
+    const source = options.previewEntries === undefined ? displayPath(PREVIEWS_FILE) : 'the preview list';
+    throw new ProjectFileError(`${source}: must be a JSON list of previews such as [{ "name": "sso-login" }], not ${describeJsonType(entries)}`);
+  }
+  const { imagesFrom, template, ...settings } = PREVIEW_SETTINGS;
+  return {
+    environments: ENVIRONMENTS.map((environment) => ({ ...environment, images: images(environment.name) })),
+    delivery: DELIVERY,
+    previews: { settings: { ...settings, template: { ...template, images: images(imagesFrom) } }, entries },
+  } as ProjectConfig;
+}
+
+function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}

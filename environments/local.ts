@@ -1,5 +1,4 @@
-import type { EnvironmentInput } from '../lib/config/environment';
-import images from './images/local.json';
+import type { EnvironmentDefinition } from '../lib/config/environment';
 import { SINGLE_REPLICA_FOOTPRINT } from './shared';
 
 /**
@@ -7,7 +6,7 @@ import { SINGLE_REPLICA_FOOTPRINT } from './shared';
  * database in the namespace, one replica of everything, and nothing that needs an operator a kind
  * cluster lacks (see the README). Applied by hand: `kubectl apply -f dist/local/`.
  */
-export const local: EnvironmentInput = {
+export const local: EnvironmentDefinition = {
   ...SINGLE_REPLICA_FOOTPRINT,
   name: 'local',
   platform: { name: 'kubernetes', clusterIssuer: 'selfsigned', ingressClassName: 'nginx' },
@@ -15,7 +14,6 @@ export const local: EnvironmentInput = {
   host: 'co2-calculator.localtest.me',
   appEnvironment: 'development',
   logLevel: 'DEBUG',
-  images,
   secrets: { strategy: 'existing' },
   // kind's default storage class.
   database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard' },

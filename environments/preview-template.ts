@@ -1,20 +1,19 @@
-import type { PreviewSettings } from '../lib/config/previews';
-import images from './images/dev.json';
+import type { PreviewDefinition } from '../lib/config/previews';
 import { SINGLE_REPLICA_FOOTPRINT } from './shared';
 
 /**
- * Every preview environment (one per entry of previews.json): dev's images unless the entry names its
- * own, one small replica of each component, its own throwaway PostgreSQL, secrets from the previews'
+ * Every preview environment (one per entry of previews.json): the images of `imagesFrom` unless the
+ * entry names its own, one small replica of each component, its own throwaway PostgreSQL, secrets from the previews'
  * ClusterSecretStore (so nobody creates anything by hand per preview), no backups and no telemetry.
  */
-export const PREVIEW_SETTINGS: PreviewSettings = {
+export const PREVIEW_SETTINGS: PreviewDefinition = {
   domain: 'epfl.ch',
+  imagesFrom: 'dev',
   targetRevision: 'main',
   template: {
     ...SINGLE_REPLICA_FOOTPRINT,
     appEnvironment: 'development',
     logLevel: 'DEBUG',
-    images,
     secrets: {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },

@@ -1,13 +1,11 @@
-import type { EnvironmentInput } from '../lib/config/environment';
+import type { EnvironmentDefinition } from '../lib/config/environment';
 import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
-import images from './images/prod.json';
 
 /** Production. Secrets are created by hand until the Azure Key Vault store exists (then: strategy "external-secrets"). */
-export const prod: EnvironmentInput = {
+export const prod: EnvironmentDefinition = {
   name: 'prod',
   host: 'co2-calculator.epfl.ch',
   appEnvironment: 'production',
-  images,
   frontend: { replicas: { min: 2, max: 10 } },
   backend: { replicas: { min: 2, max: 10 } },
   secrets: { strategy: 'existing' },

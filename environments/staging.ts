@@ -1,13 +1,11 @@
-import type { EnvironmentInput } from '../lib/config/environment';
+import type { EnvironmentDefinition } from '../lib/config/environment';
 import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
-import images from './images/staging.json';
 
 /** Staging: the release candidate, sized like production but scaling less far. */
-export const staging: EnvironmentInput = {
+export const staging: EnvironmentDefinition = {
   name: 'staging',
   host: 'co2-calculator-stage.epfl.ch',
   appEnvironment: 'staging',
-  images,
   frontend: { replicas: { min: 2, max: 4 } },
   backend: { replicas: { min: 2, max: 4 } },
   // OpenShift is not wired to Infisical yet: the Secret is created by hand in the project.

@@ -9,32 +9,42 @@
  *   npm run diff -- --dist <dir>          # compare with another folder than dist/
  *
  * Exit status: 0 when nothing differs, or without --exit-code; 1 when something differs with
- * --exit-code; 2 when the comparison could not be made (bad arguments, synthesis failed), so CI can
- * tell a stale dist/ from a broken build.
+ * --exit-code; 2 when the comparison could not be made (bad arguments, a missing folder, synthesis
+ * failed), so CI can tell a stale dist/ from a broken build.
  */
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { PROJECT } from '../environments';
-import { EnvironmentConfigError } from '../lib/config/environment';
-import { DiffUsageError, runManifestDiff } from '../lib/delivery/manifest-diff';
-import { synthesizeAll, SynthesisError } from '../lib/synth';
+import { loadProject } from '../environments';
+import { runManifestDiff } from '../lib/delivery/manifest-diff';
+import { UsageError, UserError } from '../lib/core/errors';
+import { REPO_ROOT } from '../lib/core/repo-root';
+import { parseCommandLine, runCli } from '../lib/cli/run';
+import { synthesizeAll } from '../lib/synth';
 
 const USAGE = 'usage: npm run diff -- [environment...] [--exit-code] [--markdown] [--dist <dir>]';
 
+/** Any failure to compare exits with 2, above the 1 that means "dist/ differs". */
+class CannotCompare extends UsageError {}
+
 function main(): number {
-  try {
-    const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine(
+    {
       allowPositionals: true,
       options: {
         'exit-code': { type: 'boolean', default: false },
         markdown: { type: 'boolean', default: false },
-        dist: { type: 'string', default: resolve(__dirname, '..', 'dist') },
+        dist: { type: 'string', default: resolve(REPO_ROOT, 'dist') },
       },
-    });
-    const committedDir = resolve(values.dist!);
+    },
+    USAGE,
+  );
+  const committedDir = resolve(values.dist!);
+  if (!existsSync(committedDir)) throw new CannotCompare(`--dist ${values.dist}: no such folder (${committedDir}); run npm run synth to create it`);
+  if (!statSync(committedDir).isDirectory()) throw new CannotCompare(`--dist ${values.dist}: is a file, not a folder`);
+  try {
     const result = runManifestDiff({
       committedDir,
-      synthesized: synthesizeAll(PROJECT).files,
+      synthesized: synthesizeAll(loadProject()).files,
       only: positionals,
       exitCode: values['exit-code'],
       markdown: values.markdown,
@@ -43,16 +53,9 @@ function main(): number {
     process.stdout.write(result.output);
     return result.exitCode;
   } catch (error) {
-    if (error instanceof EnvironmentConfigError || error instanceof SynthesisError || error instanceof DiffUsageError) {
-      console.error(`error: ${error.message}`);
-      return 2;
-    }
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_')) {
-      console.error(`error: ${(error as Error).message}\n${USAGE}`);
-      return 2;
-    }
+    if (error instanceof UserError && !(error instanceof UsageError)) throw new CannotCompare(error.message);
     throw error;
   }
 }
 
-process.exitCode = main();
+runCli(main);

@@ -5,64 +5,53 @@
  *   npm run set-image -- --env dev --component backend --tag 1.4.3
  *   npm run set-image -- --env prod --component backend --tag sha256:<64 hex>        # digest; drops the tag
  *   npm run set-image -- --env prod --component backend --tag 1.4.3@sha256:<64 hex>  # both
- *   npm run set-image -- ... --no-synth     # only edit environments/images/<env>.json
  *
- * Only environments/images/<env>.json is edited (see lib/delivery/set-image.ts for the rules). dist/ is
- * then rewritten by running `npm run synth` itself, in a new process: this one has already loaded the
- * images files, and dist/ must be byte for byte what `npm run synth` writes. Exit status: 0 on success,
- * 1 when the request is refused or synthesis fails.
+ * Only environments/images/<env>.json is edited (see lib/delivery/set-image.ts for the rules), and only
+ * together with dist/: the project is synthesized with the edit first, and the file and dist/ are
+ * written in one step only if that succeeds (lib/cli/write-output.ts). A refused version or a failing
+ * synthesis leaves every file as it was. Exit status: 0 on success, 1 when the request is refused or
+ * synthesis fails, 2 for a bad command line.
  */
-import { spawnSync } from 'node:child_process';
-import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { SetImageError, setImage } from '../lib/delivery/set-image';
+import { relative } from 'node:path';
+import { IMAGES_FOLDER, loadProject } from '../environments';
+import { UsageError } from '../lib/core/errors';
+import { REPO_ROOT } from '../lib/core/repo-root';
+import { parseCommandLine, runCli } from '../lib/cli/run';
+import { synthesizeAndWrite } from '../lib/cli/write-output';
+import { planImageChange } from '../lib/delivery/set-image';
 
-const repoRoot = resolve(__dirname, '..');
-const USAGE = 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest> [--no-synth]';
+const USAGE = 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest>';
 
 function main(): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCommandLine(
+    {
       options: {
         env: { type: 'string' },
         component: { type: 'string' },
         tag: { type: 'string' },
-        'no-synth': { type: 'boolean', default: false },
       },
-    }));
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
+    },
+    USAGE,
+  );
   const missing = (['env', 'component', 'tag'] as const).filter((option) => values[option] === undefined);
-  if (missing.length > 0) {
-    console.error(`error: missing ${missing.map((option) => `--${option}`).join(', ')}\n${USAGE}`);
-    return 1;
-  }
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((option) => `--${option}`).join(', ')}\n${USAGE}`);
 
-  try {
-    const change = setImage({
-      // Relative, so messages and the summary name the file as the pipeline's log reader knows it.
-      imagesDir: relative(process.cwd(), join(repoRoot, 'environments', 'images')) || '.',
-      environment: values.env!,
-      component: values.component!,
-      version: values.tag!,
-    });
-    const where = `${change.file} ${values.component}`;
-    console.log(change.changed ? `${where}: ${change.before} -> ${change.after}` : `${where}: already ${change.after}, unchanged`);
-  } catch (error) {
-    if (error instanceof SetImageError) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
+  const change = planImageChange({ imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag! });
+  const where = `${change.file} ${values.component}`;
+  if (!change.changed) {
+    console.log(`${where}: already ${change.after}, unchanged`);
+    return 0;
   }
-
-  if (values['no-synth']) return 0;
-  const synth = spawnSync('npm', ['run', '--silent', 'synth'], { cwd: repoRoot, stdio: 'inherit' });
-  if (synth.error) throw synth.error;
-  return synth.status ?? 1;
+  const { result } = synthesizeAndWrite({
+    command: 'npm run set-image',
+    outDir: `${REPO_ROOT}/dist`,
+    edits: new Map([[change.file, change.content]]),
+    loadProject: (files) => loadProject(files),
+  });
+  console.log(`${where}: ${change.before} -> ${change.after}`);
+  const files = [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
+  console.log(`dist: ${files} file(s) changed (${relative(process.cwd(), `${REPO_ROOT}/dist`) || 'dist'})`);
+  return 0;
 }
 
-process.exitCode = main();
+runCli(main);

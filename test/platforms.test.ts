@@ -2,12 +2,13 @@
  * Platform and database are environment data: switching them changes what the chart renders without
  * any construct knowing which environment it is in.
  */
-import { prod } from '../environments/prod';
+import { loadProject } from '../environments';
 import { EnvironmentInput } from '../lib/config/environment';
 import { Manifest } from '../lib/synth/manifest';
 import { ref } from './support/kubernetes';
 import { standardSynthesis, synthesize } from './support/synthesis';
 
+const prod = loadProject().environments.find((input) => (input as EnvironmentInput).name === 'prod') as EnvironmentInput;
 const onKubernetes: EnvironmentInput = { ...prod, platform: { name: 'kubernetes', clusterIssuer: 'letsencrypt-prod' } };
 const [openshift, kubernetes] = [prod, onKubernetes].map((input) => synthesize([input]).environments[0].manifests);
 const byRef = (manifests: Manifest[]) => new Map(manifests.map((m) => [ref(m), m]));

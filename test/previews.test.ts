@@ -5,8 +5,7 @@
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT } from '../environments';
-import { PREVIEW_SETTINGS } from '../environments/preview-template';
+import { loadProject } from '../environments';
 import { kindsOf } from '../lib/argocd/delivery-chart';
 import { LABEL } from '../lib/core/labels';
 import { previewEnvironments } from '../lib/config/previews';
@@ -14,6 +13,8 @@ import { synthesizeAll } from '../lib/synth';
 import { writeTree } from '../lib/synth/output';
 import { sharedValidator, standardSynthesis } from './support/synthesis';
 
+const PROJECT = loadProject();
+const PREVIEW_SETTINGS = PROJECT.previews!.settings;
 const withPreviews = (entries: unknown[]) => synthesizeAll({ ...PROJECT, previews: { settings: PREVIEW_SETTINGS, entries } }, sharedValidator());
 
 describe('a preview entry', () => {

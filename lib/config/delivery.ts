@@ -3,6 +3,7 @@
  * every environment; each environment adds its own revision and deletion policy (environment.ts).
  */
 import { z } from 'zod';
+import { UserError } from '../core/errors';
 import { describeIssues, dnsLabel } from './environment';
 
 /** `git@github.com:org/repo.git` or `https://github.com/org/repo.git` -> `https://github.com/org/repo`. */
@@ -34,10 +35,9 @@ export const deliverySchema = z.strictObject({
 export type DeliveryInput = z.input<typeof deliverySchema>;
 export type Delivery = z.output<typeof deliverySchema>;
 
-export class DeliveryConfigError extends Error {
+export class DeliveryConfigError extends UserError {
   constructor(readonly problems: readonly string[]) {
     super(`delivery: ${problems.join('; ')}`);
-    this.name = 'DeliveryConfigError';
   }
 }
 

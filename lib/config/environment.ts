@@ -8,6 +8,7 @@
  * file only describes what an environment may set.
  */
 import { z } from 'zod';
+import { UserError } from '../core/errors';
 import { BACKEND_SECRET_KEYS, SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
@@ -375,16 +376,17 @@ export const environmentSchema = z
 
 /** An environment as written in environments/: optional fields may be left out. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** An environment as written in environments/<name>.ts: its images come from environments/images/<name>.json. */
+export type EnvironmentDefinition = Omit<EnvironmentInput, 'images'>;
 /** An environment after validation, with its defaults filled in. */
 export type Environment = z.output<typeof environmentSchema>;
 export type SecretStrategy = Environment['secrets'];
 export type ContainerResources = z.output<typeof containerResources>;
 export type ReplicaRange = z.output<typeof replicaRange>;
 
-export class EnvironmentConfigError extends Error {
+export class EnvironmentConfigError extends UserError {
   constructor(readonly environment: string, readonly problems: readonly string[]) {
     super(`environment "${environment}": ${problems.join('; ')}`);
-    this.name = 'EnvironmentConfigError';
   }
 }
 

@@ -37,6 +37,16 @@ export interface PreviewSettings {
   readonly targetRevision?: string;
 }
 
+/**
+ * The preview settings as written in environments/: the template's images are those of a standard
+ * environment (`imagesFrom`), read from its images file when the project is loaded.
+ */
+export type PreviewDefinition = Omit<PreviewSettings, 'template'> & {
+  readonly template: Omit<PreviewSettings['template'], 'images'>;
+  /** The standard environment whose images previews run for the components they do not build. */
+  readonly imagesFrom: string;
+};
+
 /** Parses the preview list and expands each entry into an environment; a bad entry names the preview and field. */
 export function previewEnvironments(settings: PreviewSettings, entries: readonly unknown[]): EnvironmentInput[] {
   const domain = hostName.safeParse(settings.domain);

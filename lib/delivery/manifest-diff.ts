@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
+import { UsageError } from '../core/errors';
 import { listFiles } from '../synth/output';
 import { splitLines, unifiedLineDiff } from './line-diff';
 
@@ -57,12 +58,7 @@ export interface DiffOptions {
 }
 
 /** A request the diff cannot answer, such as an environment that neither tree has. */
-export class DiffUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiffUsageError';
-  }
-}
+export class DiffUsageError extends UsageError {}
 
 /** Every file under `root` (relative path -> content); empty when the folder does not exist. */
 export function readTree(root: string): Map<string, string> {

@@ -10,12 +10,15 @@
  * - both (`1.4.3@sha256:<64 hex>`): the digest pins the content, the tag documents it.
  * The repository is always kept: a pipeline moves versions, not images.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { formatImageReference, parseImageReference } from '../config/image';
+import { UserError } from '../core/errors';
+import { REPO_ROOT } from '../core/repo-root';
+import { parseJson } from '../config/project-files';
 
 export interface SetImageRequest {
-  /** Folder of the `<environment>.json` files, e.g. environments/images. */
+  /** Folder of the `<environment>.json` files, relative to the repository (environments/images) or absolute. */
   readonly imagesDir: string;
   readonly environment: string;
   /** A key of the environment's file: frontend, backend, docs. */
@@ -30,15 +33,12 @@ export interface ImageChange {
   readonly after: string;
   /** False when the file already held this reference; it is then left untouched. */
   readonly changed: boolean;
+  /** The whole file with the change made. */
+  readonly content: string;
 }
 
 /** A request that was refused; nothing was written. */
-export class SetImageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SetImageError';
-  }
-}
+export class SetImageError extends UserError {}
 
 const quoted = (values: readonly string[]) => values.map((value) => `"${value}"`).join(', ');
 
@@ -65,12 +65,14 @@ export function withVersion(reference: string, version: string): string {
 }
 
 /**
- * Sets one component's image in `<imagesDir>/<environment>.json`. Only that value changes: the file
- * keeps its key order and is written as 2-space JSON with a final newline, as the images files are.
+ * The new content of `<imagesDir>/<environment>.json` with one component's image set; nothing is
+ * written (the caller writes it together with dist/, see lib/cli/write-output.ts). Only that value
+ * changes: the file keeps its key order and stays 2-space JSON with a final newline.
  */
-export function setImage(request: SetImageRequest): ImageChange {
-  const environments = existsSync(request.imagesDir)
-    ? readdirSync(request.imagesDir)
+export function planImageChange(request: SetImageRequest): ImageChange {
+  const folder = resolve(REPO_ROOT, request.imagesDir);
+  const environments = existsSync(folder)
+    ? readdirSync(folder)
         .filter((file) => file.endsWith('.json'))
         .map((file) => file.slice(0, -'.json'.length))
         .sort()
@@ -79,8 +81,11 @@ export function setImage(request: SetImageRequest): ImageChange {
     throw new SetImageError(`unknown environment "${request.environment}": valid environments are ${quoted(environments)} (${request.imagesDir})`);
   }
   const file = join(request.imagesDir, `${request.environment}.json`);
-  const images = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const before = images[request.component];
+  const images = parseJson(readFileSync(resolve(REPO_ROOT, file), 'utf8'), file);
+  if (images === null || typeof images !== 'object' || Array.isArray(images)) {
+    throw new SetImageError(`${file}: must be a JSON object of component -> image reference`);
+  }
+  const before = (images as Record<string, unknown>)[request.component];
   if (!Object.hasOwn(images, request.component)) {
     throw new SetImageError(`unknown component "${request.component}" in ${file}: valid components are ${quoted(Object.keys(images))}`);
   }
@@ -93,7 +98,5 @@ export function setImage(request: SetImageRequest): ImageChange {
     if (error instanceof SetImageError) throw error;
     throw new SetImageError(`${file}: the current ${request.component} image cannot be updated: ${(error as Error).message}`);
   }
-  if (after === before) return { file, before, after, changed: false };
-  writeFileSync(file, `${JSON.stringify({ ...images, [request.component]: after }, null, 2)}\n`);
-  return { file, before, after, changed: true };
+  return { file, before, after, changed: after !== before, content: `${JSON.stringify({ ...images, [request.component]: after }, null, 2)}\n` };
 }

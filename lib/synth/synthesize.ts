@@ -1,15 +1,15 @@
 import { App, Chart } from 'cdk8s';
 import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
 import { Environment } from '../config/environment';
+import { UserError } from '../core/errors';
 import { Manifest, manifestFileName, objectRef } from './manifest';
 import { renderManifest } from './render';
 import { SchemaValidator } from './schema-validator';
 
 /** Everything wrong with one synthesis run, each line naming the environment, the object and the field. */
-export class SynthesisError extends Error {
+export class SynthesisError extends UserError {
   constructor(readonly problems: readonly string[]) {
     super(`synthesis failed with ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'SynthesisError';
   }
 }
 

@@ -1,7 +1,14 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setImage, SetImageError, withVersion } from '../../lib/delivery/set-image';
+import { planImageChange, SetImageError, SetImageRequest, withVersion } from '../../lib/delivery/set-image';
+
+/** Plans the change and writes the file, as the command does (with dist/, see lib/cli/write-output.ts). */
+function setImage(request: SetImageRequest) {
+  const change = planImageChange(request);
+  if (change.changed) writeFileSync(change.file, change.content);
+  return change;
+}
 
 const IMAGES = resolve(__dirname, '..', '..', 'environments', 'images');
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -24,7 +31,7 @@ describe('setting an image', () => {
   test('a tag changes that one line of that one file, keeping key order, indentation and final newline', () => {
     const before = JSON.parse(original['staging.json']).backend;
     const change = setImage({ imagesDir, environment: 'staging', component: 'backend', version: '1.4.3' });
-    expect(change).toEqual({ file: join(imagesDir, 'staging.json'), before, after: `${BACKEND}:1.4.3`, changed: true });
+    expect(change).toMatchObject({ file: join(imagesDir, 'staging.json'), before, after: `${BACKEND}:1.4.3`, changed: true });
     expect(contents()).toEqual({ ...original, 'staging.json': original['staging.json'].replace(before, `${BACKEND}:1.4.3`) });
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parse } from 'yaml';
-import { PROJECT } from '../../environments';
+import { loadProject } from '../../environments';
 import { listFiles } from '../../lib/synth/output';
 import { ALERT_NAMES } from '../../lib/observability/alert-rules';
 import { AlertRules, AlertRulesProps } from '../../lib/observability/prometheus-rule';
@@ -77,7 +77,7 @@ describe('the alert rules of the committed environments under promtool', () => {
     .map((path) => parse(readFileSync(join(DIST, path), 'utf8')) as Manifest);
 
   test('every environment with observability has its rules in dist/', () => {
-    const observed = PROJECT.environments.filter((input: any) => input.observability).map((input: any) => input.name);
+    const observed = loadProject().environments.filter((input: any) => input.observability).map((input: any) => input.name);
     expect(rules.map((rule) => rule.metadata.namespace)).toHaveLength(observed.length);
   });
 

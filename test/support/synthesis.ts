@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { DELIVERY } from '../../environments/delivery';
-import { PROJECT } from '../../environments';
+import { loadProject } from '../../environments';
 import { EnvironmentInput } from '../../lib/config/environment';
 import { environmentLabels } from '../../lib/core/labels';
 import { defaultSchemaValidator, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
@@ -16,12 +16,12 @@ export function sharedValidator(): SchemaValidator {
 let standard: Synthesis | undefined;
 /** The environments of environments/ (previews included), synthesized and validated once per test file. */
 export function standardSynthesis(): Synthesis {
-  return (standard ??= synthesizeAll(PROJECT, sharedValidator()));
+  return (standard ??= synthesizeAll(loadProject(), sharedValidator()));
 }
 
 /** A fresh synthesis of the same project, for determinism checks. */
 export function synthesizeProjectAgain(): Synthesis {
-  return synthesizeAll(PROJECT, sharedValidator());
+  return synthesizeAll(loadProject(), sharedValidator());
 }
 
 export function synthesize(environments: readonly EnvironmentInput[]): Synthesis {
