@@ -8,10 +8,12 @@
  * file only describes what an environment may set.
  */
 import { z } from 'zod';
+import { checkClientVersion } from '../backup/postgres-client';
 import { UserError } from '../core/errors';
 import { BACKEND_SECRET_KEYS, SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
+import { cronScheduleProblem, isTimeZone } from './schedule';
 
 const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
@@ -37,11 +39,17 @@ export const hostName = z
   .max(253, 'must be at most 253 characters')
   .regex(DNS1123_SUBDOMAIN, 'must be a lowercase DNS name such as co2-calculator.epfl.ch');
 
+/** A resource amount: the API server refuses negative requests, limits and sizes. */
 export const quantity = z.string().superRefine((value, ctx) => {
   if (!isQuantity(value)) {
     ctx.addIssue({ code: 'custom', message: `"${value}" is not a Kubernetes quantity (e.g. "250m", "0.5", "512Mi", "1Gi")` });
+  } else if (parseQuantity(value) < 0) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is negative: a resource amount must be 0 or more` });
   }
 });
+
+/** A volume size: a claim of nothing cannot be bound. */
+export const storageSize = quantity.refine((value) => !isQuantity(value) || parseQuantity(value) > 0, { message: 'must be more than 0, e.g. "10Gi"' });
 
 /** One of a fixed set of strings, with a message that lists them. */
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -51,7 +59,13 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 export const goDuration = z.string().regex(GO_DURATION, 'must be a duration such as "30s", "5m" or "1h"');
 
 /** `host:port`, as SMTP smarthosts and database endpoints are written. */
-export const hostAndPort = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, 'must be host:port, e.g. mail.epfl.ch:587');
+export const hostAndPort = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/, 'must be host:port, e.g. mail.epfl.ch:587')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return !/:\d+$/.test(value) || (port >= 1 && port <= 65535);
+  }, 'the port must be from 1 to 65535');
 
 /** A map of label keys to values, e.g. an instance selector. */
 export const labelMap = z.record(
@@ -59,11 +73,14 @@ export const labelMap = z.record(
   z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, 'must be a label value'),
 );
 
-/** A five-field cron schedule ("minute hour day-of-month month day-of-week"). */
-export const cronSchedule = z
-  .string()
-  .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule such as "30 2 * * *"')
-  .refine((value) => !/^\s*TZ=|CRON_TZ=/.test(value), 'must not carry a time zone: use timeZone');
+/** A CronJob schedule, as the CronJob controller parses it (see lib/config/schedule.ts). */
+export const cronSchedule = z.string().superRefine((value, ctx) => {
+  const problem = cronScheduleProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** An IANA time zone name, as CronJob's timeZone takes it. */
+export const timeZone = z.string().refine(isTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone such as "Europe/Zurich"` });
 
 /** An image reference pinned by tag or digest; parsed into its parts. */
 export const imageReference = z.string().transform((reference, ctx) => {
@@ -240,7 +257,7 @@ export const databaseSchema = z.discriminatedUnion('mode', [
     image: imageReference.prefault(OPERATIONS_DEFAULTS.postgresImage),
     /** Major version the image runs. @default 16 */
     serverMajorVersion: serverMajorVersion.default(16),
-    storageSize: quantity,
+    storageSize,
     /** @default the cluster's default storage class */
     storageClass: dnsSubdomain.optional(),
     resources: containerResources.prefault(OPERATIONS_DEFAULTS.postgresResources),
@@ -361,17 +378,26 @@ export const environmentSchema = z
       /** @default "30 1 * * *" (01:30, outside the hour daylight saving time skips or repeats) */
       schedule: cronSchedule.optional(),
       /** IANA time zone of the schedule. @default "Europe/Zurich" */
-      timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone such as Europe/Zurich').optional(),
+      timeZone: timeZone.optional(),
       /** Dumps kept on the volume; older ones are deleted after each successful dump. @default 7 */
       retentionCount: z.int().min(1, 'must be at least 1').max(365, 'must be at most 365').optional(),
       /** Size of the db-dumps claim: room for retentionCount dumps plus the one being written. */
-      storageSize: quantity,
+      storageSize,
       /** @default "rcp-nas" */
       storageClass: dnsSubdomain.optional(),
       image: imageReference.prefault(OPERATIONS_DEFAULTS.backupImage),
       resources: containerResources.prefault(OPERATIONS_DEFAULTS.backupResources),
     }).optional(),
   })
+  .superRefine((environment, ctx) => {
+    // pg_dump refuses a server newer than itself: every nightly backup would fail.
+    if (!environment.backup) return;
+    try {
+      checkClientVersion(environment.backup.image, environment.database.serverMajorVersion);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['backup', 'image'], message: (error as Error).message });
+    }
+  }, { when: (payload) => payload.issues.length === 0 })
   .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
 
 /** An environment as written in environments/: optional fields may be left out. */

@@ -76,7 +76,7 @@ describe('a bad environment fails with the environment and the field', () => {
     ['a trace limit that is too small', { observability: { ...observability, tracing: { maxTraces: 10 } } }, /observability\.tracing\.maxTraces: must be at least 1000/],
     ['a collector image tagged latest', { observability: { ...observability, collector: { image: 'otel/collector:latest' } } }, /observability\.collector\.image: .*floating tag "latest"/],
     ['a backup schedule that is not cron', { backup: { storageSize: '1Gi', schedule: 'nightly' } }, /backup\.schedule: must be a five-field cron schedule/],
-    ['a backup schedule carrying a time zone', { backup: { storageSize: '1Gi', schedule: 'CRON_TZ=UTC 0 2 * * *' } }, /backup\.schedule: must be a five-field cron schedule/],
+    ['a backup schedule carrying a time zone', { backup: { storageSize: '1Gi', schedule: 'CRON_TZ=UTC 0 2 * * *' } }, /backup\.schedule: must not carry a time zone: set timeZone instead/],
     ['a backup volume size like 10GB', { backup: { storageSize: '10GB' } }, /backup\.storageSize: "10GB" is not a Kubernetes quantity/],
     ['a retention of zero dumps', { backup: { storageSize: '1Gi', retentionCount: 0 } }, /backup\.retentionCount: must be at least 1/],
     ['a database server too old', { database: { mode: 'managed', serverMajorVersion: 9 } }, /database\.serverMajorVersion: must be 12 or later/],
