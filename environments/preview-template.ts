@@ -9,6 +9,8 @@ import { SINGLE_REPLICA_FOOTPRINT } from './shared';
 export const PREVIEW_SETTINGS: PreviewDefinition = {
   domain: 'epfl.ch',
   imagesFrom: 'dev',
+  // What the application's pipeline pushes (EPFL-ENAC/epfl-enac-build-push-deploy-action): quay-its.epfl.ch/svc1751/<component>.
+  trustedRegistries: ['quay-its.epfl.ch/svc1751/'],
   targetRevision: 'main',
   template: {
     ...SINGLE_REPLICA_FOOTPRINT,

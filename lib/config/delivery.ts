@@ -23,6 +23,22 @@ export const deliverySchema = z.strictObject({
   argocdNamespace: dnsLabel,
   /** Name of the AppProject that confines the Applications. */
   project: dnsLabel,
+  /**
+   * The namespaces that are this project's own OpenShift projects, as a regular expression: an
+   * environment may deploy into no other (and never into default, kube-*, openshift-* or ArgoCD's own).
+   * @default "^(?:svc\\d+-)?co2-calculator-[a-z0-9-]+$" (co2-calculator-<env>, or EPFL's svc<nnnn>-co2-calculator-<env>)
+   */
+  namespacePattern: z
+    .string()
+    .refine((pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression')
+    .default('^(?:svc\\d+-)?co2-calculator-[a-z0-9-]+$'),
   /** API server of the destination cluster, as registered in ArgoCD. @default "https://kubernetes.default.svc" (ArgoCD's own cluster) */
   destinationServer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://kubernetes.default.svc'),
   /**

@@ -33,6 +33,11 @@ export interface PreviewSettings {
   readonly domain: string;
   /** The environment every preview starts from. */
   readonly template: Omit<EnvironmentInput, 'name' | 'namespace' | 'host' | 'delivery'>;
+  /**
+   * Repository prefixes a preview may pull images from ("quay-its.epfl.ch/svc1751/"): a preview runs
+   * a branch's code, so only images the project's own pipeline built.
+   */
+  readonly trustedRegistries: readonly string[];
   /** Branch of the GitOps repository the ApplicationSet reads the preview folders from. @default "main" */
   readonly targetRevision?: string;
 }

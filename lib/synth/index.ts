@@ -2,17 +2,18 @@ import { App } from 'cdk8s';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
 import { PreviewSettings, previewEnvironments } from '../config/previews';
-import { Environment, parseEnvironments } from '../config/environment';
+import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
+import { checkProjectRules } from '../config/project-rules';
 import { renderEnvironmentReport } from '../report/environment-report';
 import { Manifest } from './manifest';
-import { defaultSchemaSources } from './schema-sources';
+import { checkSchemaSources, defaultSchemaSources } from './schema-sources';
 import { SchemaValidator } from './schema-validator';
 import { defaultValidatorCache } from './validator-cache';
 
 /** The validator `npm run synth` uses: the shared schemas, with compiled validators cached on disk. */
-export function defaultSchemaValidator(): SchemaValidator {
-  const sources = defaultSchemaSources();
-  return new SchemaValidator(sources, defaultValidatorCache(sources));
+export function defaultSchemaValidator(env: NodeJS.ProcessEnv = process.env): SchemaValidator {
+  const sources = checkSchemaSources(defaultSchemaSources(env));
+  return new SchemaValidator(sources, defaultValidatorCache(sources, env));
 }
 import { chartManifests, checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
 
@@ -52,15 +53,18 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
   const delivery = parseDelivery(config.delivery);
   const context = { runbooksUrl: delivery.runbooksUrl };
   const previewInputs = config.previews ? previewEnvironments(config.previews.settings, config.previews.entries) : [];
-  const parsed = parseEnvironments([...config.environments, ...previewInputs]);
-  const environments: SynthesizedEnvironment[] = parsed.map((environment, index) => ({
+  const parsed = parseEnvironments([...config.environments, ...previewInputs]).map((environment, index) => ({
     environment,
-    manifests: synthesizeEnvironment(environment, context),
     preview: index >= config.environments.length,
   }));
-  if (environments.some(({ environment }) => environment.name === DELIVERY_FOLDER)) {
-    throw new SynthesisError([`environment "${DELIVERY_FOLDER}": name is reserved for the ArgoCD objects`]);
-  }
+  const reserved = parsed.find(({ environment }) => environment.name === DELIVERY_FOLDER);
+  if (reserved) throw new EnvironmentConfigError(DELIVERY_FOLDER, [`name: "${DELIVERY_FOLDER}" is reserved for the ArgoCD objects (dist/${DELIVERY_FOLDER}/)`]);
+  checkProjectRules(parsed, { delivery, trustedPreviewRegistries: config.previews?.settings.trustedRegistries });
+  const environments: SynthesizedEnvironment[] = parsed.map(({ environment, preview }) => ({
+    environment,
+    manifests: synthesizeEnvironment(environment, context),
+    preview,
+  }));
   const deliveryManifests = chartManifests(
     new DeliveryChart(new App(), DELIVERY_FOLDER, {
       delivery,
