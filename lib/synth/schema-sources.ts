@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { UserError } from '../core/errors';
 import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
@@ -12,4 +14,23 @@ export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): Sche
     kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(REPO_ROOT, '..', 'shared', 'schemas', 'k8s-v1.28.0-definitions.json')),
     crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')),
   };
+}
+
+export class SchemaSourceError extends UserError {}
+
+const WHERE_THEY_COME_FROM =
+  'this repository reads its reference data from ../shared beside it (schemas/k8s-v1.28.0-definitions.json, and crds/ with one ' +
+  '<group>_<plural>.yaml per CustomResourceDefinition); put it there, or set K8S_DEFINITIONS and CRD_DIRECTORY to where it is';
+
+/** Refuses sources that are not there, saying where they were looked for and what belongs there. */
+export function checkSchemaSources(sources: SchemaSources): SchemaSources {
+  const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
+  const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+  if (!isFile(sources.kubernetesDefinitions)) {
+    throw new SchemaSourceError(`the Kubernetes 1.28 schemas are missing: no file ${sources.kubernetesDefinitions}; ${WHERE_THEY_COME_FROM}`);
+  }
+  if (!isFolder(sources.crdDirectory)) {
+    throw new SchemaSourceError(`the operators' CRDs are missing: no folder ${sources.crdDirectory}; ${WHERE_THEY_COME_FROM}`);
+  }
+  return sources;
 }

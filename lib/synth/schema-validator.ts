@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closeObjects, strictKubernetesDefinitions } from './kubernetes-overlay';
+import { SchemaSourceError } from './schema-sources';
 import { Manifest } from './manifest';
 import { shareRepeatedSubschemas } from './shared-subschemas';
 import { makePortable } from './portable-schema';
@@ -96,7 +97,7 @@ class SchemaCompiler {
   constructor(private readonly sources: SchemaSources) {
     const { default: AjvClass } = require('ajv') as typeof import('ajv');
     const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
-    const definitions = JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions as Record<string, Schema>;
+    const definitions = readReferenceFile(sources.kubernetesDefinitions, 'the Kubernetes OpenAPI definitions (JSON)', (text) => JSON.parse(text).definitions) as Record<string, Schema>;
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = (definition['x-kubernetes-group-version-kind'] ?? []) as Array<{ group: string; version: string; kind: string }>;
       for (const gvk of gvks) {
@@ -186,7 +187,7 @@ class SchemaCompiler {
     this.parsedCrdFiles.add(file);
     // js-yaml: about five times faster than `yaml` on these multi-megabyte files.
     const { load } = require('js-yaml') as typeof import('js-yaml');
-    const crd = load(readFileSync(join(this.sources.crdDirectory, file), 'utf8')) as CustomResourceDefinition;
+    const crd = readReferenceFile(join(this.sources.crdDirectory, file), 'a CustomResourceDefinition (YAML)', (text) => load(text)) as CustomResourceDefinition;
     if (!crd?.spec?.versions) return;
     for (const version of crd.spec.versions) {
       if (!version.served || !version.schema) continue;
@@ -219,6 +220,21 @@ function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, k
 
 function gvkKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
+}
+
+/**
+ * Reads and parses a file of the reference data; a corrupt one fails as a user error naming its path
+ * (the data lives outside this repository and can be damaged or half-copied there).
+ */
+function readReferenceFile(path: string, what: string, parse: (text: string) => unknown): unknown {
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SchemaSourceError(`${path}: cannot be read as ${what}: ${((error as Error).message ?? String(error)).split('\n')[0]}`);
+  }
+  if (parsed === null || typeof parsed !== 'object') throw new SchemaSourceError(`${path}: cannot be read as ${what}: it holds no definitions`);
+  return parsed;
 }
 
 /** `/spec/template/spec/containers/0` -> `spec.template.spec.containers[0]`. */
