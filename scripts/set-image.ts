@@ -44,6 +44,7 @@ function main(): number {
   }
   const { result } = synthesizeAndWrite({
     command: 'npm run set-image',
+    repoRoot: REPO_ROOT,
     outDir: `${REPO_ROOT}/dist`,
     edits: new Map([[change.file, change.content]]),
     loadProject: (files) => loadProject(files),

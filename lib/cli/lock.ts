@@ -13,17 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { systemErrorCode, UserError } from '../core/errors';
-import { REPO_ROOT } from '../core/repo-root';
 
 export const LOCK_TOKEN_VARIABLE = 'CO2_LOCK_TOKEN';
 export const LOCK_TIMEOUT_VARIABLE = 'CO2_LOCK_TIMEOUT';
 const DEFAULT_TIMEOUT_SECONDS = 120;
 const POLL_MS = 50;
 
-/** Where the repository's lock lives: beside the compiled copy and the validator cache. */
-export const DEFAULT_LOCK_FILE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'write.lock');
 
 export interface LockHolder {
   readonly pid: number;
@@ -36,8 +33,8 @@ export interface LockHolder {
 export interface LockOptions {
   /** What the holder is doing, as other runs will read it: "npm run synth". */
   readonly command: string;
-  /** @default DEFAULT_LOCK_FILE */
-  readonly lockFile?: string;
+  /** The lock file of the repository (lib/cli/context.ts: lockFileOf). */
+  readonly lockFile: string;
   /** How long to wait for another holder. @default CO2_LOCK_TIMEOUT seconds, else 120 s */
   readonly timeoutMs?: number;
   /** Told once when the lock is held by another run and this one starts waiting. @default a line on stderr */
@@ -118,7 +115,7 @@ function takeOver(lockFile: string, dead: LockHolder): void {
  */
 export function withLock<T>(options: LockOptions, fn: () => T): T {
   const env = options.env ?? process.env;
-  const lockFile = options.lockFile ?? DEFAULT_LOCK_FILE;
+  const { lockFile } = options;
   const inherited = env[LOCK_TOKEN_VARIABLE];
   if (inherited && readHolder(lockFile)?.token === inherited) return fn();
 

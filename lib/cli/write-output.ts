@@ -5,13 +5,15 @@
  * before the final step changes nothing; a failure in it is finished or undone by the next run.
  */
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../core/repo-root';
 import { diskFiles, ProjectFiles, withEdits } from '../config/project-files';
-import { ProjectConfig, synthesizeAll, Synthesis } from '../synth';
-import { commitChange, CommitResult, journalFileFor, recoverInterruptedWrite } from '../synth/output';
+import { defaultSchemaValidator, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
+import { commitChange, CommitResult, inspectOutputFolder, journalFileFor, recoverInterruptedWrite } from '../synth/output';
+import { lockFileOf } from './context';
 import { withLock } from './lock';
 
 export interface WriteRequest {
+  /** The repository: edits and the project's data files are read from, and written into, it. */
+  readonly repoRoot: string;
   /** What holds the lock, as a waiting run reads it: "npm run set-image". */
   readonly command: string;
   /** The output folder. */
@@ -20,6 +22,7 @@ export interface WriteRequest {
   readonly edits?: ReadonlyMap<string, string>;
   /** The project, read from the given files (environments/index.ts: loadProject). */
   readonly loadProject: (files: ProjectFiles) => ProjectConfig;
+  readonly env?: NodeJS.ProcessEnv;
   /** Told of a killed run's write that was finished or undone first. @default a line on stderr */
   readonly onRecovered?: (sentence: string) => void;
 }
@@ -32,14 +35,16 @@ export interface WriteOutcome {
 export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
   const outDir = resolve(request.outDir);
   const edits = request.edits ?? new Map<string, string>();
-  return withLock({ command: request.command }, () => {
+  return withLock({ command: request.command, lockFile: lockFileOf(request.repoRoot), env: request.env }, () => {
     const recovered = recoverInterruptedWrite(journalFileFor(outDir));
     if (recovered) (request.onRecovered ?? ((sentence) => console.error(`note: ${sentence}`)))(recovered);
-    const synthesis = synthesizeAll(request.loadProject(withEdits(diskFiles(), edits)));
+    // Refuse a folder that may not be replaced before spending a synthesis on it.
+    inspectOutputFolder(outDir);
+    const synthesis = synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(request.env));
     const result = commitChange({
       tree: { root: outDir, files: synthesis.files },
-      files: new Map([...edits].map(([path, content]) => [resolve(REPO_ROOT, path), content])),
-    });
+      files: new Map([...edits].map(([path, content]) => [resolve(request.repoRoot, path), content])),
+    }, { env: request.env });
     return { synthesis, result };
   });
 }

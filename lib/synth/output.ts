@@ -129,7 +129,7 @@ function ownershipRecord(files: Iterable<string>): string {
 }
 
 /** Refuses an output folder that synthesis may not replace; returns what it holds (empty if new). */
-function inspectOutputFolder(root: string): { existing: string[]; owned: Set<string> } {
+export function inspectOutputFolder(root: string): { existing: string[]; owned: Set<string> } {
   let stat;
   try {
     stat = statSync(root);

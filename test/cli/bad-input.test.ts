@@ -1,0 +1,245 @@
+/**
+ * Bad input, tried as a hostile or hurried user would: every case states its input, the exit status,
+ * the message it must print, and that environments/ and dist/ are byte for byte what they were. Each
+ * case runs the real command (in-process, on a scratch copy of the repository's data and dist/), so the
+ * whole path is exercised: argument parsing, loading the data files, validation, synthesis, writing.
+ * test/integration/cli.test.ts runs a few of them as real processes, to show the wiring prints no stack
+ * trace either.
+ *
+ * Categories (issue "the tool never loses or half-writes anything"): data files, cross-environment
+ * rules (hosts, names, namespaces), values the API server or the application would reject, previews
+ * (registries, secrets), the command line, the output folder, the reference data, internal errors.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
+import { Command, runCommand } from '../../lib/cli/context';
+import { diffCommand } from '../../lib/cli/diff-command';
+import { synthCommand } from '../../lib/cli/synth-command';
+import { REPO_ROOT } from '../../lib/core/repo-root';
+import { ProjectFiles } from '../../lib/config/project-files';
+import { ProjectConfig } from '../../lib/synth';
+
+type Environments = Array<Record<string, any>>;
+
+interface BadInput {
+  readonly command?: Command;
+  readonly argv?: readonly string[];
+  /** Data files of the scratch repository to overwrite (path relative to it -> content). */
+  readonly files?: Record<string, string>;
+  /** Changes to the project as environments/*.ts define it (what a developer would edit). */
+  readonly project?: (project: ProjectConfig & { environments: Environments }) => void;
+  /** Environment variables of the run (besides a fresh lock). */
+  readonly env?: (scratch: string) => NodeJS.ProcessEnv;
+  /** Prepares the scratch repository (e.g. a folder for --out). */
+  readonly prepare?: (scratch: string) => void;
+  readonly exitCode: number;
+  /** What the `error:` line must say. */
+  readonly message: string | RegExp;
+}
+
+const environmentNamed = (project: { environments: Environments }, name: string) => project.environments.find((environment) => environment.name === name)!;
+const corruptCrds = (scratch: string) => {
+  const folder = join(scratch, 'crds');
+  cpSync(join(REPO_ROOT, '..', 'shared', 'crds'), folder, { recursive: true });
+  writeFileSync(join(folder, 'route.openshift.io_routes.yaml'), 'spec: [unclosed\n');
+  return folder;
+};
+
+const CASES: Record<string, BadInput> = {
+  // Data files that automation and people edit.
+  'an images file with a trailing comma': {
+    files: { [imagesFile('dev')]: '{\n  "frontend": "quay-its.epfl.ch/svc1751/frontend:1",\n}\n' },
+    exitCode: 1,
+    message: /^environments\/images\/dev\.json:3:1: not valid JSON: /,
+  },
+  'an empty images file': { files: { [imagesFile('prod')]: '' }, exitCode: 1, message: 'environments/images/prod.json:1:1: not valid JSON: the file ends before the JSON value does' },
+  'an images file that is a list': { files: { [imagesFile('staging')]: '[]\n' }, exitCode: 1, message: 'environment "staging": images: ' },
+  'an images file naming an unknown component': {
+    files: { [imagesFile('staging')]: JSON.stringify({ ...JSON.parse(readFileSync(join(REPO_ROOT, imagesFile('staging')), 'utf8')), worker: 'quay-its.epfl.ch/svc1751/worker:1' }) },
+    exitCode: 1,
+    message: 'environment "staging": images: unknown field "worker"',
+  },
+  'a corrupt preview list': { files: { [PREVIEWS_FILE]: '[{"name": "a"}\n' }, exitCode: 1, message: /^environments\/previews\.json:2:1: not valid JSON/ },
+  'a preview list that is not a list': {
+    files: { [PREVIEWS_FILE]: '{"name": "a"}\n' },
+    exitCode: 1,
+    message: 'environments/previews.json: must be a JSON list of previews such as [{ "name": "sso-login" }], not an object',
+  },
+  'a preview list given on the command line that does not exist': { argv: ['--previews', 'no-such-file.json'], exitCode: 1, message: 'no-such-file.json: cannot read it: no such file or folder' },
+
+  // Rules across environments.
+  'a preview named like dev, taking its host': { files: { [PREVIEWS_FILE]: '[{"name": "dev"}]' }, exitCode: 1, message: 'environment "preview-dev": host: "co2-calculator-dev.epfl.ch" is already the host of environment "dev"; choose another preview name' },
+  'a preview named stage, taking staging\'s host': { files: { [PREVIEWS_FILE]: '[{"name": "stage"}]' }, exitCode: 1, message: 'environment "preview-stage": host: "co2-calculator-stage.epfl.ch" is already the host of environment "staging"' },
+  'a preview named prod': { files: { [PREVIEWS_FILE]: '[{"name": "prod"}]' }, exitCode: 1, message: 'environment "preview-prod": name: "prod" is reserved (the name of environment "prod"); choose another preview name' },
+  'staging given prod\'s host': {
+    project: (p) => (environmentNamed(p, 'staging').host = 'co2-calculator.epfl.ch'),
+    exitCode: 1,
+    message: 'environment "prod": host: "co2-calculator.epfl.ch" is already the host of environment "staging"',
+  },
+  'an environment in the default namespace': { project: (p) => (environmentNamed(p, 'dev').namespace = 'default'), exitCode: 1, message: 'environment "dev": namespace: "default" is the cluster\'s default namespace' },
+  'an environment in kube-system': { project: (p) => (environmentNamed(p, 'dev').namespace = 'kube-system'), exitCode: 1, message: 'environment "dev": namespace: "kube-system" is a Kubernetes system namespace' },
+  'an environment in an OpenShift namespace': { project: (p) => (environmentNamed(p, 'prod').namespace = 'openshift-monitoring'), exitCode: 1, message: 'environment "prod": namespace: "openshift-monitoring" is an OpenShift system namespace' },
+  'an environment in ArgoCD\'s namespace': {
+    project: (p) => {
+      (p.delivery as any).namespacePattern = '.*';
+      environmentNamed(p, 'prod').namespace = 'co2-argocd';
+      (p.delivery as any).argocdNamespace = 'co2-argocd';
+    },
+    exitCode: 1,
+    message: 'environment "prod": namespace: "co2-argocd" is ArgoCD\'s own namespace',
+  },
+  'an environment in another team\'s namespace': { project: (p) => (environmentNamed(p, 'staging').namespace = 'payroll-prod'), exitCode: 1, message: 'environment "staging": namespace: "payroll-prod" is not one of this project\'s namespaces' },
+  'two environments in one namespace': { project: (p) => (environmentNamed(p, 'staging').namespace = 'co2-calculator-prod'), exitCode: 1, message: 'namespace: "co2-calculator-prod" is already used by environment' },
+  'a standard environment named like a preview': { project: (p) => (environmentNamed(p, 'staging').name = 'preview-x'), exitCode: 1, message: 'environment "preview-x": name: "preview-x" starts with "preview-"' },
+  'an environment named argocd': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'argocd', namespace: 'co2-calculator-argocd' }), exitCode: 1, message: 'environment "argocd": name: "argocd" is reserved for the ArgoCD objects' },
+
+  // Values the API server, the CronJob controller or pg_dump would reject later.
+  'a backup at minute 61 of hour 25': { project: (p) => (environmentNamed(p, 'prod').backup.schedule = '61 25 * * *'), exitCode: 1, message: 'environment "prod": backup.schedule: minute 61 is out of range (0-59)' },
+  'a backup on day of week 7': { project: (p) => (environmentNamed(p, 'prod').backup.schedule = '0 1 * * 7'), exitCode: 1, message: 'environment "prod": backup.schedule: day of week 7 is out of range (0-6)' },
+  'a time zone that does not exist': { project: (p) => (environmentNamed(p, 'prod').backup.timeZone = 'Europe/Atlantis'), exitCode: 1, message: 'environment "prod": backup.timeZone: "Europe/Atlantis" is not an IANA time zone' },
+  'a negative CPU request': {
+    project: (p) => (environmentNamed(p, 'dev').backend.resources.requests.cpu = '-100m'),
+    exitCode: 1,
+    message: 'environment "dev": backend.resources.requests.cpu: "-100m" is negative',
+  },
+  'a backup volume of zero bytes': { project: (p) => (environmentNamed(p, 'staging').backup.storageSize = '0'), exitCode: 1, message: 'environment "staging": backup.storageSize: must be more than 0' },
+  'an SMTP port above 65535': {
+    project: (p) => (environmentNamed(p, 'prod').observability.alerting = { ...environmentNamed(p, 'prod').observability.alerting, smarthost: 'mail.epfl.ch:70000' }),
+    exitCode: 1,
+    message: 'environment "prod": observability.alerting.smarthost: the port must be from 1 to 65535',
+  },
+  'a backup client older than the server': {
+    project: (p) => (environmentNamed(p, 'prod').backup.image = 'docker.io/library/postgres:14.10'),
+    exitCode: 1,
+    message: 'environment "prod": backup.image: the image "docker.io/library/postgres:14.10" has pg_dump 14, older than the server\'s PostgreSQL 15',
+  },
+  'more minimum replicas than maximum': { project: (p) => (environmentNamed(p, 'prod').backend.replicas = { min: 5, max: 3 }), exitCode: 1, message: 'environment "prod": backend.replicas.min: 5 is above max (3)' },
+  'a misspelt field': { project: (p) => (environmentNamed(p, 'prod').replica = 3), exitCode: 1, message: 'environment "prod": unknown field "replica"' },
+
+  // Previews run branch code: only trusted images, never a standard environment's secrets.
+  'a preview image from an untrusted registry': {
+    files: { [PREVIEWS_FILE]: '[{"name": "x", "images": {"backend": "docker.io/someone/backend:1.0"}}]' },
+    exitCode: 1,
+    message: 'environment "preview-x": images.backend: "docker.io/someone/backend:1.0" is not from a trusted registry (quay-its.epfl.ch/svc1751/)',
+  },
+  'previews reading the secrets of prod': {
+    project: (p) => (environmentNamed(p, 'prod').secrets = { strategy: 'external-secrets', storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' }, remoteKeyPrefix: 'co2-calculator-' }),
+    exitCode: 1,
+    message: /environment "preview-[a-z0-9-]+": secrets: reads ClusterSecretStore "co2-calculator-previews" under "co2-calculator-preview-", which overlaps what environment "prod" reads/,
+  },
+
+  // The command line.
+  'an unknown flag': { argv: ['--bogus'], exitCode: 2, message: "Unknown option '--bogus'" },
+  'a flag without its value': { argv: ['--out'], exitCode: 2, message: "Option '--out <value>' argument missing" },
+  'a stray argument': { argv: ['dev'], exitCode: 2, message: "Unexpected argument 'dev'" },
+
+  // The output folder.
+  'an output folder that synthesis does not own': {
+    prepare: (scratch) => {
+      mkdirSync(join(scratch, 'mine', '.git'), { recursive: true });
+      writeFileSync(join(scratch, 'mine', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    },
+    argv: ['--out', '<scratch>/mine'],
+    exitCode: 1,
+    message: /mine is not empty and was not written by synthesis \(it has no \.synth-files\)/,
+  },
+  'an output that is a file': { prepare: (scratch) => writeFileSync(join(scratch, 'out.yaml'), 'x'), argv: ['--out', '<scratch>/out.yaml'], exitCode: 1, message: /out\.yaml is a file, not a folder/ },
+  'an output folder that cannot be created': {
+    prepare: (scratch) => writeFileSync(join(scratch, 'file'), 'x'),
+    argv: ['--out', '<scratch>/file/dist'],
+    exitCode: 1,
+    message: /cannot read the output folder .*file\/dist: a path component is a file, not a folder/,
+  },
+
+  // The reference data beside the repository.
+  'the shared schemas missing': { env: (scratch) => ({ K8S_DEFINITIONS: join(scratch, 'no-shared', 'k8s.json') }), exitCode: 1, message: /^the Kubernetes 1\.28 schemas are missing: no file .*no-shared\/k8s\.json; this repository reads its reference data from \.\.\/shared/ },
+  'the shared CRDs missing': { env: (scratch) => ({ CRD_DIRECTORY: join(scratch, 'no-crds') }), exitCode: 1, message: /^the operators' CRDs are missing: no folder .*no-crds/ },
+  'a corrupt CRD file': {
+    env: (scratch) => ({ CRD_DIRECTORY: corruptCrds(scratch), CO2_VALIDATOR_CACHE: 'off' }),
+    exitCode: 1,
+    message: /crds\/route\.openshift\.io_routes\.yaml: cannot be read as a CustomResourceDefinition \(YAML\): unexpected end of the stream/,
+  },
+  'a corrupt Kubernetes schema file': {
+    env: (scratch) => {
+      writeFileSync(join(scratch, 'k8s.json'), '{"definitions": ');
+      return { K8S_DEFINITIONS: join(scratch, 'k8s.json'), CO2_VALIDATOR_CACHE: 'off' };
+    },
+    exitCode: 1,
+    message: /k8s\.json: cannot be read as the Kubernetes OpenAPI definitions \(JSON\): Unexpected end of JSON input/,
+  },
+
+  // npm run diff: a failure to compare is exit 2, above the 1 of "dist/ differs".
+  'diff against a folder that does not exist': { command: diffCommand, argv: ['--dist', '<scratch>/nowhere'], exitCode: 2, message: /nowhere: no such folder; run npm run synth to create it/ },
+  'diff of an environment that does not exist': { command: diffCommand, argv: ['qa'], exitCode: 2, message: 'unknown environment "qa"' },
+  'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'" },
+  'diff of a project that does not synthesize': { command: diffCommand, files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
+
+  // A bug of ours: a short message and how to see the trace, never the trace itself.
+  'an internal error': {
+    project: () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'host')");
+    },
+    exitCode: 70,
+    message: "internal error: Cannot read properties of undefined (reading 'host')",
+  },
+};
+
+/** A digest of every file of the scratch repository except the lock's folder: what must not change. */
+function fingerprint(scratch: string): Record<string, string> {
+  const digests: Record<string, string> = {};
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      if (prefix === '' && entry === 'node_modules') continue;
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path, `${prefix}${entry}/`);
+      else digests[`${prefix}${entry}`] = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12);
+    }
+  };
+  walk(scratch, '');
+  return digests;
+}
+
+describe('bad input: one error line, the right exit status, nothing changed', () => {
+  const template = mkdtempSync(join(tmpdir(), 'bad-input-template-'));
+  cpSync(join(REPO_ROOT, 'environments'), join(template, 'environments'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(template, 'dist'), { recursive: true });
+  afterAll(() => rmSync(template, { recursive: true, force: true }));
+
+  test.each(Object.entries(CASES))('%s', (_name, input) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'bad-input-'));
+    try {
+      cpSync(template, scratch, { recursive: true });
+      for (const [path, content] of Object.entries(input.files ?? {})) writeFileSync(join(scratch, path), content);
+      input.prepare?.(scratch);
+      const env = { ...process.env, CO2_DEBUG: '', ...input.env?.(scratch) };
+      const before = fingerprint(scratch);
+
+      const { exitCode, stdout, stderr } = runCommand(input.command ?? synthCommand, {
+        repoRoot: scratch,
+        loadProject: (files: ProjectFiles, options?: { previewEntries?: unknown }) => {
+          const project = structuredClone(loadProject(files, options)) as ProjectConfig & { environments: Environments };
+          input.project?.(project);
+          return project;
+        },
+        argv: (input.argv ?? []).map((arg) => arg.replace('<scratch>', scratch)),
+        env,
+      });
+
+      expect({ exitCode, stdout }).toEqual({ exitCode: input.exitCode, stdout: [] });
+      const [first, ...rest] = stderr.flatMap((line) => line.split('\n'));
+      expect(first.startsWith('error: ')).toBe(true);
+      if (typeof input.message === 'string') expect(first).toContain(input.message);
+      else expect(first.slice('error: '.length)).toMatch(input.message);
+      // Context lines are allowed (the usage, the hint of an internal error); a stack trace is not.
+      expect(rest.filter((line) => /^\s+at /.test(line))).toEqual([]);
+      expect(rest.length).toBeLessThanOrEqual(1);
+      expect(fingerprint(scratch)).toEqual(before);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+});
