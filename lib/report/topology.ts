@@ -408,6 +408,7 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     const what = peer.podSelector ? [`pods ${selectorText(peer.podSelector) || 'all'}`, `in ${namespacesText(peer.namespaceSelector)}`] : [namespacesText(peer.namespaceSelector)];
     return [graph.node(`peer:${what.join(' ')}`, role?.zone ?? 'external', role ? [role.name, ...what] : what, [source])];
   };
+  const podKeys = new Set(pods.map((entry) => entry.key));
   const ingressProtected = new Set<string>();
   for (const policy of ofKind('NetworkPolicy')) {
     const spec = (policy.spec ?? {}) as Json;
@@ -426,7 +427,6 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     for (const rule of rules) {
       const peers: Array<Json | undefined> = rule.from?.length ? rule.from : [undefined];
       const sources = peers.flatMap((peer) => peerNodes(peer, ref));
-      const podKeys = new Set(pods.map((entry) => entry.key));
       for (const target of targets) {
         for (const source of sources) graph.edge(source, target.key, 'admits', policyPortsText(rule.ports), [ref, target.key, ...(podKeys.has(source) ? [source] : [])]);
       }
