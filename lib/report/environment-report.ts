@@ -6,9 +6,12 @@
  */
 import type { Environment } from '../config/environment';
 import { formatCpu, formatMemory } from '../config/quantity';
+import { platformFor } from '../platform';
 import type { SynthesizedEnvironment } from '../synth';
 import type { Manifest } from '../synth/manifest';
 import { compareWorkloads, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
+import { mermaidFlowchart } from './mermaid';
+import { environmentTopology, PeerRole } from './topology';
 
 /** Put in the first column of a row whose values differ between environments. */
 export const DIFFERS_MARKER = '≠';
@@ -147,7 +150,33 @@ function quotaRows(footprints: readonly Footprint[]): Row[] {
   ];
 }
 
-/** The report as Markdown, one column per environment in the order given. */
+/** The roles of the namespaces the platform's NetworkPolicy peers stand for. */
+export function platformPeerRoles(environment: Environment): PeerRole[] {
+  const platform = platformFor(environment.platform);
+  return [
+    { name: 'ingress controllers', zone: 'edge', peer: platform.edgePeer },
+    { name: 'monitoring', zone: 'external', peer: platform.monitoringPeer, readsServiceMonitors: true },
+  ];
+}
+
+/** One Mermaid diagram per environment, with what the arrows cannot show below it. */
+function topologySection(environments: readonly SynthesizedEnvironment[]): string[] {
+  return [
+    '## Topology',
+    '',
+    'Drawn from each environment\'s objects by `lib/report/topology.ts` (its rules are at the top of that file).',
+    'Solid arrows are requests and references: host and path → Route or Ingress → Service → the pods it selects; pods →',
+    'what their settings address (a Service, the public host, a database whose address is in a Secret); the monitoring',
+    'stack → ServiceMonitor → the Services it scrapes. Dotted arrows are the traffic a NetworkPolicy admits, with its',
+    'ports. Thick arrows are volume mounts.',
+    ...environments.flatMap(({ environment, manifests }) => {
+      const topology = environmentTopology(manifests, { peerRoles: platformPeerRoles(environment) });
+      const titles = { edge: 'edge', namespace: `namespace ${topology.namespace ?? environment.namespace}`, external: 'outside the namespace' };
+      return ['', `### ${environment.name}`, '', '```mermaid', ...mermaidFlowchart(topology, titles).text.trimEnd().split('\n'), '```', ...(topology.notes.length ? ['', ...topology.notes.map((note) => `- ${note}`)] : [])];
+    }),
+  ];
+}
+
 /**
  * Preview environments in one table, a row each: there may be hundreds, and they all share one template,
  * so what tells them apart is their host and images.
@@ -169,6 +198,7 @@ function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
   ];
 }
 
+/** The report as Markdown, one column per environment in the order given. */
 export function renderEnvironmentReport(all: readonly SynthesizedEnvironment[]): string {
   const environments = all.filter(({ preview }) => !preview);
   const names = environments.map(({ environment }) => environment.name);
@@ -182,6 +212,8 @@ export function renderEnvironmentReport(all: readonly SynthesizedEnvironment[]):
     '## Settings',
     '',
     ...table('Setting', names, settingsRows(environments)),
+    '',
+    ...topologySection(environments),
     '',
     '## Workloads',
     '',

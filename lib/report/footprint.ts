@@ -24,6 +24,7 @@
  */
 import { parseQuantity } from '../config/quantity';
 import { Manifest, objectRef } from '../synth/manifest';
+import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-templates';
 
 /** CPU in cores and memory in bytes. */
 export interface Resources {
@@ -73,22 +74,7 @@ const larger = (a: Resources, b: Resources) => combine(a, b, Math.max);
 const times = (a: Resources, factor: number) => combine(a, NONE, (x) => x * factor);
 const sum = (list: readonly Resources[]) => list.reduce(add, NONE);
 
-/** Where the pod spec of each built-in kind is, and whether it runs continuously. */
-const POD_SPECS: Record<string, { readonly path: readonly string[]; readonly schedule: Workload['schedule'] }> = {
-  Deployment: { path: ['spec', 'template', 'spec'], schedule: 'continuous' },
-  StatefulSet: { path: ['spec', 'template', 'spec'], schedule: 'continuous' },
-  ReplicaSet: { path: ['spec', 'template', 'spec'], schedule: 'continuous' },
-  ReplicationController: { path: ['spec', 'template', 'spec'], schedule: 'continuous' },
-  Pod: { path: ['spec'], schedule: 'continuous' },
-  Job: { path: ['spec', 'template', 'spec'], schedule: 'per-run' },
-  CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], schedule: 'per-run' },
-};
-
 type Json = Record<string, any>;
-
-function at(value: unknown, path: readonly string[]): any {
-  return path.reduce<any>((current, key) => current?.[key], value);
-}
 
 interface ContainerFigures {
   readonly resources: Resources;
@@ -129,8 +115,7 @@ function podFigures(spec: Json): { resources: Resources; unsized: string[] } {
 }
 
 function isCustomResource(manifest: Manifest): boolean {
-  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.slice(0, manifest.apiVersion.indexOf('/')) : '';
-  return group.includes('.') && !group.endsWith('.k8s.io');
+  return isCustomResourceVersion(manifest.apiVersion);
 }
 
 interface Scale {
@@ -154,9 +139,9 @@ function workloadOf(manifest: Manifest, autoscaled: Map<string, Scale>): Workloa
   const ref = objectRef(manifest);
   const spec = (manifest.spec ?? {}) as Json;
   const hpa = autoscaled.get(ref);
-  const builtIn = isCustomResource(manifest) ? undefined : POD_SPECS[manifest.kind];
+  const builtIn = isCustomResource(manifest) || manifest.kind === 'DaemonSet' ? undefined : BUILT_IN_POD_TEMPLATES[manifest.kind];
   if (builtIn) {
-    const podSpec = at(manifest, builtIn.path) as Json | undefined;
+    const podSpec = valueAt(manifest, [...builtIn.path, 'spec']) as Json | undefined;
     if (!podSpec) return undefined;
     const { resources, unsized } = podFigures(podSpec);
     const images = [...new Set([...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])].map((container: Json) => String(container.image)))];

@@ -1,0 +1,9 @@
+/**
+ * `node --require record-modules.cjs <script>`: when the process exits, writes the path of every
+ * CommonJS module it loaded (require.cache) as a JSON array to $RECORD_MODULES_TO. The synthesis is
+ * CommonJS (scripts/synth.cjs runs an esbuild copy with format cjs), so this is every module it runs.
+ */
+'use strict';
+const { writeFileSync } = require('node:fs');
+
+process.once('exit', () => writeFileSync(process.env.RECORD_MODULES_TO, JSON.stringify(Object.keys(require.cache))));
