@@ -25,7 +25,7 @@ import { listFiles } from '../lib/synth/output';
 const REPO_ROOT = resolve(__dirname, '..');
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
-/** Where scripts/synth.cjs keeps the JavaScript copy of the sources it runs; deleted for the fresh-clone row. */
+/** Where scripts/run.cjs keeps the JavaScript copy of the sources it runs; deleted for the fresh-clone row. */
 const COMPILED_COPY = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'build');
 const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 /**
@@ -217,7 +217,7 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
       row('synth, warm, into an empty folder', empty, 'every file created'),
       row('synth, cold: validator cache deleted', cold, cacheNote),
       row('synth, first run after a fresh clone', fresh, 'no compiled copy of the sources, no validator cache: both are made'),
-      row('synth through tsx instead of the compiled copy, warm', throughTsx, 'CO2_SYNTH_WITH_TSX=1: what scripts/synth.cjs saves'),
+      row('synth through tsx instead of the compiled copy, warm', throughTsx, 'CO2_SYNTH_WITH_TSX=1: what scripts/run.cjs saves'),
       row('`npm run synth` (through npm)', viaNpm, 'warm, plus npm’s own start'),
     ],
   };
@@ -417,7 +417,7 @@ const EXPLANATION = `
 What each row includes:
 
 - **synth** is the command of \`npm run synth\` with \`--out <temporary folder> --quiet\`: process start, loading the
-  modules (scripts/synth.cjs runs a JavaScript copy of the sources, made by esbuild when they change), validating the environment configs, synthesizing, validating every object
+  modules (scripts/run.cjs runs a JavaScript copy of the sources, made by esbuild when they change), validating the environment configs, synthesizing, validating every object
   against the Kubernetes 1.28 / CRD schemas, rendering YAML, and bringing the output folder up to date. Unless a row
   says "empty folder", the folder holds the previous run's output, as dist/ does for \`npm run synth\`: every file is
   read and compared, none needs rewriting. "Empty folder" rows create every file.

@@ -428,7 +428,7 @@ describe('synthesis never loads Mermaid', () => {
     const out = mkdtempSync(join(tmpdir(), 'synth-'));
     const record = join(out, 'modules.json');
     try {
-      execFileSync(process.execPath, ['--require', join(__dirname, '..', 'support', 'record-modules.cjs'), join(REPO_ROOT, 'scripts', 'synth.cjs'), '--out', join(out, 'dist'), '--quiet'], {
+      execFileSync(process.execPath, ['--require', join(__dirname, '..', 'support', 'record-modules.cjs'), join(REPO_ROOT, 'scripts', 'run.cjs'), 'main.ts', '--out', join(out, 'dist'), '--quiet'], {
         cwd: REPO_ROOT,
         env: { ...process.env, RECORD_MODULES_TO: record },
         stdio: 'pipe',

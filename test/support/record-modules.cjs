@@ -1,7 +1,7 @@
 /**
  * `node --require record-modules.cjs <script>`: when the process exits, writes the path of every
  * CommonJS module it loaded (require.cache) as a JSON array to $RECORD_MODULES_TO. The synthesis is
- * CommonJS (scripts/synth.cjs runs an esbuild copy with format cjs), so this is every module it runs.
+ * CommonJS (scripts/run.cjs runs an esbuild copy with format cjs), so this is every module it runs.
  */
 'use strict';
 const { writeFileSync } = require('node:fs');
