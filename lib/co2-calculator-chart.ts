@@ -188,6 +188,7 @@ export class Co2CalculatorChart extends Chart {
       },
       telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
       scrapers: [this.platform.monitoringPeer],
+      serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
     });
   }
 }

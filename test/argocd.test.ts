@@ -121,7 +121,7 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
   test('the migration is a Sync hook (not PreSync) after its inputs and before every workload', () => {
     const migration = find('Job', 'backend-migration')!;
     expect(migration.metadata.annotations?.[ANNOTATION.hook]).toBe('Sync');
-    const workloads = manifests.filter((m) => ['Deployment', 'StatefulSet', 'CronJob', 'OpenTelemetryCollector', 'Jaeger'].includes(m.kind));
+    const workloads = manifests.filter((m) => ['Deployment', 'StatefulSet', 'CronJob', 'OpenTelemetryCollector'].includes(m.kind));
     expect(workloads.filter((m) => wave(m) <= wave(migration)).map(ref)).toEqual([]);
   });
 

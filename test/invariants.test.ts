@@ -21,17 +21,19 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
   const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 
   test('renders every component of the application and its operations', () => {
-    expect(byKind('Deployment').map((m) => m.metadata.name).sort()).toEqual(['backend', 'docs', 'frontend']);
+    const tracing = environment.observability ? ['otel-collector-jaeger'] : [];
+    expect(byKind('Deployment').map((m) => m.metadata.name).sort()).toEqual(['backend', 'docs', 'frontend', ...tracing].sort());
     expect(byKind('Service').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['backend-service', 'docs-service', 'frontend-service']));
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
     expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dumps'] : []);
-    expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-config', 'db-dump-script'] : ['backend-config']);
+    const configMaps = ['backend-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
+    expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
     const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
     expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs(/|$)(.*)']);
     expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
-    const operations = ['OpenTelemetryCollector', 'Jaeger', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
+    const operations = ['OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
     expect(operations.map((kind) => byKind(kind).length > 0)).toEqual(operations.map(() => environment.observability !== undefined));
   });
 
@@ -275,7 +277,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     ]);
   });
 
-  (environment.observability ? test : test.skip)('the backend exports OTLP to the collector, which alone admits it; monitoring alone scrapes it; Jaeger admits the collector only', () => {
+  (environment.observability ? test : test.skip)('the backend exports OTLP to the collector, which alone admits it; monitoring alone scrapes it; Jaeger admits the collector only, on the port its exporter uses', () => {
     const backend = pods.find(({ owner }) => owner.kind === 'Deployment' && owner.metadata.name === 'backend')!;
     const env = Object.fromEntries(backend.spec.containers[0].env.map((v: any) => [v.name, v.value]));
     const collectorPods = pods.filter(({ owner }) => owner.kind === 'OpenTelemetryCollector');
@@ -292,8 +294,18 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
         .flatMap((p) => p.spec.ingress.flatMap((rule: any) => rule.from));
     expect(admitting(collectorPods[0], 4317)).toEqual([{ podSelector: { matchLabels: backend.owner && (backend.owner as any).spec.selector.matchLabels } }]);
     expect(admitting(collectorPods[0], 8889)).toEqual([{ namespaceSelector: { matchLabels: platformFor(environment.platform).monitoringPeer.namespaceLabels } }]);
-    const jaeger = pods.find(({ owner }) => owner.kind === 'Jaeger')!;
+    const jaeger = pods.find(({ owner }) => owner.kind === 'Deployment' && owner.metadata.name === 'otel-collector-jaeger')!;
     expect(admitting(jaeger, 4317)).toEqual([{ podSelector: { matchLabels: collectorPods[0].labels } }]);
+    // The UI is reached by port-forward only: no policy opens it.
+    expect(admitting(jaeger, 16686)).toEqual([]);
+    // The collector's trace exporter points at the Service in front of that pod, on the port the pod listens on.
+    const collector = byKind('OpenTelemetryCollector')[0] as any;
+    const [host, port] = collector.spec.config.exporters['otlp/jaeger'].endpoint.split(':');
+    const service = byKind('Service').find((svc) => svc.metadata.name === host) as any;
+    expect(matches(jaeger.labels, service.spec.selector)).toBe(true);
+    const servicePort = service.spec.ports.find((p: any) => p.port === Number(port));
+    const container = jaeger.spec.containers[0];
+    expect(container.ports.find((p: any) => p.name === servicePort.targetPort).containerPort).toBe(Number(port));
 
     const monitor = byKind('ServiceMonitor')[0] as any;
     const scraped = byKind('Service').filter((svc) => matches(svc.metadata.labels ?? {}, monitor.spec.selector.matchLabels)) as any[];

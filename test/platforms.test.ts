@@ -55,8 +55,8 @@ describe('the local environment', () => {
   const local = standardSynthesis().environments.find(({ environment }) => environment.name === 'local')!;
   const kinds = new Set(local.manifests.map((m) => m.kind));
 
-  test('needs no operator: no Route, monitoring, dashboard, tracing or secret-syncing custom resource', () => {
-    const operatorKinds = ['Route', 'OpenTelemetryCollector', 'Jaeger', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard', 'InfisicalSecret', 'ExternalSecret'];
+  test('needs no operator: no Route, telemetry, monitoring, dashboard or secret-syncing custom resource', () => {
+    const operatorKinds = ['Route', 'OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard', 'InfisicalSecret', 'ExternalSecret'];
     expect(operatorKinds.filter((kind) => kinds.has(kind))).toEqual([]);
     expect(local.manifests.every((m) => !m.apiVersion.includes('.') || m.apiVersion.endsWith('.k8s.io/v1'))).toBe(true);
   });

@@ -4,8 +4,8 @@
  *
  *  0  configuration: ServiceAccount, ConfigMaps, the objects that produce Secrets, NetworkPolicies;
  *  1  the migration Job (a Sync hook): its ServiceAccount, ConfigMap and Secret exist by now;
- *  2  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline and the
- *     backup CronJob: the schema is migrated;
+ *  2  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline (the
+ *     collector; Jaeger is a Deployment) and the backup CronJob: the schema is migrated;
  *  3  what exposes the workloads: Routes;
  *  4  what watches them: ServiceMonitor, alert rules and routing, dashboards;
  *  5  PersistentVolumeClaims, last. ArgoCD reports a claim Pending (Progressing) until a pod mounts
@@ -44,7 +44,6 @@ export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
   StatefulSet: SyncWave.WORKLOADS,
   CronJob: SyncWave.WORKLOADS,
   OpenTelemetryCollector: SyncWave.WORKLOADS,
-  Jaeger: SyncWave.WORKLOADS,
   Route: SyncWave.EXPOSURE,
   Ingress: SyncWave.EXPOSURE,
   ServiceMonitor: SyncWave.MONITORING,

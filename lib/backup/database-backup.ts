@@ -63,6 +63,11 @@ export interface DatabaseBackupProps {
   readonly activeDeadlineSeconds?: number;
   /** Seconds pg_dump waits for the server to accept a connection. @default 10 */
   readonly connectTimeoutSeconds?: number;
+  /**
+   * The script refuses to start a dump when the claim is fuller than this, in percent: a dump that fills
+   * the volume fails anyway, after loading the database for minutes. @default 90 (VolumeAlmostFull's threshold)
+   */
+  readonly maxVolumeUsagePercent?: number;
 }
 
 /** Refuses a count or duration that is not a whole number within bounds, naming the prop. */
@@ -96,7 +101,8 @@ function checkSchedule(schedule: string, timeZone: string): void {
  * - `CronJob/db-dump`: runs the script with bash in a restricted pod that mounts both.
  *
  * The script dumps in custom format, reads the dump back, gives it its final name atomically and keeps
- * the newest `retentionCount` (see its header). Scheduled runs never overlap (`Forbid`). An ad-hoc run
+ * the newest `retentionCount` (see its header). It first removes temporary files older than the Job's
+ * deadline (left by killed runs) and refuses to write on a volume fuller than `maxVolumeUsagePercent`. Scheduled runs never overlap (`Forbid`). An ad-hoc run
  * is `oc create job --from=cronjob/db-dump <name>`; Forbid does not cover it, and it need not: each run
  * writes its own temporary file, and a run that would reuse a dump name (same second) fails instead.
  */
@@ -131,6 +137,7 @@ export class DatabaseBackup extends Construct {
     const backoffLimit = checkWholeNumber('backoffLimit', props.backoffLimit ?? 2, 0);
     const activeDeadlineSeconds = checkWholeNumber('activeDeadlineSeconds', props.activeDeadlineSeconds ?? 3600, 1);
     const connectTimeoutSeconds = checkWholeNumber('connectTimeoutSeconds', props.connectTimeoutSeconds ?? 10, 1);
+    const maxVolumeUsagePercent = checkWholeNumber('maxVolumeUsagePercent', props.maxVolumeUsagePercent ?? 90, 1, 99);
 
     const identity = DatabaseBackup.IDENTITY;
     const claim = new RetainedVolumeClaim(this, 'Dumps', {
@@ -173,6 +180,9 @@ export class DatabaseBackup extends Construct {
                 ...props.database.env,
                 { name: 'DUMP_DIR', value: DatabaseBackup.DUMP_DIR },
                 { name: 'RETENTION_COUNT', value: String(retentionCount) },
+                // No run outlives the Job's deadline: older temporary files were left by killed runs.
+                { name: 'JOB_DEADLINE_SECONDS', value: String(activeDeadlineSeconds) },
+                { name: 'MAX_USAGE_PERCENT', value: String(maxVolumeUsagePercent) },
                 { name: 'PGCONNECT_TIMEOUT', value: String(connectTimeoutSeconds) },
                 // Names the session in pg_stat_activity, for whoever looks at the server during the dump.
                 { name: 'PGAPPNAME', value: DatabaseBackup.NAME },

@@ -161,10 +161,15 @@ export const COMPONENT_DEFAULTS = {
  * change with this repository, not with an application release.
  */
 export const OPERATIONS_DEFAULTS = {
-  /** contrib distribution: it has the postgresql and httpcheck receivers and the spanmetrics connector. */
-  collectorImage: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.116.1',
+  /**
+   * Upstream contrib distribution: the Red Hat build of OpenTelemetry lacks the postgresql and httpcheck
+   * receivers. The configuration keys each component accepts in this release are recorded in
+   * lib/observability/collector-components.ts: bumping the tag means re-reading them there.
+   */
+  collectorImage: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.140.1',
   collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  jaegerImage: 'docker.io/jaegertracing/all-in-one:1.65.0',
+  /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
+  jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
   /** The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. */
   backupImage: 'docker.io/library/postgres:17.2-bookworm',
@@ -322,8 +327,8 @@ export const environmentSchema = z
     /** The PostgreSQL server the application uses. */
     database: databaseSchema,
     /**
-     * Telemetry, alerting and dashboards. They need the OpenTelemetry, Jaeger, Prometheus and Grafana
-     * operators. @default none: no telemetry objects, and the backend exports nothing
+     * Telemetry, alerting and dashboards. They need the OpenTelemetry, Prometheus and Grafana operators
+     * (Jaeger is a plain Deployment). @default none: no telemetry objects, and the backend exports nothing
      */
     observability: z.strictObject({
       /** grafana-operator: which Grafana instances load the dashboards, and into which folder. */

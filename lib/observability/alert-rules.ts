@@ -79,6 +79,15 @@ export const DEFAULT_COLLECTOR_SERVICE = 'otel-collector-metrics';
  */
 export const DEFAULT_VOLUME_LOOKBACK = '26h';
 
+/** The CronJob whose runs the backup alerts watch (lib/backup/database-backup.ts, DatabaseBackup.NAME). */
+export const DEFAULT_BACKUP_CRONJOB = 'db-dump';
+
+/**
+ * Hours without a successful backup before BackupNotRecent pages: a nightly schedule plus two hours
+ * for a slow run, a retry, or a start delayed by the CronJob's starting deadline.
+ */
+export const DEFAULT_BACKUP_MAX_AGE_HOURS = 26;
+
 /** Labels every alert carries, besides severity, so one route can match the application's alerts. */
 export const DEFAULT_ALERT_LABELS: Readonly<Record<string, string>> = { app: 'co2-calculator' };
 
@@ -97,6 +106,13 @@ export interface AlertRuleOptions {
   readonly volumeLookback?: string;
   /** Labels added to every alert, e.g. a team to route on; not `severity` nor `service`. @default DEFAULT_ALERT_LABELS */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The backup CronJob. In a namespace without it, the backup alerts have no series and stay quiet.
+   * @default DEFAULT_BACKUP_CRONJOB
+   */
+  readonly backupCronJob?: string;
+  /** Whole hours without a successful backup before BackupNotRecent fires. @default DEFAULT_BACKUP_MAX_AGE_HOURS */
+  readonly backupMaxAgeHours?: number;
 }
 
 /** The alert names, in the order of the rule groups. */
@@ -105,10 +121,12 @@ export const ALERT_NAMES = [
   'DatabaseConnectionFailure',
   'VolumeAlmostFull',
   'HighHttpErrorRate',
+  'BackupNotRecent',
   'HighMemoryUsage',
   'SlowHttpResponses',
   'CertificateExpiringSoon',
   'TelemetryCollectorDown',
+  'BackupJobFailed',
 ] as const;
 export type AlertName = (typeof ALERT_NAMES)[number];
 
@@ -170,8 +188,13 @@ function resolveOptions(options: AlertRuleOptions): Required<AlertRuleOptions> &
 
   const deployments = options.deployments ?? DEFAULT_WATCHED_DEPLOYMENTS;
   if (deployments.length === 0) throw new Error('alert rules: deployments must name at least one Deployment to watch');
-  for (const name of [...deployments, options.collectorService ?? DEFAULT_COLLECTOR_SERVICE]) {
-    if (!dnsLabel.test(name)) throw new Error(`alert rules: "${name}" is not a valid Deployment or Service name`);
+  const backupCronJob = options.backupCronJob ?? DEFAULT_BACKUP_CRONJOB;
+  for (const name of [...deployments, options.collectorService ?? DEFAULT_COLLECTOR_SERVICE, backupCronJob]) {
+    if (!dnsLabel.test(name)) throw new Error(`alert rules: "${name}" is not a valid Deployment, Service or CronJob name`);
+  }
+  const backupMaxAgeHours = options.backupMaxAgeHours ?? DEFAULT_BACKUP_MAX_AGE_HOURS;
+  if (!(Number.isInteger(backupMaxAgeHours) && backupMaxAgeHours >= 1)) {
+    throw new Error(`alert rules: backupMaxAgeHours must be a whole number of hours, at least 1, got ${backupMaxAgeHours}`);
   }
   if (new Set(deployments).size !== deployments.length) throw new Error(`alert rules: deployments lists a name twice: ${deployments.join(', ')}`);
 
@@ -195,6 +218,8 @@ function resolveOptions(options: AlertRuleOptions): Required<AlertRuleOptions> &
     collectorService: options.collectorService ?? DEFAULT_COLLECTOR_SERVICE,
     volumeLookback,
     labels,
+    backupCronJob,
+    backupMaxAgeHours,
   };
 }
 
@@ -225,6 +250,10 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
   const byDeployment = 'namespace, deployment';
   const byContainer = 'namespace, pod, container';
   const byClaim = 'namespace, persistentvolumeclaim';
+  const byCronJob = 'namespace, cronjob';
+  const byJob = 'namespace, job_name';
+  const cronJobMatcher = `cronjob=${quote(o.backupCronJob)}`;
+  const backupCronJob = selector(ns, METRICS.cronJobInfo, [cronJobMatcher]);
 
   const critical: AlertRule[] = [
     rule('ServiceDown', 'critical', {
@@ -288,6 +317,25 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
         `{{ $labels.service_name }} in {{ $labels.namespace }} has answered {{ $value | humanizePercentage }} of its requests with a 5xx status ` +
         `over the last ${WINDOW}, for 5 minutes (threshold ${formatRatio(t.errorRatio)}, counted from ${t.minRequests} requests per ${WINDOW}).`,
     }),
+    rule('BackupNotRecent', 'critical', {
+      // The CronJob existed a full period ago and still exists, and no run has succeeded within that
+      // period. kube_cronjob_status_last_successful_time is absent until a first success, so a CronJob
+      // that never succeeded fires too, once it is old enough; a new one does not.
+      expr: [
+        `group by (${byCronJob}) (${backupCronJob} offset ${o.backupMaxAgeHours}h)`,
+        `and on (${byCronJob})`,
+        `  group by (${byCronJob}) (${backupCronJob})`,
+        `unless on (${byCronJob})`,
+        `  time() - max by (${byCronJob}) (${selector(ns, METRICS.cronJobLastSuccessfulTime, [cronJobMatcher])}) <= ${o.backupMaxAgeHours * 3600}`,
+      ].join('\n'),
+      // Rides over a kube-state-metrics restart, during which the last-success series is briefly absent.
+      for: '10m',
+      service: 'backup',
+      summary: `No successful database backup in ${o.backupMaxAgeHours} hours`,
+      description:
+        `CronJob ${o.backupCronJob} in {{ $labels.namespace }} has not completed a run in the last ${o.backupMaxAgeHours} hours (or never has, ` +
+        'though it has existed that long). The newest dump on the db-dumps volume is older than that: a database loss now loses more than a day.',
+    }),
   ];
 
   const warning: AlertRule[] = [
@@ -346,6 +394,27 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
       description:
         `Prometheus has not scraped the collector's ${o.collectorService} Service in ${ns} for 10 minutes. The alerts on application, ` +
         'database and certificate metrics cannot fire while it is down, and the dashboards show gaps.',
+    }),
+    rule('BackupJobFailed', 'warning', {
+      // A Job of the CronJob (scheduled or made by hand from it) that failed for good, unless a run of
+      // the CronJob has succeeded since it started: the failed Job stays in the history for days.
+      expr: [
+        `max by (${byJob}) (${selector(ns, METRICS.jobStatusFailed)}) > 0`,
+        `and on (${byJob})`,
+        `  ${selector(ns, METRICS.jobOwner, ['owner_kind="CronJob"', `owner_name=${quote(o.backupCronJob)}`])}`,
+        `unless on (${byJob})`,
+        `  (`,
+        `    max by (${byJob}) (${selector(ns, METRICS.jobStartTime)})`,
+        `    < on (namespace) group_left ()`,
+        `    max by (namespace) (${selector(ns, METRICS.cronJobLastSuccessfulTime, [cronJobMatcher])})`,
+        `  )`,
+      ].join('\n'),
+      for: '1m',
+      service: 'backup',
+      summary: 'Database backup Job {{ $labels.job_name }} failed',
+      description:
+        `Job {{ $labels.job_name }} of CronJob ${o.backupCronJob} in {{ $labels.namespace }} failed (its retries used up, or its deadline passed): ` +
+        'no new database dump was written. Existing dumps are untouched. BackupNotRecent follows if no run succeeds in time.',
     }),
   ];
 

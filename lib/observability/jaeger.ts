@@ -1,74 +1,161 @@
+/**
+ * Jaeger v2 with bounded in-memory storage, as a plain Deployment: no operator.
+ *
+ * Why not the Jaeger operator: Red Hat removed it from OpenShift's catalog in November 2025 and
+ * jaeger-operator 1.65.0 was its last release. It also rewrote our `spec.strategy: allInOne` to
+ * `allinone`, a difference ArgoCD reported forever. Jaeger v2 is an OpenTelemetry Collector
+ * distribution (jaegertracing/jaeger, cmd/jaeger/internal/components.go): one binary, one YAML
+ * configuration, which a ConfigMap carries here.
+ *
+ * What the configuration uses, read in jaegertracing/jaeger at the pinned tag (v2.20.0):
+ * - `jaeger_storage.backends.<name>.memory.max_traces` (internal/storage/v2/memory/config.go:13;
+ *   cmd/internal/storage/config.go:32,38): the store keeps at most that many traces, the oldest go.
+ *   Zero would mean unbounded, so the construct refuses anything below 1.
+ * - `jaeger_query.storage.traces` and `jaeger_query.http.endpoint` (cmd/jaeger/internal/extension/
+ *   jaegerquery/config.go:28, internal/flags.go:128); the UI's default port is 16686 (ports/ports.go:21).
+ * - `jaeger_storage_exporter.trace_storage`, the `otlp` receiver, the `batch` processor, as in the
+ *   project's own cmd/jaeger/config.yaml.
+ * - `healthcheckv2` with `use_v2: true` answers `GET /status` on 13133 (ports/ports.go:16; the project's
+ *   integration test probes exactly that, cmd/jaeger/internal/integration/binary.go:94).
+ * - `--config <file>` replaces the embedded all-in-one configuration (cmd/jaeger/internal/command.go:61-96).
+ *
+ * The image (cmd/jaeger/Dockerfile) is alpine with `USER 10001` and `VOLUME ["/tmp"]`: it runs as
+ * any non-root UID, so OpenShift's random one works, and /tmp is the only place it may write (an
+ * emptyDir here; memory storage writes nothing else). In memory, not on a volume: traces serve the
+ * debugging of recent hours, a restart losing them costs little, and there is no claim to hold back
+ * a sync or to own under a random UID. The UI has no Route: `oc port-forward svc/<name> 16686`.
+ */
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Jaeger,
-  JaegerSpecAllInOneResourcesLimits,
-  JaegerSpecAllInOneResourcesRequests,
-  JaegerSpecAllInOneVolumesEmptyDirSizeLimit,
-} from '../../imports/jaegers-jaegertracing.io';
-import { formatImageReference, ImageReference } from '../config/image';
-import { componentLabels } from '../core/labels';
-import { ContainerResources, toCustomResourceRequirements } from '../core/resources';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../core/restricted-pod';
+import { dump } from 'js-yaml';
+import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
+import { configChecksumAnnotation } from '../core/config-checksum';
+import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
+import { ContainerResources } from '../core/resources';
+import { httpProbe, restrictedPodSpec } from '../core/restricted-pod';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';
 
-/** OTLP gRPC port of Jaeger's collector Service. */
-export const JAEGER_OTLP_GRPC_PORT = 4317;
+/** Ports of the Jaeger pod; the Service, the probes and the policy must agree on them. */
+export const JAEGER_PORTS = {
+  /** OTLP gRPC: what the collector's trace exporter sends to. */
+  otlpGrpc: 4317,
+  /** jaeger_query HTTP: the UI and its API, reached by port-forward only. */
+  ui: 16686,
+  /** healthcheckv2 HTTP: GET /status. */
+  health: 13133,
+} as const;
+
+const CONFIG_FILE = 'config.yaml';
+const CONFIG_DIR = '/etc/jaeger';
+/** The name of the one storage backend, as the query extension and the exporter refer to it. */
+const STORE = 'memstore';
 
 export interface TraceStoreProps {
+  /** A pinned Jaeger v2 image, e.g. docker.io/jaegertracing/jaeger:2.20.0. */
   readonly image: ImageReference;
   readonly resources: ContainerResources;
   /** Traces kept; beyond, the oldest are dropped. Size the memory limit with it (a trace is a few KiB). */
   readonly maxTraces: number;
   /** Who may send spans (the OpenTelemetry Collector). */
   readonly allowOtlpFrom: NetworkPeer[];
-  /** @default "otel-collector-jaeger" */
+  readonly serviceAccountName: string;
+  /** Name of the Deployment, the Service and the configuration's prefix. @default "otel-collector-jaeger" */
   readonly name?: string;
 }
 
 /**
- * Jaeger all-in-one with bounded in-memory storage, managed by the Jaeger operator.
- *
- * In memory, not on a volume: traces serve debugging of the last hours, not an archive, and a restart
- * losing them costs little. Memory storage needs no PersistentVolumeClaim (no WaitForFirstConsumer
- * claim to hold back the sync, no file ownership issues under OpenShift's random UIDs), and
- * `max-traces` bounds it so the pod stays within its limit. The operator's Route (with its OAuth
- * proxy) is disabled: the UI is reached with `oc port-forward`.
+ * The Jaeger v2 configuration: OTLP gRPC in, batched into bounded memory storage, queried by the UI.
+ * Pure data: what the ConfigMap carries and the checksum is taken of.
  */
+export function jaegerConfig(maxTraces: number): Record<string, unknown> {
+  const anyInterface = (port: number) => `0.0.0.0:${port}`;
+  return {
+    extensions: {
+      jaeger_storage: { backends: { [STORE]: { memory: { max_traces: maxTraces } } } },
+      jaeger_query: { storage: { traces: STORE }, http: { endpoint: anyInterface(JAEGER_PORTS.ui) } },
+      healthcheckv2: { use_v2: true, http: { endpoint: anyInterface(JAEGER_PORTS.health) } },
+    },
+    receivers: { otlp: { protocols: { grpc: { endpoint: anyInterface(JAEGER_PORTS.otlpGrpc) } } } },
+    processors: { batch: {} },
+    exporters: { jaeger_storage_exporter: { trace_storage: STORE } },
+    service: {
+      extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
+      pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
+    },
+  };
+}
+
+/** Jaeger v2, one replica, memory storage; its configuration, Service and OTLP policy. */
 export class TraceStore extends Construct {
+  static readonly COMPONENT = 'tracing';
+
   readonly name: string;
-  /** What the collector's OTLP exporter points at: `<name>-collector:4317`. */
+  /** What the collector's OTLP exporter points at: `<name>:4317`. */
   readonly otlpGrpcEndpoint: string;
-  /** Labels the operator puts on the all-in-one pod. */
+  /** Labels of the Jaeger pod. */
   readonly podSelector: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TraceStoreProps) {
     super(scope, id);
     if (!Number.isInteger(props.maxTraces) || props.maxTraces < 1) {
-      throw new Error(`TraceStore: maxTraces must be a positive integer, got ${props.maxTraces}`);
+      throw new Error(`TraceStore: maxTraces must be a positive integer (0 would be unbounded memory), got ${props.maxTraces}`);
     }
     this.name = props.name ?? 'otel-collector-jaeger';
-    this.otlpGrpcEndpoint = `${this.name}-collector:${JAEGER_OTLP_GRPC_PORT}`;
-    this.podSelector = { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'all-in-one' };
-    const labels = componentLabels(this, { name: this.name, component: 'tracing' });
+    const identity: ComponentIdentity = { name: this.name, component: TraceStore.COMPONENT };
+    this.otlpGrpcEndpoint = `${this.name}:${JAEGER_PORTS.otlpGrpc}`;
+    this.podSelector = selectorLabels(this, identity);
+    const labels = componentLabels(this, identity);
 
-    new Jaeger(this, 'Resource', {
+    const configData = { [CONFIG_FILE]: dump(jaegerConfig(props.maxTraces), { lineWidth: -1, noRefs: true }) };
+    const config = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.name}-config`, labels },
+      data: configData,
+    });
+
+    const podLabels = versionedLabels(this, identity, imageVersionLabel(props.image));
+    const port = (name: string, containerPort: number): k8s.ContainerPort => ({ name, containerPort, protocol: 'TCP' });
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: this.name, labels: podLabels },
+      spec: {
+        replicas: 1,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.podSelector },
+        // One in-memory store: a surge pod would start empty anyway and only double the memory held.
+        strategy: { type: 'Recreate' },
+        template: {
+          // Jaeger reads its file once at start: roll the pod when the configuration changes.
+          metadata: { labels: podLabels, annotations: configChecksumAnnotation(configData) },
+          spec: restrictedPodSpec({
+            serviceAccountName: props.serviceAccountName,
+            containers: [
+              {
+                name: 'jaeger',
+                image: formatImageReference(props.image),
+                args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
+                ports: [port('otlp-grpc', JAEGER_PORTS.otlpGrpc), port('ui', JAEGER_PORTS.ui), port('health', JAEGER_PORTS.health)],
+                resources: props.resources,
+                livenessProbe: httpProbe('/status', 'health', { periodSeconds: 15 }),
+                readinessProbe: httpProbe('/status', 'health', { periodSeconds: 5 }),
+                scratchDirectories: [{ path: '/tmp' }],
+                volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
+              },
+            ],
+            volumes: [{ name: 'config', configMap: { name: config.name } }],
+          }),
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
-        strategy: 'allInOne',
-        allInOne: {
-          image: formatImageReference(props.image),
-          imagePullPolicy: 'IfNotPresent',
-          resources: toCustomResourceRequirements(props.resources, {
-            limit: JaegerSpecAllInOneResourcesLimits.fromString,
-            request: JaegerSpecAllInOneResourcesRequests.fromString,
-          }),
-          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-          containerSecurityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: JaegerSpecAllInOneVolumesEmptyDirSizeLimit.fromString('64Mi') } }],
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-        },
-        storage: { type: 'memory', options: { memory: { 'max-traces': props.maxTraces } } },
-        ingress: { enabled: false },
+        type: 'ClusterIP',
+        selector: this.podSelector,
+        ports: [
+          { name: 'otlp-grpc', port: JAEGER_PORTS.otlpGrpc, targetPort: k8s.IntOrString.fromString('otlp-grpc'), protocol: 'TCP', appProtocol: 'grpc' },
+          // Reached only through `oc port-forward`, which needs no NetworkPolicy.
+          { name: 'ui', port: JAEGER_PORTS.ui, targetPort: k8s.IntOrString.fromString('ui'), protocol: 'TCP' },
+        ],
       },
     });
 
@@ -76,7 +163,7 @@ export class TraceStore extends Construct {
       metadata: { name: `${this.name}-network-policy`, labels },
       podLabels: this.podSelector,
       from: props.allowOtlpFrom,
-      ports: [JAEGER_OTLP_GRPC_PORT],
+      ports: [JAEGER_PORTS.otlpGrpc],
     });
   }
 }

@@ -204,6 +204,43 @@ export const METRICS = {
     labels: ['persistentvolumeclaim'],
     description: 'Capacity of each mounted PersistentVolumeClaim.',
   },
+  cronJobInfo: {
+    name: 'kube_cronjob_info',
+    source: 'platform',
+    type: 'gauge',
+    labels: ['cronjob'],
+    description: 'One series per CronJob while it exists (kube-state-metrics).',
+  },
+  cronJobLastSuccessfulTime: {
+    name: 'kube_cronjob_status_last_successful_time',
+    source: 'platform',
+    type: 'gauge',
+    labels: ['cronjob'],
+    description: 'Unix time of the last successful Job of each CronJob (status.lastSuccessfulTime); absent until one succeeds.',
+  },
+  jobStatusFailed: {
+    name: 'kube_job_status_failed',
+    source: 'platform',
+    type: 'gauge',
+    labels: ['job_name', 'reason'],
+    description:
+      'Failed pods of each Job. Once the Job has failed for good (a Failed condition: backoff limit or deadline), ' +
+      'one series per known reason, 1 for the actual one; while it still retries, no series (kube-state-metrics v2.10 internal/store/job.go).',
+  },
+  jobOwner: {
+    name: 'kube_job_owner',
+    source: 'platform',
+    type: 'gauge',
+    labels: ['job_name', 'owner_kind', 'owner_name'],
+    description: 'The owner of each Job: a CronJob\'s runs, ad-hoc ones made with `oc create job --from=cronjob/...` included, have owner_kind="CronJob".',
+  },
+  jobStartTime: {
+    name: 'kube_job_status_start_time',
+    source: 'platform',
+    type: 'gauge',
+    labels: ['job_name'],
+    description: 'Unix time each Job started.',
+  },
   scrapeUp: {
     name: 'up',
     source: 'collector',

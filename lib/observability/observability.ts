@@ -29,12 +29,14 @@ export interface ObservabilityProps {
   readonly runbooksUrl: string;
   /** Pods that send OTLP to the collector. */
   readonly telemetrySources: NetworkPeer[];
+  /** The ServiceAccount of the pods this construct runs itself (Jaeger). */
+  readonly serviceAccountName: string;
   /** Who scrapes the collector's metrics (the cluster's user-workload monitoring). */
   readonly scrapers: NetworkPeer[];
 }
 
 /**
- * The telemetry path of one environment: backend -> OTLP -> collector -> traces to Jaeger, metrics to
+ * The telemetry path of one environment: backend -> OTLP -> collector -> traces to Jaeger v2, metrics to
  * Prometheus through a ServiceMonitor; the alert rules on those metrics and the platform's, their
  * routing by email, and the dashboards.
  */
@@ -45,9 +47,10 @@ export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const collectorName = 'otel-collector';
-    // The collector and Jaeger admit each other, so each needs the other's pod labels up front.
+    // Jaeger admits the collector, so it needs the collector's pod labels before the collector exists.
     this.traces = new TraceStore(this, 'Traces', {
       ...props.tracing,
+      serviceAccountName: props.serviceAccountName,
       allowOtlpFrom: [{ podLabels: TelemetryCollector.podSelectorFor(scope, collectorName) }],
     });
     this.collector = new TelemetryCollector(this, 'Collector', {

@@ -35,7 +35,7 @@ export interface PostgresMonitoring {
 export interface TelemetryCollectorProps {
   readonly image: ImageReference;
   readonly resources: ContainerResources;
-  /** OTLP gRPC endpoint that receives traces, e.g. Jaeger's collector Service. */
+  /** OTLP gRPC endpoint that receives traces, e.g. the Jaeger Service (`otel-collector-jaeger:4317`). */
   readonly tracesEndpoint: string;
   readonly postgres: PostgresMonitoring;
   /** Public URLs probed for availability and certificate expiry, e.g. https://<host>/. */
@@ -51,7 +51,8 @@ export interface TelemetryCollectorProps {
 }
 
 /**
- * The in-namespace OpenTelemetry Collector (operator-managed, one replica). It receives the backend's
+ * The in-namespace OpenTelemetry Collector (operator-managed, one replica). Every key of its
+ * configuration must be one the pinned release accepts: see collector-components.ts. It receives the backend's
  * OTLP traces and metrics, forwards traces to Jaeger, turns spans into RED metrics (spanmetrics), reads
  * PostgreSQL statistics with a monitoring role, probes the public host, and exposes everything as
  * Prometheus metrics on port 8889 for user-workload monitoring.
@@ -197,7 +198,11 @@ function collectorConfig(props: TelemetryCollectorProps): OpenTelemetryCollector
     extensions: { health_check: { endpoint: `0.0.0.0:${COLLECTOR_PORTS.health}` } },
     service: {
       extensions: ['health_check'],
-      telemetry: { metrics: { address: `0.0.0.0:${COLLECTOR_PORTS.telemetry}` } },
+      // `metrics.address` is refused since core v0.128.0: the collector's own metrics are a pull reader
+      // (see collector-components.ts). Listening on every interface lets the ServiceMonitor scrape it;
+      // the operator reads this reader for the port of its monitoring Service, and applies no default
+      // of its own when one is set (opentelemetry-operator v0.140.0, apis/v1beta1/config.go:479-559).
+      telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: COLLECTOR_PORTS.telemetry } } } }] } },
       pipelines: {
         traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/jaeger', 'spanmetrics'] },
         metrics: {

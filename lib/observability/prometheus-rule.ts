@@ -24,7 +24,8 @@ export interface AlertRulesProps extends Omit<AlertRuleOptions, 'namespace' | 'r
  * On OpenShift, user-workload monitoring picks it up in the application's namespace and Thanos Ruler
  * evaluates it, which is what lets the rules read the platform's kube_*, container_* and kubelet_*
  * series. Do not add the label `openshift.io/prometheus-rule-evaluation-scope: leaf-prometheus`: the
- * user-workload Prometheus alone does not have those series, and four of the alerts would never fire.
+ * user-workload Prometheus alone does not have those series, and every alert built on them (deployments,
+ * memory, volumes, backups) would never fire.
  */
 export class AlertRules extends Construct {
   static readonly IDENTITY: ComponentIdentity = { name: 'co2-calculator-alerts', component: 'monitoring' };

@@ -10,12 +10,11 @@
  *   `spec.replicas` (default 1). A bare Pod counts once.
  * - Job and CronJob run per run: their pod × parallelism (default 1, at most `completions`), which is
  *   what one run holds while it runs. They are totalled apart, since they come and go.
- * - A custom resource (API group with a dot, not `*.k8s.io`) whose `spec.resources` (or Jaeger's
- *   `spec.allInOne.resources`) names cpu or memory is taken to run pods of that size, as the
- *   OpenTelemetryCollector and the all-in-one Jaeger do: one
+ * - A custom resource (API group with a dot, not `*.k8s.io`) whose `spec.resources` names cpu or
+ *   memory is taken to run pods of that size, as the OpenTelemetryCollector does: one
  *   container × replicas, from an HPA, else `spec.autoscaler.minReplicas`/`maxReplicas`, else
- *   `spec.minReplicas`/`maxReplicas`, else `spec.replicas`, else 1. Per-component blocks (Jaeger's
- *   `spec.collector.resources`) and sidecars an operator injects are not seen.
+ *   `spec.minReplicas`/`maxReplicas`, else `spec.replicas`, else 1. Per-component resource blocks
+ *   deeper in a spec and sidecars an operator injects are not seen.
  * - A pod reserves what the scheduler and ResourceQuota count: its containers plus sidecar init
  *   containers (`restartPolicy: Always`), or its largest init container if that is more. A request that
  *   is left out defaults to its limit, as the API server does; a container missing a figure counts 0
@@ -158,10 +157,9 @@ function workloadOf(manifest: Manifest, autoscaled: Map<string, Scale>): Workloa
   }
   const declares = (resources: Json | undefined) =>
     (['requests', 'limits'] as const).some((kind) => resources?.[kind]?.cpu !== undefined || resources?.[kind]?.memory !== undefined);
-  // The pod-level block of an operator's custom resource: its spec, or Jaeger's all-in-one section.
-  const holder = [spec, spec.allInOne as Json | undefined].find((candidate) => declares(candidate?.resources));
-  if (!isCustomResource(manifest) || holder === undefined) return undefined;
-  const block = holder.resources as Json;
+  // The pod-level block of an operator's custom resource.
+  if (!isCustomResource(manifest) || !declares(spec.resources)) return undefined;
+  const block = spec.resources as Json;
   const fixed = spec.replicas ?? 1;
   const replicas = hpa ?? {
     min: spec.autoscaler?.minReplicas ?? spec.minReplicas ?? fixed,
@@ -173,7 +171,7 @@ function workloadOf(manifest: Manifest, autoscaled: Map<string, Scale>): Workloa
     schedule: 'continuous',
     replicas,
     autoscaled: hpa !== undefined,
-    images: typeof holder.image === 'string' ? [holder.image] : [],
+    images: typeof spec.image === 'string' ? [spec.image] : [],
     pod: resources,
     unsized: sized ? [] : [`${ref} spec.resources`],
   };

@@ -93,63 +93,9 @@ function openTelemetrySelector(resource: Manifest): Record<string, string> {
   };
 }
 
-/**
- * Jaeger with `strategy: allInOne` (jaeger-operator v1.65.0, commit 77c2ee4de53d):
- * - pod labels app `jaeger`, name and instance `<name>`, component `all-in-one`, part-of `jaeger`,
- *   managed-by `jaeger-operator` (pkg/util/util.go:180-194), merged with `spec.labels` and
- *   `spec.allInOne.labels` (pkg/deployment/all_in_one.go:282-295);
- * - Services selecting them: `<name>-collector` on 9411, 14250, 14267, 14268, the admin port 14269
- *   and OTLP 4317/4318, enabled unless the options turn it off (pkg/service/collector.go:40-99,
- *   151-169; pkg/util/util.go:355-360), and `<name>-query` on 16686, 16685 and its admin port 16687
- *   (pkg/service/query.go:26-42, 80-82). The headless and agent Services are left out;
- * - the container's volume mounts and the pod's volumes come from `spec.allInOne` and `spec`
- *   (all_in_one.go:60, 250, 268); it has no env of ours.
- */
-const jaeger: OperatorPods = {
-  pods(resource) {
-    const spec = specOf(resource);
-    return {
-      labels: { ...spec.labels, ...spec.allInOne?.labels, ...jaegerSelector(resource) },
-      containers: [{ name: 'jaeger', volumeMounts: [...(spec.allInOne?.volumeMounts ?? []), ...(spec.volumeMounts ?? [])] }],
-      volumes: [...(spec.allInOne?.volumes ?? []), ...(spec.volumes ?? [])],
-    };
-  },
-  services(resource) {
-    const spec = specOf(resource);
-    if ((spec.strategy ?? 'allInOne').toLowerCase() !== 'allinone') return [];
-    const otlp = String(flatOptions(spec.allInOne?.options)['collector.otlp.enabled'] ?? true) === 'false' ? [] : [4317, 4318];
-    const pods = jaegerSelector(resource);
-    return [
-      { name: `${resource.metadata.name}-collector`, ports: [...otlp, 9411, 14250, 14267, 14268, 14269], selector: pods },
-      { name: `${resource.metadata.name}-query`, ports: [16685, 16686, 16687], selector: pods },
-    ];
-  },
-};
-
-/**
- * Jaeger's options, nested (`{collector: {otlp: {enabled: false}}}`) or dotted, as dotted keys: the
- * operator joins nested keys with dots before it makes flags of them (apis/v1/options.go:90-125).
- */
-function flatOptions(options: unknown, prefix = ''): Record<string, unknown> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) return prefix ? { [prefix]: options } : {};
-  return Object.assign({}, ...Object.entries(options).map(([key, value]) => flatOptions(value, prefix ? `${prefix}.${key}` : key)));
-}
-
-function jaegerSelector(resource: Manifest): Record<string, string> {
-  return {
-    app: 'jaeger',
-    'app.kubernetes.io/name': resource.metadata.name,
-    'app.kubernetes.io/instance': resource.metadata.name,
-    'app.kubernetes.io/component': 'all-in-one',
-    'app.kubernetes.io/part-of': 'jaeger',
-    'app.kubernetes.io/managed-by': 'jaeger-operator',
-  };
-}
-
 /** By `<API group>/<kind>`. */
 export const OPERATOR_PODS: Readonly<Record<string, OperatorPods>> = {
   'opentelemetry.io/OpenTelemetryCollector': openTelemetryCollector,
-  'jaegertracing.io/Jaeger': jaeger,
 };
 
 /** The entry for a custom resource, if an operator runs pods for its kind. */

@@ -33,6 +33,7 @@ const allProps: DatabaseBackupProps = {
   backoffLimit: 0,
   activeDeadlineSeconds: 7200,
   connectTimeoutSeconds: 30,
+  maxVolumeUsagePercent: 80,
 };
 
 function render(props: DatabaseBackupProps) {
@@ -79,6 +80,9 @@ describe('DatabaseBackup', () => {
     const env = podSpec(cronJob).containers[0].env;
     expect(env).toContainEqual({ name: 'RETENTION_COUNT', value: '14' });
     expect(env).toContainEqual({ name: 'PGCONNECT_TIMEOUT', value: '30' });
+    // The script's age limit for leftover temporary files is the Job's own deadline, not a second figure.
+    expect(env).toContainEqual({ name: 'JOB_DEADLINE_SECONDS', value: '7200' });
+    expect(env).toContainEqual({ name: 'MAX_USAGE_PERCENT', value: '80' });
     expect(env).toContainEqual({ name: 'DB_URL', valueFrom: { secretKeyRef: { name: 'db-backup', key: 'DUMP_URL' } } });
     expect(claim.spec.storageClassName).toBe('fast-nfs');
   });
@@ -191,6 +195,8 @@ describe('DatabaseBackup', () => {
     ['a negative backoff limit', { backoffLimit: -1 }],
     ['no time for the run', { activeDeadlineSeconds: 0 }],
     ['no time to connect', { connectTimeoutSeconds: 0 }],
+    ['a volume limit of 100% (the script could never refuse)', { maxVolumeUsagePercent: 100 }],
+    ['a volume limit of zero', { maxVolumeUsagePercent: 0 }],
   ])('refuses %s', (_case, overrides) => {
     expect(() => new DatabaseBackup(testChart(), 'Backup', { ...minimalProps, ...overrides })).toThrowErrorMatchingSnapshot();
   });

@@ -1,6 +1,7 @@
 import { parseImageReference } from '../../lib/config/image';
 import { AlertRouting } from '../../lib/observability/alert-routing';
-import { TraceStore } from '../../lib/observability/jaeger';
+import { load } from 'js-yaml';
+import { jaegerConfig, TraceStore } from '../../lib/observability/jaeger';
 import { Observability, ObservabilityProps } from '../../lib/observability/observability';
 import { TelemetryCollector, TelemetryCollectorProps } from '../../lib/observability/otel-collector';
 import { MetricsScrape } from '../../lib/observability/service-monitor';
@@ -9,7 +10,7 @@ import { find, testChart, validManifests } from '../support/synthesis';
 
 const resources = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
 const collectorProps: TelemetryCollectorProps = {
-  image: parseImageReference('ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.116.1'),
+  image: parseImageReference('ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.140.1'),
   resources,
   tracesEndpoint: 'jaeger-collector:4317',
   postgres: { secretName: 'db-monitoring', sslMode: 'require' },
@@ -48,25 +49,47 @@ describe('TelemetryCollector', () => {
 });
 
 describe('TraceStore', () => {
-  test('minimal props: bounded in-memory Jaeger without a public route, open to the collector only', () => {
+  const storeProps = {
+    image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'),
+    resources,
+    maxTraces: 50000,
+    serviceAccountName: 'co2-calculator',
+    allowOtlpFrom: [{ podLabels: { app: 'collector' } }],
+  };
+
+  test('minimal props: Jaeger v2 as a Deployment with bounded memory storage, its Service, and a policy for OTLP only', () => {
     const chart = testChart();
-    const store = new TraceStore(chart, 'Traces', {
-      image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'),
-      resources,
-      maxTraces: 50000,
-      allowOtlpFrom: [{ podLabels: { app: 'collector' } }],
-    });
+    const store = new TraceStore(chart, 'Traces', storeProps);
     const manifests = validManifests(chart) as any[];
     expect(manifests).toMatchSnapshot();
-    expect(store.otlpGrpcEndpoint).toBe('otel-collector-jaeger-collector:4317');
-    const [jaeger] = find(manifests, 'Jaeger') as any[];
-    expect(jaeger.spec.storage).toEqual({ type: 'memory', options: { memory: { 'max-traces': 50000 } } });
-    expect(jaeger.spec.ingress.enabled).toBe(false);
+    expect(store.otlpGrpcEndpoint).toBe('otel-collector-jaeger:4317');
+    const [config] = find(manifests, 'ConfigMap', 'otel-collector-jaeger-config') as any[];
+    expect(load(config.data['config.yaml'])).toEqual(jaegerConfig(50000));
+    const [deployment] = find(manifests, 'Deployment', 'otel-collector-jaeger') as any[];
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.args).toEqual(['--config=/etc/jaeger/config.yaml']);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/status', port: 'health' });
+    expect(container.ports.find((p: any) => p.name === 'health').containerPort).toBe(13133);
+    const [service] = find(manifests, 'Service', 'otel-collector-jaeger') as any[];
+    expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['otlp-grpc', 4317], ['ui', 16686]]);
+    const [policy] = find(manifests, 'NetworkPolicy') as any[];
+    expect(policy.spec.ingress[0].ports).toEqual([{ port: 4317, protocol: 'TCP' }]);
+    expect(policy.spec.podSelector.matchLabels).toEqual(store.podSelector);
+  });
+
+  test('a configuration change rolls the pod; the same configuration does not', () => {
+    const checksum = (maxTraces: number) => {
+      const chart = testChart();
+      new TraceStore(chart, 'Traces', { ...storeProps, maxTraces });
+      return (find(validManifests(chart), 'Deployment')[0] as any).spec.template.metadata.annotations['co2-calculator.epfl.ch/config-checksum'];
+    };
+    expect(checksum(50000)).toBe(checksum(50000));
+    expect(checksum(60000)).not.toBe(checksum(50000));
   });
 
   test('refuses an unbounded or fractional trace limit', () => {
-    const props = { image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'), resources, allowOtlpFrom: [{ podLabels: { a: 'b' } }] };
-    expect(() => new TraceStore(testChart(), 'Traces', { ...props, maxTraces: 0.5 })).toThrowErrorMatchingSnapshot();
+    expect(() => new TraceStore(testChart(), 'Traces', { ...storeProps, maxTraces: 0.5 })).toThrowErrorMatchingSnapshot();
+    expect(() => new TraceStore(testChart(), 'Traces', { ...storeProps, maxTraces: 0 })).toThrow('0 would be unbounded memory');
   });
 });
 
@@ -141,11 +164,12 @@ describe('Observability', () => {
       grafana: { instanceSelector: { dashboards: 'test' }, folder: 'Test' },
       runbooksUrl: 'https://github.com/example/deploy/blob/main/docs/runbooks.md',
       collector: { image: collectorProps.image, resources },
-      tracing: { image: parseImageReference('docker.io/jaegertracing/all-in-one:1.65.0'), resources, maxTraces: 10000 },
+      tracing: { image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'), resources, maxTraces: 10000 },
       postgres: { secretName: 'db-monitoring', sslMode: 'require' },
       alerting: { email, critical: ['a@example.org'], warning: ['b@example.org'] },
       telemetrySources: [{ podLabels: { app: 'api' } }],
       scrapers: [{ namespaceLabels: { monitoring: 'true' } }],
+      serviceAccountName: 'co2-calculator',
     };
     const observability = new Observability(chart, 'Observability', props);
     const manifests = validManifests(chart) as any[];

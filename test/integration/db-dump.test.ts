@@ -4,7 +4,7 @@
  * dumps it writes are restored and compared with the source.
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -155,7 +155,7 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
   test('the CronJob gives the script every setting it reads, and DB_URL only from the Secret', () => {
     expect(cronJobEnv.filter((v) => v.valueFrom !== undefined).map((v) => v.name)).toEqual(['DB_URL']);
     expect(cronJobEnv.filter((v) => v.value !== undefined).map((v) => v.name)).toEqual(
-      expect.arrayContaining(['DUMP_DIR', 'RETENTION_COUNT', 'PGCONNECT_TIMEOUT', 'HOME']),
+      expect.arrayContaining(['DUMP_DIR', 'RETENTION_COUNT', 'JOB_DEADLINE_SECONDS', 'MAX_USAGE_PERCENT', 'PGCONNECT_TIMEOUT', 'HOME']),
     );
   });
 
@@ -273,6 +273,44 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     expect(entries(dumpDir)).toEqual([]);
   });
 
+  test.each([
+    ['JOB_DEADLINE_SECONDS', '0', 'JOB_DEADLINE_SECONDS must be a whole number of seconds from 1 to 999999999'],
+    ['JOB_DEADLINE_SECONDS', '1h', 'JOB_DEADLINE_SECONDS must be a whole number of seconds from 1 to 999999999'],
+    ['MAX_USAGE_PERCENT', '100', 'MAX_USAGE_PERCENT must be a whole number from 1 to 99'],
+    ['MAX_USAGE_PERCENT', '', 'MAX_USAGE_PERCENT must be a whole number from 1 to 99'],
+  ])('refuses %s=%j before touching the volume', (variable, value, message) => {
+    const dumpDir = folder('bad-setting');
+    const run = runScript(environment(dumpDir, { [variable]: value }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(entries(dumpDir)).toEqual([]);
+  });
+
+  test('removes temporary files older than the Job deadline, keeps younger ones and anything not named like one', () => {
+    const dumpDir = folder('stale-partials');
+    const deadline = Number(environment(dumpDir).JOB_DEADLINE_SECONDS);
+    expect(deadline).toBeGreaterThan(120);
+    const now = Date.now() / 1000;
+    const files: Record<string, number> = {
+      // Left by a run that the deadline (or SIGKILL) ended: last written a minute more than a deadline ago.
+      '.db-20261129T013000Z.partial.Ab12Cd': now - deadline - 60,
+      // Possibly a live run (an ad-hoc Job beside the scheduled one): written to a minute ago.
+      '.db-20261130T013000Z.partial.Ef34Gh': now - 60,
+      // Old, but not a temporary file of ours.
+      '.db-notes': now - 10 * deadline,
+      'db-20200101T000000Z.dump.partial': now - 10 * deadline,
+    };
+    for (const [name, mtime] of Object.entries(files)) {
+      writeFileSync(join(dumpDir, name), 'partial');
+      utimesSync(join(dumpDir, name), mtime, mtime);
+    }
+    const run = dump(dumpDir, { RETENTION_COUNT: '5' });
+    expect(run.stdout).toMatch(/removed \.db-20261129T013000Z\.partial\.Ab12Cd, left by a run that was killed \(last written \d+s ago, the deadline is \d+s\)/);
+    const left = entries(dumpDir);
+    expect(left.filter((name) => !DUMP_NAME.test(name))).toEqual(['.db-20261130T013000Z.partial.Ef34Gh', '.db-notes', 'db-20200101T000000Z.dump.partial']);
+    expect(dumpsIn(dumpDir)).toHaveLength(1);
+  });
+
   test('refuses a SQLAlchemy URL with a clear message and without printing it', () => {
     const dumpDir = folder('sqlalchemy');
     const run = runScript(environment(dumpDir, { DB_URL: server.url('app').replace('postgresql://', 'postgresql+asyncpg://') }));
@@ -302,6 +340,56 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     return bin;
   }
 
+  /**
+   * A volume that can be filled. As root (CI, and this project's machines) a real 4 MiB tmpfs, so the
+   * script's own `df` reads it; without root, a `df` on PATH that reports the fill level instead.
+   */
+  const fullVolumeKind = process.getuid?.() === 0 ? 'a 4 MiB tmpfs' : 'a df shim on PATH (not root: no tmpfs)';
+  function fillableVolume(name: string): { dumpDir: string; fill: (percent: number) => void; pathFirst?: string; release: () => void } {
+    const dumpDir = folder(name);
+    if (process.getuid?.() === 0) {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0777', 'tmpfs', dumpDir]);
+      const release = () => execFileSync('umount', [dumpDir]);
+      const fill = (percent: number) => {
+        rmSync(join(dumpDir, 'filler.bin'), { force: true });
+        if (percent > 0) writeFileSync(join(dumpDir, 'filler.bin'), Buffer.alloc(Math.floor((4 * 1024 * 1024 * percent) / 100)));
+      };
+      return { dumpDir, fill, release };
+    }
+    const bin = folder(`${name}-df`);
+    const level = join(bin, 'level');
+    writeFileSync(
+      join(bin, 'df'),
+      ['#!/usr/bin/env bash', 'echo "Filesystem 1024-blocks Used Available Capacity Mounted on"', `echo "shim 4096 0 4096 $(cat ${JSON.stringify(level)})% /shim"`, ''].join('\n'),
+    );
+    chmodSync(join(bin, 'df'), 0o755);
+    const fill = (percent: number) => writeFileSync(level, String(Math.ceil(percent)));
+    fill(0);
+    return { dumpDir, fill, pathFirst: bin, release: () => undefined };
+  }
+
+  test(`refuses to write on a volume above MAX_USAGE_PERCENT, with a clear message (${fullVolumeKind})`, async () => {
+    const { dumpDir, fill, pathFirst, release } = fillableVolume('full-volume');
+    try {
+      fill(95);
+      const before = entries(dumpDir);
+      const full = runScript(environment(dumpDir, { MAX_USAGE_PERCENT: '90' }, pathFirst));
+      expect(full.status).toBe(1);
+      expect(full.stderr).toMatch(/error: .* is 9[5-9]% full, above the limit of 90%: no dump written\. Delete old dumps or grow the db-dumps claim/);
+      expect(full.stdout).not.toContain('pg_dump (PostgreSQL)');
+      expect(entries(dumpDir)).toEqual(before);
+
+      // The same volume with room again: the run writes its dump.
+      fill(40);
+      await nextSecond();
+      const run = runScript(environment(dumpDir, { MAX_USAGE_PERCENT: '90' }, pathFirst));
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(dumpsIn(dumpDir)).toHaveLength(1);
+    } finally {
+      release();
+    }
+  });
+
   test('a dump that does not read back in full never gets a dump name', () => {
     const dumpDir = folder('truncated');
     // pg_dump "succeeds" but the file loses its second half, as on a full or failing volume.
@@ -310,6 +398,61 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/pg_restore: error/);
     expect(entries(dumpDir)).toEqual([]);
+  });
+
+  /** A pg_restore in front of the real one; `body` runs for the full read-back (--file=/dev/null). */
+  function fakePgRestore(name: string, body: string): string {
+    const bin = folder(name);
+    const fake = join(bin, 'pg_restore');
+    writeFileSync(
+      fake,
+      [
+        '#!/usr/bin/env bash',
+        'set -euo pipefail',
+        `real=${JSON.stringify(pgRestore)}`,
+        'for arg in "$@"; do if [[ $arg == --file=/dev/null ]]; then',
+        body,
+        'fi; done',
+        'exec "$real" "$@"',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(fake, 0o755);
+    return bin;
+  }
+
+  /** Starts the script, waits until `ready()` holds, sends SIGTERM; returns its exit code and output. */
+  async function terminateWhen(env: NodeJS.ProcessEnv, ready: () => boolean): Promise<{ code: number | null; output: string }> {
+    const child: ChildProcess = spawn('bash', [scriptFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let waited = 0; !ready(); waited += 50) {
+      if (waited > 20_000) {
+        child.kill('SIGKILL');
+        throw new Error(`the script never reached the point to interrupt:\n${output}`);
+      }
+      await sleep(50);
+    }
+    child.kill('SIGTERM');
+    return { code: await exited, output };
+  }
+
+  test('SIGTERM during the read-back check stops pg_restore, removes the temporary files and exits 143', async () => {
+    const dumpDir = folder('terminated-restore');
+    const tmp = folder('terminated-restore-tmp');
+    const bin = fakePgRestore('slow-restore-bin', 'echo $$ > "$(dirname "$0")/pid"; exec sleep 60');
+    const pidFile = join(bin, 'pid');
+    const { code, output } = await terminateWhen(environment(dumpDir, { TMPDIR: tmp }, bin), () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+    expect(code).toBe(143);
+    expect(output).toContain('received SIGTERM');
+    expect(output).toMatch(/removed the incomplete dump \.db-\d{8}T\d{6}Z\.partial\./);
+    expect(entries(dumpDir)).toEqual([]);
+    // pg_restore's table of contents, written under TMPDIR, is gone too.
+    expect(entries(tmp)).toEqual([]);
+    const pgRestorePid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(() => process.kill(pgRestorePid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   });
 
   test('SIGTERM during the dump stops pg_dump, removes the temporary file and exits 143', async () => {

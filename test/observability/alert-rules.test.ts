@@ -23,7 +23,7 @@ function metricsOf(rule: AlertRule): string[] {
 }
 
 describe('alert rule definitions', () => {
-  test('are the seven alerts of the design, each once, critical before warning', () => {
+  test('are the alerts of the design and the two backup alerts, each once, critical before warning', () => {
     expect(rules().map((rule) => rule.alert)).toEqual([...ALERT_NAMES]);
     expect(alertRuleGroups(options).map((group) => [group.name, [...new Set(group.rules.map((r) => r.labels.severity))]])).toEqual([
       ['co2-calculator.critical', ['critical']],
@@ -84,6 +84,8 @@ describe('alert rule definitions', () => {
       deployments: ['backend'],
       collectorService: 'collector',
       volumeLookback: '8d',
+      backupCronJob: 'pg-backup',
+      backupMaxAgeHours: 50,
     });
     const expr = Object.fromEntries(custom.map((rule) => [rule.alert, rule.expr]));
     expect(expr.ServiceDown).toContain('deployment=~"backend"');
@@ -93,6 +95,17 @@ describe('alert rule definitions', () => {
     expect(expr.SlowHttpResponses).toMatch(/> 2\.5\n.*>= 50$/s);
     expect(expr.HighMemoryUsage).toMatch(/\) > 0\.9$/);
     expect(expr.CertificateExpiringSoon).toMatch(/< 1209600$/);
+    expect(expr.BackupNotRecent).toContain('cronjob="pg-backup"} offset 50h');
+    expect(expr.BackupNotRecent).toMatch(/<= 180000$/);
+    expect(expr.BackupJobFailed).toContain('owner_name="pg-backup"');
+  });
+
+  test.each([
+    [{ backupCronJob: 'DB_Dump' }, 'alert rules: "DB_Dump" is not a valid Deployment, Service or CronJob name'],
+    [{ backupMaxAgeHours: 0 }, 'alert rules: backupMaxAgeHours must be a whole number of hours, at least 1, got 0'],
+    [{ backupMaxAgeHours: 25.5 }, 'alert rules: backupMaxAgeHours must be a whole number of hours, at least 1, got 25.5'],
+  ])('refuses backup options %j', (bad, message) => {
+    expect(() => rules({ ...options, ...bad })).toThrow(message);
   });
 });
 
@@ -122,6 +135,8 @@ describe('AlertRules', () => {
     collectorService: 'telemetry-collector',
     volumeLookback: '8d',
     labels: { app: 'co2-calculator', team: 'enac-it' },
+    backupCronJob: 'pg-backup',
+    backupMaxAgeHours: 30,
   };
 
   test('minimal props: one PrometheusRule in the chart namespace, valid against the CRD, with the default runbooks', () => {

@@ -107,12 +107,12 @@ describe('resource totals', () => {
         metadata: { name: 'otel' },
         spec: { replicas: 2, image: 'otel/collector:0.1', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } } },
       },
-      { apiVersion: 'jaegertracing.io/v1', kind: 'Jaeger', metadata: { name: 'jaeger' }, spec: { strategy: 'allInOne', resources: { limits: { cpu: '500m', memory: '512Mi' } } } },
+      { apiVersion: 'example.org/v1', kind: 'Cache', metadata: { name: 'cache' }, spec: { resources: { limits: { cpu: '500m', memory: '512Mi' } } } },
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } },
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'rules' }, spec: { groups: [] } },
     ]);
     expect(footprint.workloads.map((workload) => [workload.ref, workload.replicas, workload.images])).toEqual([
-      ['Jaeger/jaeger', { min: 1, max: 1 }, []],
+      ['Cache/cache', { min: 1, max: 1 }, []],
       ['OpenTelemetryCollector/otel', { min: 2, max: 2 }, ['otel/collector:0.1']],
     ]);
     expect(footprint.minimum.cpuRequests).toBeCloseTo(2 * 0.1 + 0.5);

@@ -136,7 +136,6 @@ describe.each(cases)('topology of %s', (_name, environment, manifests) => {
     // The Services operators make, by the names their custom resources document.
     const madeByOperators = [
       ...byKind('OpenTelemetryCollector').map((collector) => `${collector.metadata.name}-collector`),
-      ...byKind('Jaeger').flatMap((jaeger) => [`${jaeger.metadata.name}-collector`, `${jaeger.metadata.name}-query`]),
     ];
     const names = [...byKind('Service').map((service) => service.metadata.name), ...madeByOperators];
     const settings = (pod: (typeof pods)[number]) =>
@@ -216,44 +215,31 @@ describe('removing an object', () => {
 });
 
 describe('following the objects', () => {
-  test('Jaeger as a plain Deployment and Service, and a new claim on the backend, appear without a change to the generator', () => {
+  test('a new claim on the backend appears without a change to the generator', () => {
     const prod = standard.find(({ environment }) => environment.name === 'prod')!;
-    const labels = { 'app.kubernetes.io/name': 'otel-collector-jaeger', 'app.kubernetes.io/instance': prod.environment.namespace };
     const metadata = (name: string) => ({ name, namespace: prod.environment.namespace });
-    const changed = prod.manifests.flatMap((manifest: any): Manifest[] => {
-      if (manifest.kind === 'Jaeger') {
-        return [
-          { apiVersion: 'apps/v1', kind: 'Deployment', metadata: metadata('otel-collector-jaeger'), spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'jaeger', ports: [{ containerPort: 4317 }] }] } } } },
-          { apiVersion: 'v1', kind: 'Service', metadata: metadata('otel-collector-jaeger'), spec: { selector: labels, ports: [{ name: 'otlp-grpc', port: 4317 }] } },
-        ];
-      }
-      if (manifest.kind === 'OpenTelemetryCollector') {
-        const exporters = { ...manifest.spec.config.exporters, 'otlp/jaeger': { endpoint: 'otel-collector-jaeger:4317', tls: { insecure: true } } };
-        return [{ ...manifest, spec: { ...manifest.spec, config: { ...manifest.spec.config, exporters } } }];
-      }
-      if (manifest.kind === 'NetworkPolicy' && manifest.metadata.name === 'otel-collector-jaeger-network-policy') {
-        return [{ ...manifest, spec: { ...manifest.spec, podSelector: { matchLabels: labels } } }];
-      }
-      if (manifest.kind === 'Deployment' && manifest.metadata.name === 'backend') {
-        const spec = manifest.spec.template.spec;
-        const containers = spec.containers.map((container: any) => ({ ...container, volumeMounts: [...container.volumeMounts, { name: 'uploads', mountPath: '/var/lib/uploads' }] }));
-        const volumes = [...spec.volumes, { name: 'uploads', persistentVolumeClaim: { claimName: 'file-uploads' } }];
-        return [{ ...manifest, spec: { ...manifest.spec, template: { ...manifest.spec.template, spec: { ...spec, containers, volumes } } } }];
-      }
-      return [manifest];
+    const changed = prod.manifests.map((manifest: any): Manifest => {
+      if (manifest.kind !== 'Deployment' || manifest.metadata.name !== 'backend') return manifest;
+      const spec = manifest.spec.template.spec;
+      const containers = spec.containers.map((container: any) => ({ ...container, volumeMounts: [...container.volumeMounts, { name: 'reports', mountPath: '/var/lib/reports' }] }));
+      const volumes = [...spec.volumes, { name: 'reports', persistentVolumeClaim: { claimName: 'reports' } }];
+      return { ...manifest, spec: { ...manifest.spec, template: { ...manifest.spec.template, spec: { ...spec, containers, volumes } } } };
     });
-    const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: metadata('file-uploads'), spec: { resources: { requests: { storage: '5Gi' } } } };
-    const topology = topologyOf(prod.environment, [...changed, claim]);
-    const arrows = topology.edges.map((edge) => `${edge.from} →${edge.kind}→ ${edge.to} ${edge.label}`.trim());
+    const claim: Manifest = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: metadata('reports'), spec: { resources: { requests: { storage: '5Gi' } } } };
+    const arrows = topologyOf(prod.environment, [...changed, claim]).edges.map((edge) => `${edge.from} →${edge.kind}→ ${edge.to} ${edge.label}`.trim());
+    expect(arrows).toContain('Deployment/backend →mounts→ PersistentVolumeClaim/reports /var/lib/reports');
+  });
+
+  test('the trace store, a plain Deployment behind its Service, is on the telemetry path', () => {
+    const prod = standard.find(({ environment }) => environment.name === 'prod')!;
+    const arrows = topologyOf(prod.environment, prod.manifests).edges.map((edge) => `${edge.from} →${edge.kind}→ ${edge.to} ${edge.label}`.trim());
     expect(arrows).toEqual(
       expect.arrayContaining([
         'OpenTelemetryCollector/otel-collector →connects→ Service/otel-collector-jaeger :4317',
         'Service/otel-collector-jaeger →serves→ Deployment/otel-collector-jaeger',
         'OpenTelemetryCollector/otel-collector →admits→ Deployment/otel-collector-jaeger 4317',
-        'Deployment/backend →mounts→ PersistentVolumeClaim/file-uploads /var/lib/uploads',
       ]),
     );
-    expect(topology.nodes.filter((node) => node.key.includes('Jaeger/') || node.key.endsWith('-jaeger-collector'))).toEqual([]);
   });
 });
 
@@ -350,19 +336,17 @@ describe('building blocks', () => {
     expect(targets('postgresql://u@db:5432/x')).toEqual(['Service/db postgresql :5432']);
   });
 
-  test('operators: the collector gets a Service with the ports it binds, none without; Jaeger without OTLP has no 4317', () => {
+  test('operators: the collector gets a Service with the ports it binds, none without', () => {
     const collector = (config: object): Manifest => ({ apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'otel', namespace: 'ns' }, spec: { config } });
-    const jaeger: Manifest = { apiVersion: 'jaegertracing.io/v1', kind: 'Jaeger', metadata: { name: 'traces', namespace: 'ns' }, spec: { strategy: 'allInOne', allInOne: { options: { collector: { otlp: { enabled: false } } } } } };
     const sender: Manifest = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'app', namespace: 'ns' },
-      spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: 'http://otel-collector:4317' }, { name: 'B', value: 'traces-collector:14250' }] }] } } },
+      spec: { template: { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: 'http://otel-collector:4317' }] }] } } },
     };
     const lines = (manifests: Manifest[]) => environmentTopology(manifests).nodes.filter((node) => node.key.startsWith('Service/')).map((node) => node.lines.join(' | '));
-    expect(lines([collector({ receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } }, exporters: { prometheus: { endpoint: ':8889' }, otlp: { endpoint: 'x:4317' } } }), jaeger, sender])).toEqual([
+    expect(lines([collector({ receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317' } } } }, exporters: { prometheus: { endpoint: ':8889' }, otlp: { endpoint: 'x:4317' } } }), sender])).toEqual([
       'Service/otel-collector | 4317, 8889 | made for OpenTelemetryCollector/otel',
-      'Service/traces-collector | 9411, 14250, 14267, 14268, 14269 | made for Jaeger/traces',
     ]);
     expect(lines([collector({ receivers: { httpcheck: {} } }), sender])).toEqual([]);
   });

@@ -60,28 +60,6 @@ export function operatorPodTemplateOf(manifest: Manifest): PodTemplate | undefin
       },
     };
   }
-  if (manifest.kind === 'Jaeger') {
-    const allInOne = cr.spec.allInOne;
-    return {
-      owner: manifest,
-      byOperator: true,
-      labels: { 'app.kubernetes.io/instance': manifest.metadata.name, 'app.kubernetes.io/component': 'all-in-one' },
-      spec: {
-        securityContext: allInOne.securityContext,
-        containers: [
-          {
-            name: 'jaeger',
-            image: allInOne.image,
-            imagePullPolicy: allInOne.imagePullPolicy,
-            securityContext: allInOne.containerSecurityContext,
-            resources: allInOne.resources,
-            ports: [4317, 4318, 5778, 9411, 14250, 14268, 14269, 16686].map((containerPort) => ({ containerPort })),
-          },
-        ],
-        volumes: allInOne.volumes,
-      },
-    };
-  }
   return undefined;
 }
 

@@ -12,6 +12,8 @@ import {
   AlertName,
   AlertThresholds,
   DEFAULT_ALERT_THRESHOLDS,
+  DEFAULT_BACKUP_CRONJOB,
+  DEFAULT_BACKUP_MAX_AGE_HOURS,
   DEFAULT_COLLECTOR_SERVICE,
   DEFAULT_VOLUME_LOOKBACK,
   formatRatio,
@@ -28,6 +30,10 @@ export interface AlertCaseContext {
   readonly collectorService?: string;
   /** @default DEFAULT_VOLUME_LOOKBACK */
   readonly volumeLookback?: string;
+  /** @default DEFAULT_BACKUP_CRONJOB */
+  readonly backupCronJob?: string;
+  /** @default DEFAULT_BACKUP_MAX_AGE_HOURS */
+  readonly backupMaxAgeHours?: number;
 }
 
 /** A namespace whose series must never fire this namespace's alerts. */
@@ -103,11 +109,49 @@ function certificate(namespace: string, url: string, remainingSeconds: number): 
   return series(METRICS.tlsCertificateRemaining, { namespace, http_url: url, http_tls_issuer: 'CN=R11,O=Let\'s Encrypt,C=US' }, Array(12).fill(probe).join(' '));
 }
 
+/**
+ * A CronJob as kube-state-metrics reports it, for `minutes` minutes: its info series, and the time of its
+ * last successful Job (`successes`: the promtool values of that series, absent when it never succeeded).
+ */
+function cronJob(namespace: string, name: string, minutes: number, successes?: string, startsAt = 0): InputSeries[] {
+  const labels = { ...KSM, namespace, cronjob: name };
+  const info = series(METRICS.cronJobInfo, { ...labels, schedule: '30 1 * * *', concurrency_policy: 'Forbid' }, `${startsAt ? `_x${startsAt} ` : ''}1x${minutes}`);
+  return successes === undefined ? [info] : [info, series(METRICS.cronJobLastSuccessfulTime, labels, successes)];
+}
+
+/**
+ * A Job of a CronJob as kube-state-metrics v2.10 reports it: `failedReason` set once the Job failed for
+ * good (one series per known reason, 1 for the actual one), a single 0 while no pod failed.
+ */
+function backupJob(namespace: string, owner: string, jobName: string, startedAt: number, failedReason?: 'BackoffLimitExceeded' | 'DeadlineExceeded'): InputSeries[] {
+  const labels = { ...KSM, namespace, job_name: jobName };
+  const failed =
+    failedReason === undefined
+      ? [series(METRICS.jobStatusFailed, labels, '0x30')]
+      : ['BackoffLimitExceeded', 'DeadlineExceeded', 'Evicted'].map((reason) => series(METRICS.jobStatusFailed, { ...labels, reason }, `${reason === failedReason ? 1 : 0}x30`));
+  return [
+    ...failed,
+    series(METRICS.jobOwner, { ...labels, owner_kind: 'CronJob', owner_name: owner, owner_is_controller: 'true' }, '1x30'),
+    series(METRICS.jobStartTime, labels, `${startedAt}x30`),
+  ];
+}
+
 export function alertTestCases(context: AlertCaseContext): AlertTestCase[] {
   const ns = context.namespace;
   const t = context.thresholds ?? DEFAULT_ALERT_THRESHOLDS;
   const collectorService = context.collectorService ?? DEFAULT_COLLECTOR_SERVICE;
   const lookback = context.volumeLookback ?? DEFAULT_VOLUME_LOOKBACK;
+  const backupName = context.backupCronJob ?? DEFAULT_BACKUP_CRONJOB;
+  const maxAgeHours = context.backupMaxAgeHours ?? DEFAULT_BACKUP_MAX_AGE_HOURS;
+  /** Minutes from the first sample to one hour past the backup age limit. */
+  const pastLimit = (maxAgeHours + 1) * 60;
+  const backupStale = {
+    labels: { namespace: ns, cronjob: backupName, service: 'backup', severity: 'critical' },
+    summary: `No successful database backup in ${maxAgeHours} hours`,
+    description:
+      `CronJob ${backupName} in ${ns} has not completed a run in the last ${maxAgeHours} hours (or never has, ` +
+      'though it has existed that long). The newest dump on the db-dumps volume is older than that: a database loss now loses more than a day.',
+  };
   const collectorUp = (namespace: string, values: string) =>
     series(METRICS.scrapeUp, { namespace, service: collectorService, endpoint: 'metrics', job: collectorService, pod: 'otel-collector-collector-5d9f-abcde' }, values);
   const backends = (namespace: string, values: string) => series(METRICS.postgresqlBackends, { namespace, postgresql_database_name: 'co2_calculator' }, values);
@@ -232,6 +276,46 @@ export function alertTestCases(context: AlertCaseContext): AlertTestCase[] {
       ],
     },
 
+    BackupNotRecent: {
+      firing: [
+        {
+          name: 'the last success is an hour older than the limit',
+          // Succeeded at time 0 (the series holds the Unix time of that success), never since.
+          series: cronJob(ns, backupName, pastLimit + 10, `0x${pastLimit + 10}`),
+          evalTime: `${maxAgeHours + 1}h`,
+          alerts: [backupStale],
+        },
+        {
+          name: 'the CronJob has existed longer than the limit and never succeeded',
+          series: cronJob(ns, backupName, pastLimit + 10),
+          evalTime: `${maxAgeHours + 1}h`,
+          alerts: [backupStale],
+        },
+      ],
+      quiet: [
+        {
+          name: 'a nightly success an hour before the evaluation',
+          series: cronJob(ns, backupName, pastLimit + 10, `0x${pastLimit - 60} ${(pastLimit - 60) * 60}x70`),
+          evalTime: `${maxAgeHours + 1}h`,
+        },
+        {
+          name: 'a CronJob younger than the limit that has not run yet',
+          series: cronJob(ns, backupName, (maxAgeHours - 2) * 60, undefined, 180),
+          evalTime: `${maxAgeHours + 1}h`,
+        },
+        {
+          name: 'for less than 10 minutes past the limit',
+          series: cronJob(ns, backupName, pastLimit + 10, `0x${pastLimit + 10}`),
+          evalTime: `${maxAgeHours}h5m`,
+        },
+        {
+          name: 'another CronJob of the namespace, and the backup of another namespace, both stale',
+          series: [...cronJob(ns, 'report-export', pastLimit + 10, `0x${pastLimit + 10}`), ...cronJob(OTHER_NAMESPACE, backupName, pastLimit + 10)],
+          evalTime: `${maxAgeHours + 1}h`,
+        },
+      ],
+    },
+
     HighMemoryUsage: {
       firing: [
         {
@@ -328,6 +412,59 @@ export function alertTestCases(context: AlertCaseContext): AlertTestCase[] {
       quiet: [
         { name: 'the collector is scraped', series: [collectorUp(ns, '1x30')], evalTime: '20m' },
         { name: 'one missed scrape', series: [collectorUp(ns, '1 1 0 1x20')], evalTime: '20m' },
+      ],
+    },
+
+    BackupJobFailed: {
+      firing: [
+        {
+          name: 'tonight\'s Job used up its retries, and no run succeeded since (nor ever)',
+          series: [...backupJob(ns, backupName, `${backupName}-29371530`, 600, 'BackoffLimitExceeded'), ...cronJob(ns, backupName, 30)],
+          evalTime: '10m',
+          alerts: [
+            {
+              labels: { namespace: ns, job_name: `${backupName}-29371530`, service: 'backup', severity: 'warning' },
+              summary: `Database backup Job ${backupName}-29371530 failed`,
+              description:
+                `Job ${backupName}-29371530 of CronJob ${backupName} in ${ns} failed (its retries used up, or its deadline passed): ` +
+                'no new database dump was written. Existing dumps are untouched. BackupNotRecent follows if no run succeeds in time.',
+            },
+          ],
+        },
+        {
+          name: 'an ad-hoc Job that hit its deadline, after an older success',
+          series: [...backupJob(ns, backupName, `${backupName}-manual-20261130`, 600, 'DeadlineExceeded'), ...cronJob(ns, backupName, 30, '300x30')],
+          evalTime: '10m',
+          alerts: [
+            {
+              labels: { namespace: ns, job_name: `${backupName}-manual-20261130`, service: 'backup', severity: 'warning' },
+              summary: `Database backup Job ${backupName}-manual-20261130 failed`,
+              description:
+                `Job ${backupName}-manual-20261130 of CronJob ${backupName} in ${ns} failed (its retries used up, or its deadline passed): ` +
+                'no new database dump was written. Existing dumps are untouched. BackupNotRecent follows if no run succeeds in time.',
+            },
+          ],
+        },
+      ],
+      quiet: [
+        {
+          name: 'a failed Job followed by a successful run (the failed one stays in the history)',
+          series: [...backupJob(ns, backupName, `${backupName}-29371530`, 600, 'BackoffLimitExceeded'), ...cronJob(ns, backupName, 30, '5000x30')],
+          evalTime: '10m',
+        },
+        {
+          name: 'a Job whose pods have not failed',
+          series: [...backupJob(ns, backupName, `${backupName}-29371530`, 600), ...cronJob(ns, backupName, 30)],
+          evalTime: '10m',
+        },
+        {
+          name: 'a failed Job of another CronJob, and a failed backup of another namespace',
+          series: [
+            ...backupJob(ns, 'report-export', 'report-export-29371530', 600, 'BackoffLimitExceeded'),
+            ...backupJob(OTHER_NAMESPACE, backupName, `${backupName}-29371530`, 600, 'BackoffLimitExceeded'),
+          ],
+          evalTime: '10m',
+        },
       ],
     },
   };
