@@ -1,92 +1,127 @@
 #!/usr/bin/env node
 /**
  * Runs one of the repository's TypeScript entry points (main.ts for `npm run synth`, scripts/*.ts for
- * the other commands) from a JavaScript copy of the sources:
+ * the other commands) from a bundle of it:
  *
  *   node scripts/run.cjs <entry.ts> [arguments...]
  *
- * tsx, which runs our other scripts, hashes and transforms every TypeScript file it loads on each run;
- * for this app (6 MB of generated CRD bindings among them) that was about a third of the wall time. So
- * the TypeScript sources (main.ts, lib/, environments/, imports/, scripts/) are transpiled file by file
- * with esbuild into node_modules/.cache/co2-calculator/build/<fingerprint>/, keeping the folder layout,
- * and run from there. The fingerprint is each file's path, size and modification time, so an edit, a new
- * file or a deleted one makes a fresh copy on the next run. Data files (environments/images/*.json,
- * environments/previews.json, lib/backup/db-dump.sh) are not copied: the code reads them from the
- * repository at run time, so editing one (set-image does) never costs a new copy.
- * Transpiling only removes types: `npm test` type-checks, and tsx, jest and this copy run the same code.
+ * Why: loading modules was most of a synthesis. tsx hashes and transforms every TypeScript file on each
+ * run (6 MB of generated CRD bindings among them); plain Node then resolves and compiles hundreds of
+ * modules one by one. So the entry and everything it imports (our sources and the npm packages) are
+ * bundled by esbuild into one CommonJS file under node_modules/.cache/co2-calculator/build/<fingerprint>/,
+ * and V8's code cache of that file is kept beside it, so later runs neither resolve modules nor compile
+ * most functions again (see docs/benchmarks.md for what each step saves).
  *
- * CO2_SYNTH_WITH_TSX=1 runs the entry through tsx instead (original stack traces).
+ * The fingerprint is the path, size and modification time of every TypeScript source (main.ts, lib/,
+ * environments/, imports/, scripts/) and of the installed packages' lockfile, so an edit, a new or deleted
+ * file, or `npm ci` makes a fresh bundle on the next run. Data files (environments/images/*.json,
+ * environments/previews.json, lib/backup/db-dump.sh) are not bundled: the code reads them from the
+ * repository at run time, so editing one (set-image does) costs no new bundle. Bundling only removes
+ * types: `npm test` type-checks, and tsx, jest and this bundle run the same code.
+ *
+ * CO2_SYNTH_WITH_TSX=1 runs the entry through tsx instead (original file names in stack traces).
  */
 'use strict';
 const { createHash } = require('node:crypto');
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
 const { dirname, join, relative } = require('node:path');
+const vm = require('node:vm');
 
 const REPO_ROOT = join(__dirname, '..');
 const SOURCES = ['main.ts', 'lib', 'environments', 'imports', 'scripts'];
+/** What says which packages are installed: npm rewrites it on every install. */
+const INSTALLED = join(REPO_ROOT, 'node_modules', '.package-lock.json');
 const BUILDS = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'build');
+/**
+ * Loaded at run time rather than bundled: only needed when schemas must be compiled (a cold validator
+ * cache), and large.
+ */
+const EXTERNAL = ['ajv', 'ajv-formats'];
 
-/** Every TypeScript source file, relative to the repository, in a stable order. */
-function sourceFiles() {
-  const files = [];
+/** The fingerprint of everything a bundle is made from. */
+function fingerprint() {
+  const hash = createHash('sha256');
+  const add = (path) => {
+    const stat = statSync(path);
+    hash.update(`${relative(REPO_ROOT, path)}\0${stat.size}\0${stat.mtimeMs}\n`);
+  };
   const walk = (path) => {
     const stat = statSync(path);
     if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry));
-    else if (path.endsWith('.ts')) files.push({ path: relative(REPO_ROOT, path), size: stat.size, mtime: stat.mtimeMs });
+    else if (path.endsWith('.ts')) add(path);
   };
   for (const source of SOURCES) walk(join(REPO_ROOT, source));
-  return files;
+  if (existsSync(INSTALLED)) add(INSTALLED);
+  return hash.digest('hex').slice(0, 16);
 }
 
-/** The compiled copy for the current sources, built first if it does not exist yet. */
-function compiledCopy() {
-  const files = sourceFiles();
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file.path}\0${file.size}\0${file.mtime}\n`);
-  const folder = join(BUILDS, hash.digest('hex').slice(0, 16));
-  if (existsSync(join(folder, '.complete'))) return folder;
-
-  const { transformSync } = require('esbuild');
-  // Build beside the final folder, then rename: a run interrupted half-way never leaves a copy that looks complete.
-  const staging = `${folder}.${process.pid}.tmp`;
-  rmSync(staging, { recursive: true, force: true });
-  for (const file of files) {
-    const from = join(REPO_ROOT, file.path);
-    const to = join(staging, file.path.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(to), { recursive: true });
-    const { code } = transformSync(readFileSync(from, 'utf8'), { loader: 'ts', format: 'cjs', target: 'node20', sourcefile: from });
-    writeFileSync(to, code);
-  }
-  writeFileSync(join(staging, '.complete'), '');
-  try {
-    renameSync(staging, folder);
-  } catch (error) {
-    // Another run built the same copy meanwhile: use it.
-    rmSync(staging, { recursive: true, force: true });
-    if (!existsSync(join(folder, '.complete'))) throw error;
-  }
-  removeOtherCopies(folder);
-  return folder;
+/** The bundle of `entry` for the current sources, made first if it does not exist yet. */
+function bundleOf(entry) {
+  const folder = join(BUILDS, fingerprint());
+  const bundle = join(folder, entry.replace(/\.ts$/, '.js'));
+  if (existsSync(bundle)) return bundle;
+  const { buildSync } = require('esbuild');
+  // Written aside, then renamed: a run interrupted half-way never leaves a bundle that looks complete,
+  // and two runs building at once both end with a whole file.
+  const aside = `${bundle}.${process.pid}.tmp`;
+  const result = buildSync({
+    entryPoints: [join(REPO_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: aside,
+    external: EXTERNAL,
+    metafile: true,
+    absWorkingDir: REPO_ROOT,
+    logLevel: 'error',
+  });
+  // What went into the bundle, for tests that check what a command loads (test/report/topology.test.ts).
+  writeFileSync(`${bundle}.inputs.json`, `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n`);
+  renameSync(aside, bundle);
+  removeOtherBuilds(folder);
+  return bundle;
 }
 
-/** Only the newest copy is run again; a copy still being built by a live process is left alone. */
-function removeOtherCopies(current) {
+/** Only the newest fingerprint's bundles are run again; a bundle being written by a live process is left alone. */
+function removeOtherBuilds(current) {
   for (const entry of readdirSync(BUILDS)) {
     const path = join(BUILDS, entry);
-    if (path === current) continue;
-    const builder = /\.(\d+)\.tmp$/.exec(entry);
-    if (builder && isAlive(Number(builder[1]))) continue;
-    rmSync(path, { recursive: true, force: true });
+    if (path !== current) rmSync(path, { recursive: true, force: true });
   }
 }
 
-function isAlive(pid) {
+/**
+ * Runs a CommonJS file as Node would (module, require, __dirname), with V8's code cache kept beside it:
+ * made at the end of a run without one, so it holds the functions that run compiled, and used by the
+ * next runs. A cache V8 rejects (another Node version) is made again.
+ */
+function runWithCodeCache(file) {
+  const cacheFile = `${file}.v8-cache`;
+  let cachedData;
   try {
-    process.kill(pid, 0);
-    return true;
+    cachedData = readFileSync(cacheFile);
   } catch {
-    return false;
+    cachedData = undefined;
   }
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      try {
+        const aside = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(aside, script.createCachedData());
+        renameSync(aside, cacheFile);
+      } catch {
+        // The cache only saves time: a run that cannot write it still succeeded.
+      }
+    });
+  }
+  const module = new Module(file, null);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(dirname(file));
+  process.mainModule = module;
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
 }
 
 const entry = process.argv[2];
@@ -95,10 +130,11 @@ if (!entry || !entry.endsWith('.ts')) {
   process.exit(2);
 }
 // The entry sees its own arguments only, as if it had been run directly.
-process.argv.splice(2, 1);
+process.argv.splice(1, 2, join(REPO_ROOT, entry));
 if (process.env.CO2_SYNTH_WITH_TSX === '1') {
   require('tsx/cjs');
   require(join(REPO_ROOT, entry));
 } else {
-  require(join(compiledCopy(), entry.replace(/\.ts$/, '.js')));
+  mkdirSync(BUILDS, { recursive: true });
+  runWithCodeCache(bundleOf(entry));
 }

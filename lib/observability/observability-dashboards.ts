@@ -15,26 +15,26 @@ export interface ObservabilityDashboardsProps {
   readonly folder?: string;
 }
 
-/** The dashboards of one environment: which module builds each, and the name of its GrafanaDashboard object. */
-const DASHBOARDS = [
-  { name: 'co2-calculator-application-overview', build: (options: DashboardOptions) => load('application-overview').applicationOverview(options) },
-  { name: 'co2-calculator-infrastructure-health', build: (options: DashboardOptions) => load('infrastructure-health').infrastructureHealth(options) },
-  { name: 'co2-calculator-database-performance', build: (options: DashboardOptions) => load('database-performance').databasePerformance(options) },
-] as const;
-
-interface DashboardModules {
-  'application-overview': typeof import('./dashboards/application-overview');
-  'infrastructure-health': typeof import('./dashboards/infrastructure-health');
-  'database-performance': typeof import('./dashboards/database-performance');
-}
-
 /**
- * Loads a dashboard module, and with it the Grafana SDK, only when a dashboard is built: the SDK takes
- * longer to load than the rest of the app, and a chart or test that never builds a dashboard should not pay for it.
+ * The dashboards of one environment: which module builds each, and the name of its GrafanaDashboard
+ * object. Each module, and with it the Grafana SDK, is loaded only when a dashboard is built: the SDK
+ * takes longer to load than the rest of the app, and a chart or test that never builds a dashboard should
+ * not pay for it. The requires are literal so that a bundler sees them (scripts/run.cjs).
  */
-function load<K extends keyof DashboardModules>(module: K): DashboardModules[K] {
-  return require(`./dashboards/${module}`) as DashboardModules[K];
-}
+const DASHBOARDS = [
+  {
+    name: 'co2-calculator-application-overview',
+    build: (options: DashboardOptions) => (require('./dashboards/application-overview') as typeof import('./dashboards/application-overview')).applicationOverview(options),
+  },
+  {
+    name: 'co2-calculator-infrastructure-health',
+    build: (options: DashboardOptions) => (require('./dashboards/infrastructure-health') as typeof import('./dashboards/infrastructure-health')).infrastructureHealth(options),
+  },
+  {
+    name: 'co2-calculator-database-performance',
+    build: (options: DashboardOptions) => (require('./dashboards/database-performance') as typeof import('./dashboards/database-performance')).databasePerformance(options),
+  },
+] as const;
 
 /**
  * The three Grafana dashboards of one environment (application overview, infrastructure health, database
