@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from '../lib/config/environment';
-import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
+import { ALERT_RECIPIENTS, EPFL_BACKEND_FEATURES, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 import images from './images/prod.json';
 
 /** Production. Secrets are created by hand until the Azure Key Vault store exists (then: strategy "external-secrets"). */
@@ -9,7 +9,12 @@ export const prod: EnvironmentInput = {
   appEnvironment: 'production',
   images,
   frontend: { replicas: { min: 2, max: 10 } },
-  backend: { replicas: { min: 2, max: 10 } },
+  backend: {
+    replicas: { min: 2, max: 10 },
+    ...EPFL_BACKEND_FEATURES,
+    // Reduction-objective uploads (the rest is in S3), shared by every replica.
+    files: { ...EPFL_BACKEND_FEATURES.files, volume: { size: '2Gi' } },
+  },
   secrets: { strategy: 'existing' },
   database: EPFL_DATABASE,
   observability: {

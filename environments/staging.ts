@@ -1,5 +1,5 @@
 import type { EnvironmentInput } from '../lib/config/environment';
-import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
+import { ALERT_RECIPIENTS, EPFL_BACKEND_FEATURES, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 import images from './images/staging.json';
 
 /** Staging: the release candidate, sized like production but scaling less far. */
@@ -9,7 +9,12 @@ export const staging: EnvironmentInput = {
   appEnvironment: 'staging',
   images,
   frontend: { replicas: { min: 2, max: 4 } },
-  backend: { replicas: { min: 2, max: 4 } },
+  backend: {
+    replicas: { min: 2, max: 4 },
+    ...EPFL_BACKEND_FEATURES,
+    // Reduction-objective uploads (the rest is in S3), shared by every replica.
+    files: { ...EPFL_BACKEND_FEATURES.files, volume: { size: '1Gi' } },
+  },
   // OpenShift is not wired to Infisical yet: the Secret is created by hand in the project.
   secrets: { strategy: 'existing' },
   database: EPFL_DATABASE,

@@ -25,10 +25,12 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('Service').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['backend-service', 'docs-service', 'frontend-service']));
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
-    expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dumps'] : []);
-    expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-config', 'db-dump-script'] : ['backend-config']);
+    expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
+    expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(
+      environment.backup ? ['backend-config', 'db-dump-script', 'docs-server-config'] : ['backend-config', 'docs-server-config'],
+    );
     const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
-    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs(/|$)(.*)']);
+    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs']);
     expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
     const operations = ['OpenTelemetryCollector', 'Jaeger', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
