@@ -44,6 +44,11 @@ server {
         alias ${DOCS_IMAGE.siteRoot}/;
         index index.html;
     }
+
+    # Nothing else: without it nginx would serve its compiled-in root.
+    location / {
+        return 404;
+    }
 }
 `;
   return {
