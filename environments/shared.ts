@@ -29,7 +29,8 @@ export const ALERT_RECIPIENTS = {
 
 /**
  * Files and integrations of the EPFL environments, as the team's own chart wires them in every
- * environment (EPFL-ENAC/co2-calculator helm/templates/backend-deployment.yaml:125-235): uploads in EPFL
+ * environment (EPFL-ENAC/co2-calculator e81d480,
+ * helm/templates/backend-deployment.yaml:125-235): uploads in EPFL
  * S3 with stored files encrypted, the OPDo audit export to Elasticsearch and the Tableau travel import.
  * Their credentials are keys of the backend Secret (see the README, "Secrets").
  */

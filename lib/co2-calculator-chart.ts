@@ -156,10 +156,12 @@ export class Co2CalculatorChart extends Chart {
           // /api (contract: API_DOCS_PREFIX, API_VERSION).
           stripPrefix: true,
           // The job event stream (GET /v1/sync/jobs/{id}/stream) sends nothing while a job's status is
-          // unchanged and has no keep-alive (backend/app/api/v1/data_sync.py:1378,1412-1461); a running job
-          // changes state at the latest when the poller resets it as stale after STALE_JOB_TIMEOUT_MINUTES
-          // (config.py:336-349). Exports build their whole body before the first byte
-          // (backoffice.py:349-405). A minute over the stale timeout keeps such a request open.
+          // unchanged and has no keep-alive (co2-calculator e81d480, backend/app/api/v1/data_sync.py:1378,
+          // 1412-1461; the pipeline stream pings every 15 s, :1864), and the SPA drops the stream on the first
+          // error (frontend/src/stores/backofficeDataManagement.ts:547-550). So it must outlast a job; the team
+          // sizes STALE_JOB_TIMEOUT_MINUTES "above the longest plausible job runtime" (backend/app/core/config.py:
+          // 336-349). Exports also build their whole body before the first byte (backend/app/api/v1/
+          // backoffice.py:349-405). A minute over the stale timeout; OpenShift's router default is 30 s.
           timeoutSeconds: (environment.backend.staleJobTimeoutMinutes + 1) * 60,
           // FILES_MAX_SIZE_MB is per file (enacit4r-files 1.0.0 utils/files.py:35-46); a MiB more for the
           // multipart framing of one file at the limit.

@@ -108,7 +108,7 @@ export function refuseExtraSetting(name: string): string | undefined {
   return undefined;
 }
 
-/** At most this many characters: the workers view stores APP_VERSION and GIT_SHA in 64-character columns (backend/app/models/pod.py:48-49). */
+/** At most this many characters: the workers view stores APP_VERSION and GIT_SHA in 64-character columns (backend/app/models/pod.py:48-49 at APPLICATION_COMMIT). */
 const POD_COLUMN_LENGTH = 64;
 const FULL_COMMIT = /^[0-9a-f]{40}$/;
 /** docker/metadata-action's `type=sha` tag: "sha-" and the short commit (its documented default prefix). */

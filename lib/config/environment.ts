@@ -180,9 +180,9 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
      */
     debug: z.boolean().default(false),
     /**
-     * Minutes before a running background job counts as stale (STALE_JOB_TIMEOUT_MINUTES); also bounds
-     * how long an /api request may stay silent at the edge (a job's event stream is quiet while its
-     * status does not change). @default 60, the application's default
+     * Minutes before a running background job counts as stale (STALE_JOB_TIMEOUT_MINUTES), sized above
+     * the longest job; also how long an /api request may stay silent at the edge (a job's event stream
+     * is quiet while its status does not change). @default 60, the application's default
      */
     staleJobTimeoutMinutes: z.int().min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
     /** Uploaded and stored files. @default local storage on a 1Gi rcp-nas volume, no encryption, 100 MB uploads */
@@ -326,8 +326,8 @@ export const platformSchema = z.discriminatedUnion('name', [
     name: z.literal('openshift'),
     /**
      * Extra labels of each Route. A label can select the router shard that admits the Route: EPFL's
-     * private router takes `route: private`, where the team's chart puts the docs (helm/values.yaml:365-369
-     * of EPFL-ENAC/co2-calculator). @default { docs: { route: "private" } }
+     * private router takes `route: private`, where the team's chart puts the docs (EPFL-ENAC/co2-calculator
+     * e81d480, helm/values.yaml:365-369). @default { docs: { route: "private" } }
      */
     routeLabels: z
       .strictObject({
@@ -464,7 +464,7 @@ export const environmentSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['backend', 'debug'],
-        message: `true registers the /login-test authentication bypass (backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
+        message: `true registers the /login-test authentication bypass (the application's backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
       });
     }
     try {
