@@ -17,6 +17,12 @@ export const APPLICATION_COMMIT = 'e81d480525a229f55ecb6dd1d520bc0f6984baac';
  */
 export const NGINX_UNPRIVILEGED_COMMIT = '8ead5cede31b9dc5a976d1b44bb1987226b48677';
 
+/**
+ * nginx/pkg-oss at 1.26.3-1, the nginx.org package that image installs (stable/debian/Dockerfile:11,14,46):
+ * its nginx.conf and default.conf are the ones the image edits.
+ */
+export const NGINX_PACKAGE_COMMIT = '4f496b8020374691c6d599487f1472d291bbb710';
+
 /** A directory a process writes to; with a read-only root filesystem it must be a volume. */
 export interface WritablePath {
   readonly path: string;
@@ -390,10 +396,11 @@ export const FRONTEND_SETTINGS = {
 
 /**
  * The docs image: the built site in /usr/share/nginx/html (docs/Dockerfile:37), nginx-unprivileged's own
- * nginx.conf and default.conf (no config of its own, docs/Dockerfile:33-43). Its stock server listens
- * on 8080 (nginx-unprivileged stable/debian/Dockerfile:139) and serves only `/`; the deployment mounts
- * its own server config over /etc/nginx/conf.d (see lib/workloads/docs-server.ts), which nginx.conf
- * includes. With that file read-only, 10-listen-on-ipv6-by-default.sh leaves it alone
+ * nginx.conf and default.conf (no config of its own, docs/Dockerfile:33-43). Its stock server
+ * (pkg-oss debian/debian/nginx.default.conf:1-10) listens on 8080 (nginx-unprivileged
+ * stable/debian/Dockerfile:139) and serves the site at `/`; the deployment mounts its own server config
+ * over /etc/nginx/conf.d (see lib/workloads/docs-server.ts), the directory nginx.conf includes
+ * (pkg-oss debian/debian/nginx.conf:31). With that file read-only, 10-listen-on-ipv6-by-default.sh leaves it alone
  * (stable/debian/10-listen-on-ipv6-by-default.sh:27: `touch` fails, exit 0), and 20-envsubst-on-templates.sh
  * does nothing without /etc/nginx/templates (stable/debian/20-envsubst-on-templates.sh:41).
  */

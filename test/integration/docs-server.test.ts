@@ -60,8 +60,9 @@ describe('the docs server config', () => {
     expect(deployed.split(alias)).toHaveLength(2);
     mkdirSync(join(folder, 'conf.d'));
     writeFileSync(join(folder, 'conf.d', DOCS_IMAGE.serverConfigFile), deployed.replace(listen, `listen 127.0.0.1:${port};`).replace(alias, `alias ${site}/;`));
-    // nginx-unprivileged's nginx.conf in substance (stable/debian/Dockerfile:139-142 of 8ead5ce): pid and
-    // temp paths in the one writable folder, mime types, and the conf.d include.
+    // The image's nginx.conf in substance: nginx/pkg-oss 1.26.3-1 debian/debian/nginx.conf (mime types, the
+    // conf.d include at :31) as nginx-unprivileged edits it (8ead5ce, stable/debian/Dockerfile:139-142: pid and
+    // temp paths in /tmp). Debian's nginx here is 1.22; the image runs 1.26, with the same directives.
     const temp = join(folder, 'tmp');
     mkdirSync(temp);
     writeFileSync(
