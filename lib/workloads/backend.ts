@@ -6,7 +6,7 @@ import { ANNOTATION } from '../argocd/annotations';
 import { SYNC_WAVE_BY_KIND } from '../argocd/sync-waves';
 import { ReplicaRange } from '../config/environment';
 import { ImageReference, imageVersionLabel } from '../config/image';
-import { checksum, CONFIG_CHECKSUM_ANNOTATION } from '../core/checksum';
+import { configChecksumAnnotation } from '../core/config-checksum';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
@@ -150,7 +150,7 @@ export class Backend extends Construct {
       ],
       envFrom: [{ configMapRef: { name: config.name } }],
       // Environment variables are read once at start: roll the pods when the settings change.
-      podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum(props.settings) },
+      podAnnotations: configChecksumAnnotation(props.settings),
       livenessProbe: httpProbe(BACKEND_IMAGE.probes.liveness, HTTP_PORT_NAME),
       readinessProbe: httpProbe(BACKEND_IMAGE.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5 }),
       // Up to 2 minutes to start before the liveness probe may restart the container.

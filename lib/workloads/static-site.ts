@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { WebImageContract } from '../application/contract';
 import { ImageReference } from '../config/image';
 import { ReplicaRange } from '../config/environment';
-import { checksum, CONFIG_CHECKSUM_ANNOTATION } from '../core/checksum';
+import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
@@ -58,7 +58,7 @@ export class StaticSite extends WebWorkload {
       volumes: serverConfig ? [{ name: configVolume, configMap: { name: `${props.name}-server-config` } }] : undefined,
       volumeMounts: serverConfig ? [{ name: configVolume, mountPath: serverConfig.directory, readOnly: true }] : undefined,
       // nginx reads its config at start: roll the pods when it changes.
-      podAnnotations: serverConfig ? { [CONFIG_CHECKSUM_ANNOTATION]: checksum({ [serverConfig.file]: serverConfig.content }) } : undefined,
+      podAnnotations: serverConfig ? configChecksumAnnotation({ [serverConfig.file]: serverConfig.content }) : undefined,
     });
     if (serverConfig) {
       new k8s.KubeConfigMap(this, 'ServerConfig', {
