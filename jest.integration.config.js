@@ -1,7 +1,7 @@
 /**
  * Integration tests: run real tools against the synthesized output (promtool, a PostgreSQL server,
- * shellcheck). They need the Debian packages `prometheus`, `postgresql` and `shellcheck`; a missing
- * tool fails the test with the package to install. `.ci/run` installs them.
+ * shellcheck, nginx). They need the Debian packages `prometheus`, `postgresql`, `shellcheck` and
+ * `nginx-light`; a missing tool fails the test with the package to install. `.ci/run` installs them.
  * @type {import('jest').Config}
  */
 module.exports = {

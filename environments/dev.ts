@@ -1,5 +1,5 @@
 import type { EnvironmentDefinition } from '../lib/config/environment';
-import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
+import { ALERT_RECIPIENTS, EPFL_BACKEND_FEATURES, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 
 /** Development: follows main, smallest footprint; secrets synced from Infisical. */
 export const dev: EnvironmentDefinition = {
@@ -11,6 +11,10 @@ export const dev: EnvironmentDefinition = {
   backend: {
     replicas: { min: 2, max: 3 },
     resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '1', memory: '768Mi' } },
+    ...EPFL_BACKEND_FEATURES,
+    files: { ...EPFL_BACKEND_FEATURES.files, volume: { size: '1Gi' } },
+    // No /login-test bypass on a host the whole EPFL network reaches: dev logs in through SSO like the others.
+    debug: false,
   },
   secrets: {
     strategy: 'infisical',

@@ -14,6 +14,12 @@ export const local: EnvironmentDefinition = {
   host: 'co2-calculator.localtest.me',
   appEnvironment: 'development',
   logLevel: 'DEBUG',
+  backend: {
+    ...SINGLE_REPLICA_FOOTPRINT.backend,
+    files: { volume: { ...SINGLE_REPLICA_FOOTPRINT.backend.files.volume, storageClass: 'standard' } },
+    // A developer's own cluster: /login-test lets them sign in with any role without an identity provider.
+    debug: true,
+  },
   secrets: { strategy: 'existing' },
   // kind's default storage class.
   database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard' },

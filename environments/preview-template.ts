@@ -16,6 +16,14 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
     ...SINGLE_REPLICA_FOOTPRINT,
     appEnvironment: 'development',
     logLevel: 'DEBUG',
+    backend: {
+      ...SINGLE_REPLICA_FOOTPRINT.backend,
+      // Deleting a preview deletes its uploads with it.
+      files: { volume: { ...SINGLE_REPLICA_FOOTPRINT.backend.files.volume, retain: false } },
+      // Testers sign in with /login-test: each preview host would otherwise need its own redirect URI
+      // registered with the identity provider. The data is a throwaway database of its own.
+      debug: true,
+    },
     secrets: {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },

@@ -1,5 +1,5 @@
 import type { EnvironmentDefinition } from '../lib/config/environment';
-import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
+import { ALERT_RECIPIENTS, EPFL_BACKEND_FEATURES, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 
 /** Production. Secrets are created by hand until the Azure Key Vault store exists (then: strategy "external-secrets"). */
 export const prod: EnvironmentDefinition = {
@@ -7,7 +7,12 @@ export const prod: EnvironmentDefinition = {
   host: 'co2-calculator.epfl.ch',
   appEnvironment: 'production',
   frontend: { replicas: { min: 2, max: 10 } },
-  backend: { replicas: { min: 2, max: 10 } },
+  backend: {
+    replicas: { min: 2, max: 10 },
+    ...EPFL_BACKEND_FEATURES,
+    // Reduction-objective uploads (the rest is in S3), shared by every replica.
+    files: { ...EPFL_BACKEND_FEATURES.files, volume: { size: '2Gi' } },
+  },
   secrets: { strategy: 'existing' },
   database: EPFL_DATABASE,
   observability: {

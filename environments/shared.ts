@@ -27,6 +27,18 @@ export const ALERT_RECIPIENTS = {
   team: 'co2-calculator-team@groupes.epfl.ch',
 } as const;
 
+/**
+ * Files and integrations of the EPFL environments, as the team's own chart wires them in every
+ * environment (EPFL-ENAC/co2-calculator e81d480,
+ * helm/templates/backend-deployment.yaml:125-235): uploads in EPFL
+ * S3 with stored files encrypted, the OPDo audit export to Elasticsearch and the Tableau travel import.
+ * Their credentials are keys of the backend Secret (see the README, "Secrets").
+ */
+export const EPFL_BACKEND_FEATURES = {
+  files: { s3: true, encryption: true },
+  integrations: { elasticsearch: true, tableau: true },
+} as const;
+
 const small = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: '500m', memory: '512Mi' } });
 
 /**
@@ -36,7 +48,12 @@ const small = (cpu: string, memory: string) => ({ requests: { cpu, memory }, lim
  */
 export const SINGLE_REPLICA_FOOTPRINT = {
   frontend: { replicas: { min: 1, max: 1 }, resources: small('50m', '64Mi') },
-  backend: { replicas: { min: 1, max: 1 }, resources: small('100m', '256Mi') },
+  backend: {
+    replicas: { min: 1, max: 1 },
+    resources: small('100m', '256Mi'),
+    // No S3: uploads stay on a small volume of their own (ReadWriteOnce with one replica).
+    files: { volume: { size: '256Mi' } },
+  },
   docs: { resources: small('25m', '32Mi') },
   migration: { resources: small('50m', '128Mi'), backoffLimit: 6 },
   database: { mode: 'in-cluster', storageSize: '1Gi', resources: small('100m', '256Mi') },

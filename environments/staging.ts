@@ -1,5 +1,5 @@
 import type { EnvironmentDefinition } from '../lib/config/environment';
-import { ALERT_RECIPIENTS, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
+import { ALERT_RECIPIENTS, EPFL_BACKEND_FEATURES, EPFL_DATABASE, EPFL_GRAFANA, EPFL_MAIL } from './shared';
 
 /** Staging: the release candidate, sized like production but scaling less far. */
 export const staging: EnvironmentDefinition = {
@@ -7,7 +7,12 @@ export const staging: EnvironmentDefinition = {
   host: 'co2-calculator-stage.epfl.ch',
   appEnvironment: 'staging',
   frontend: { replicas: { min: 2, max: 4 } },
-  backend: { replicas: { min: 2, max: 4 } },
+  backend: {
+    replicas: { min: 2, max: 4 },
+    ...EPFL_BACKEND_FEATURES,
+    // Reduction-objective uploads (the rest is in S3), shared by every replica.
+    files: { ...EPFL_BACKEND_FEATURES.files, volume: { size: '1Gi' } },
+  },
   // OpenShift is not wired to Infisical yet: the Secret is created by hand in the project.
   secrets: { strategy: 'existing' },
   database: EPFL_DATABASE,

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { backendFeatures, backendSecretKeys } from './application/backend-settings';
+import { DOCS_IMAGE, FRONTEND_IMAGE } from './application/contract';
 import { applySyncWaves } from './argocd/sync-waves';
 import { DatabaseBackup } from './backup/database-backup';
 import { Environment } from './config/environment';
@@ -13,8 +15,12 @@ import { Platform, platformFor } from './platform';
 import { SECRET_BUNDLES, SecretBundleId } from './secrets/bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
+import { docsServer } from './workloads/docs-server';
 import { MigrationJob } from './workloads/migration-job';
 import { StaticSite } from './workloads/static-site';
+
+/** Where the docs are published on the host. */
+const DOCS_PATH = '/docs';
 
 /** The ServiceAccount every pod of the application runs as; it holds no API permissions. */
 export const WORKLOAD_SERVICE_ACCOUNT = 'co2-calculator';
@@ -56,7 +62,9 @@ export class Co2CalculatorChart extends Chart {
       metadata: { labels: componentLabels(this, { name: 'default-deny-ingress', component: 'network-policy' }) },
     });
 
-    const backendSecret = this.secret('backend', Backend.IDENTITY);
+    const files = environment.backend.files;
+    const features = backendFeatures(environment.backend);
+    const backendSecret = this.secret('backend', Backend.IDENTITY, backendSecretKeys(features, { managedDatabase: environment.database.mode === 'managed' }));
     this.database = this.provisionDatabase();
     const observability = environment.observability ? this.provisionObservability(environment.observability) : undefined;
 
@@ -64,8 +72,15 @@ export class Co2CalculatorChart extends Chart {
       name: 'frontend',
       component: 'web',
       image: environment.images.frontend,
+      contract: FRONTEND_IMAGE,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
-      ...environment.frontend,
+      replicas: environment.frontend.replicas,
+      resources: environment.frontend.resources,
+      // Published to every browser in /injectEnv.js: plain values only (FRONTEND_SETTINGS).
+      env: {
+        APP_ENVIRONMENT: environment.appEnvironment,
+        ...(environment.frontend.sentryDsn ? { APP_SENTRY_DSN: environment.frontend.sentryDsn } : {}),
+      },
       allowIngressFrom: [this.platform.edgePeer],
     });
 
@@ -74,16 +89,21 @@ export class Co2CalculatorChart extends Chart {
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       replicas: environment.backend.replicas,
       resources: environment.backend.resources,
-      secretName: backendSecret.secretName,
+      secret: { name: backendSecret.secretName, keys: backendSecret.keys },
       database: this.database,
+      features,
       settings: {
-        ENVIRONMENT: environment.appEnvironment,
-        LOG_LEVEL: environment.logLevel,
         FRONTEND_URL: `https://${environment.host}`,
         // Served only over HTTPS (the edge redirects plain HTTP), so session cookies can be Secure.
         COOKIE_SECURE: 'true',
+        LOG_LEVEL: environment.logLevel,
+        DEBUG: String(environment.backend.debug),
+        FILES_MAX_SIZE_MB: String(files.maxUploadSizeMb),
+        STALE_JOB_TIMEOUT_MINUTES: String(environment.backend.staleJobTimeoutMinutes),
         ...environment.backend.settings,
+        ...Object.fromEntries(Object.entries(environment.backend.extraSettings).map(([name, { value }]) => [name, value])),
       },
+      filesVolume: { size: files.volume.size, storageClassName: files.volume.storageClass, retain: files.volume.retain },
       allowIngressFrom: [this.platform.edgePeer, { podLabels: this.frontend.podSelector }],
       telemetry: observability && {
         endpoint: observability.collector.otlpGrpcEndpoint,
@@ -92,10 +112,13 @@ export class Co2CalculatorChart extends Chart {
       },
     });
 
+    const docs = docsServer(DOCS_PATH);
     this.docs = new StaticSite(this, 'Docs', {
       name: 'docs',
       component: 'documentation',
       image: environment.images.docs,
+      contract: docs.contract,
+      serverConfig: { directory: DOCS_IMAGE.serverConfigDirectory, file: DOCS_IMAGE.serverConfigFile, content: docs.config },
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       ...environment.docs,
       allowIngressFrom: [this.platform.edgePeer],
@@ -126,9 +149,26 @@ export class Co2CalculatorChart extends Chart {
       host: environment.host,
       paths: [
         { path: '/', workload: this.frontend },
-        // The API and the docs are served at their root inside the cluster (e.g. backend-service:8000/health).
-        { path: '/api', workload: this.backend.workload, stripPrefix: true },
-        { path: '/docs', workload: this.docs, stripPrefix: true },
+        {
+          path: '/api',
+          workload: this.backend.workload,
+          // Served at its root inside the cluster (backend-service:8000/v1/...); the app's root_path is
+          // /api (contract: API_DOCS_PREFIX, API_VERSION).
+          stripPrefix: true,
+          // The job event stream (GET /v1/sync/jobs/{id}/stream) sends nothing while a job's status is
+          // unchanged and has no keep-alive (co2-calculator e81d480, backend/app/api/v1/data_sync.py:1378,
+          // 1412-1461; the pipeline stream pings every 15 s, :1864), and the SPA drops the stream on the first
+          // error (frontend/src/stores/backofficeDataManagement.ts:547-550). So it must outlast a job; the team
+          // sizes STALE_JOB_TIMEOUT_MINUTES "above the longest plausible job runtime" (backend/app/core/config.py:
+          // 336-349). Exports also build their whole body before the first byte (backend/app/api/v1/
+          // backoffice.py:349-405). A minute over the stale timeout; OpenShift's router default is 30 s.
+          timeoutSeconds: (environment.backend.staleJobTimeoutMinutes + 1) * 60,
+          // FILES_MAX_SIZE_MB is per file (enacit4r-files 1.0.0 utils/files.py:35-46); a MiB more for the
+          // multipart framing of one file at the limit.
+          maxBodySizeMb: files.maxUploadSizeMb + 1,
+        },
+        // Forwarded with its prefix: the docs server redirects /docs to /docs/ and serves the site there.
+        { path: DOCS_PATH, workload: this.docs },
       ],
     });
 
@@ -136,10 +176,11 @@ export class Co2CalculatorChart extends Chart {
   }
 
   /** The Secret of one bundle, produced the way the environment's strategy says. */
-  private secret(bundle: SecretBundleId, owner: { name: string; component: string }): SecretSource {
+  private secret(bundle: SecretBundleId, owner: { name: string; component: string }, keys?: readonly string[]): SecretSource {
     return new SecretSource(this, `Secret-${bundle}`, {
       strategy: this.environment.secrets,
       bundle: SECRET_BUNDLES[bundle],
+      keys,
       secretName: this.environment.secrets.names[bundle],
       labels: componentLabels(this, owner),
     });

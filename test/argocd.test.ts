@@ -125,11 +125,18 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
     expect(workloads.filter((m) => wave(m) <= wave(migration)).map(ref)).toEqual([]);
   });
 
-  test('claims come last, so a Pending WaitForFirstConsumer claim holds back nothing', () => {
+  test('a claim a Deployment mounts is in its wave; other claims come last, so a Pending WaitForFirstConsumer claim holds back nothing', () => {
     const claims = manifests.filter((m) => m.kind === 'PersistentVolumeClaim');
+    const mountedBy = (claim: Manifest) =>
+      manifests.filter(
+        (m: any) => m.kind === 'Deployment' && (m.spec.template.spec.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === claim.metadata.name),
+      );
+    // Pending until a pod mounts it: in an earlier wave it would block the sync, in a later one its Deployment.
+    expect(claims.flatMap((c) => mountedBy(c).filter((d) => wave(d) !== wave(c)).map((d) => `${ref(c)} (wave ${wave(c)}) mounted by ${ref(d)} (wave ${wave(d)})`))).toEqual([]);
+    const unmounted = claims.filter((c) => mountedBy(c).length === 0);
     const lastWave = Math.max(...manifests.map(wave));
-    expect(claims.filter((c) => wave(c) !== lastWave).map(ref)).toEqual([]);
-    expect(manifests.filter((m) => m.kind !== 'PersistentVolumeClaim' && wave(m) === lastWave && claims.length > 0).map(ref)).toEqual([]);
+    expect(unmounted.filter((c) => wave(c) !== lastWave).map(ref)).toEqual([]);
+    expect(manifests.filter((m) => !unmounted.includes(m) && wave(m) === lastWave && unmounted.length > 0).map(ref)).toEqual([]);
   });
 
   test('workloads scaled by an HPA carry no replica count for ArgoCD and the HPA to fight over', () => {

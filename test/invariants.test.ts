@@ -26,11 +26,11 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('Service').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['backend-service', 'docs-service', 'frontend-service']));
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
-    expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dumps'] : []);
-    const configMaps = ['backend-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
+    expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
+    const configMaps = ['backend-config', 'docs-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
     const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
-    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs(/|$)(.*)']);
+    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs']);
     expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
     const operations = ['OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];

@@ -9,7 +9,7 @@ import { oneShotJobSpec } from '../workloads/one-shot-job';
 import { checkClientVersion } from './postgres-client';
 import { REPO_ROOT } from '../core/repo-root';
 import { DatabaseConnection } from '../database/database-connection';
-import { RetainedVolumeClaim } from './retained-volume-claim';
+import { VolumeClaim } from '../storage/volume-claim';
 
 /** The dump script, a real file so that shellcheck and the integration test run what the CronJob runs. */
 export const DB_DUMP_SCRIPT_PATH = join(REPO_ROOT, 'lib', 'backup', 'db-dump.sh');
@@ -140,7 +140,7 @@ export class DatabaseBackup extends Construct {
     const maxVolumeUsagePercent = checkWholeNumber('maxVolumeUsagePercent', props.maxVolumeUsagePercent ?? 90, 1, 99);
 
     const identity = DatabaseBackup.IDENTITY;
-    const claim = new RetainedVolumeClaim(this, 'Dumps', {
+    const claim = new VolumeClaim(this, 'Dumps', {
       claimName: DatabaseBackup.CLAIM_NAME,
       owner: identity,
       size: props.size,

@@ -8,9 +8,10 @@
  * file only describes what an environment may set.
  */
 import { z } from 'zod';
+import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting } from '../application/backend-settings';
 import { checkClientVersion } from '../backup/postgres-client';
 import { UserError } from '../core/errors';
-import { BACKEND_SECRET_KEYS, SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
+import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
@@ -187,15 +188,85 @@ function component(defaults: ComponentDefaults) {
   });
 }
 
-const backendSettings = z.record(z.string().regex(ENV_VAR_NAME, 'must be an environment variable name'), z.string()).superRefine(
-  (settings, ctx) => {
-    for (const key of Object.keys(settings)) {
-      if ((BACKEND_SECRET_KEYS as readonly string[]).includes(key)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `${key} is a secret: it comes from the backend Secret, never from plain settings` });
-      }
+const environmentVariableName = z.string().regex(ENV_VAR_NAME, 'must be an environment variable name');
+
+/**
+ * The backend beyond its size: its features, the files it stores, and the plain settings an
+ * environment tunes. `settings` is checked against the application contract
+ * (lib/application/contract.ts) with the features this environment turns on.
+ */
+const backendSchema = component(COMPONENT_DEFAULTS.backend)
+  .extend({
+    /**
+     * DEBUG: registers the /login-test authentication bypass and returns tracebacks (see the contract).
+     * Only a development environment may turn it on. @default false
+     */
+    debug: z.boolean().default(false),
+    /**
+     * Minutes before a running background job counts as stale (STALE_JOB_TIMEOUT_MINUTES), sized above
+     * the longest job; also how long an /api request may stay silent at the edge (a job's event stream
+     * is quiet while its status does not change). @default 60, the application's default
+     */
+    staleJobTimeoutMinutes: z.int().min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
+    /** Uploaded and stored files. @default local storage on a 1Gi rcp-nas volume, no encryption, 100 MB uploads */
+    files: z
+      .strictObject({
+        /** FILES_MAX_SIZE_MB, per uploaded file; the edge admits a request body of this size. @default 100, the application's default */
+        maxUploadSizeMb: z.int().min(1, 'must be at least 1').max(1024, 'must be at most 1024').default(100),
+        /** Uploads go to S3: the S3 credentials and bucket come from the backend Secret. @default false: the files volume */
+        s3: z.boolean().default(false),
+        /** Stored files are encrypted: FILES_ENCRYPTION_KEY and _SALT come from the backend Secret. @default false */
+        encryption: z.boolean().default(false),
+        /**
+         * The volume at FILES_STORAGE_PATH, needed even with S3 (reduction-objective uploads are always
+         * written there). Shared by all replicas (ReadWriteMany) when the backend can run more than one,
+         * else ReadWriteOnce.
+         */
+        volume: z
+          .strictObject({
+            /** @default "1Gi" */
+            size: quantity.default('1Gi'),
+            /** @default "rcp-nas" */
+            storageClass: dnsSubdomain.default('rcp-nas'),
+            /**
+             * ArgoCD never prunes or deletes the claim. `false` for throwaway environments, whose claim
+             * must go with them. @default true
+             */
+            retain: z.boolean().default(true),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    /** Optional integrations; their secrets come from the backend Secret when on. @default both off */
+    integrations: z
+      .strictObject({
+        /** The OPDo audit export to Elasticsearch, with its CA file. @default false */
+        elasticsearch: z.boolean().default(false),
+        /** The professional travel import from Tableau. @default false */
+        tableau: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Plain application tunables for backend-config, checked against the contract. @default {} */
+    settings: z.record(environmentVariableName, z.string()).prefault({}),
+    /**
+     * Settings the contract does not list yet (say, one a newer image reads), each with who reads it.
+     * @default {}
+     */
+    extraSettings: z
+      .record(environmentVariableName, z.strictObject({ value: z.string(), readBy: z.string().min(1, 'must say who reads it') }))
+      .prefault({}),
+  })
+  .superRefine((backend, ctx) => {
+    const features = backendFeatures(backend);
+    for (const key of Object.keys(backend.settings)) {
+      const refusal = refuseBackendSetting(key, features);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['settings', key], message: refusal });
     }
-  },
-);
+    for (const key of Object.keys(backend.extraSettings)) {
+      const refusal = refuseExtraSetting(key);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['extraSettings', key], message: refusal });
+    }
+  });
 
 /** The name of each Secret bundle in this environment (see lib/secrets/bundles.ts). @default each bundle's default name */
 const secretNames = z.strictObject(
@@ -274,7 +345,21 @@ export const databaseSchema = z.discriminatedUnion('mode', [
  * Ingress whose certificate cert-manager issues.
  */
 export const platformSchema = z.discriminatedUnion('name', [
-  z.strictObject({ name: z.literal('openshift') }),
+  z.strictObject({
+    name: z.literal('openshift'),
+    /**
+     * Extra labels of each Route. A label can select the router shard that admits the Route: EPFL's
+     * private router takes `route: private`, where the team's chart puts the docs (EPFL-ENAC/co2-calculator
+     * e81d480, helm/values.yaml:365-369). @default { docs: { route: "private" } }
+     */
+    routeLabels: z
+      .strictObject({
+        frontend: labelMap.default({}),
+        backend: labelMap.default({}),
+        docs: labelMap.default({ route: 'private' }),
+      })
+      .prefault({}),
+  }),
   z.strictObject({
     name: z.literal('kubernetes'),
     /** @default "nginx" */
@@ -298,21 +383,24 @@ export const environmentSchema = z
     platform: platformSchema.prefault({ name: 'openshift' }),
     /** Public host of the Routes; the application is served at https://<host>/. */
     host: hostName,
-    /** Value of the backend's ENVIRONMENT setting. */
+    /** The frontend's APP_ENVIRONMENT (GlitchTip's environment label) and the telemetry's deployment.environment. */
     appEnvironment: oneOf(['development', 'staging', 'production']),
     /** @default "INFO" */
     logLevel: oneOf(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
     /** Pinned image of each component; kept in environments/images/<name>.json for automation. */
     images: z.strictObject({ frontend: imageReference, backend: imageReference, docs: imageReference }),
-    /** @default COMPONENT_DEFAULTS.frontend */
-    frontend: component(COMPONENT_DEFAULTS.frontend).prefault({}),
-    /** @default COMPONENT_DEFAULTS.backend, no extra settings */
-    backend: component(COMPONENT_DEFAULTS.backend)
+    /** @default COMPONENT_DEFAULTS.frontend, no error reporting */
+    frontend: component(COMPONENT_DEFAULTS.frontend)
       .extend({
-        /** Extra non-secret settings for backend-config, besides those derived from this environment. @default {} */
-        settings: backendSettings.prefault({}),
+        /**
+         * GlitchTip DSN of the SPA (APP_SENTRY_DSN). Not a secret: the image publishes every APP_* value
+         * to the browser in /injectEnv.js. @default none: no error reporting
+         */
+        sentryDsn: z.url({ protocol: /^https$/, error: 'must be an https URL' }).optional(),
       })
       .prefault({}),
+    /** @default COMPONENT_DEFAULTS.backend, no feature on, no extra settings */
+    backend: backendSchema.prefault({}),
     /** @default COMPONENT_DEFAULTS.docs */
     docs: component(COMPONENT_DEFAULTS.docs).prefault({}),
     /** @default COMPONENT_DEFAULTS.migration */
@@ -395,6 +483,18 @@ export const environmentSchema = z
     }).optional(),
   })
   .superRefine((environment, ctx) => {
+    if (environment.backend.debug && environment.appEnvironment !== 'development') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend', 'debug'],
+        message: `true registers the /login-test authentication bypass (the application's backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
+      });
+    }
+    try {
+      backendVersionSettings(environment.images.backend);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['images', 'backend'], message: (error as Error).message });
+    }
     // pg_dump refuses a server newer than itself: every nightly backup would fail.
     if (!environment.backup) return;
     try {

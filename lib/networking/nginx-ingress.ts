@@ -21,6 +21,10 @@ export interface NginxIngressProps {
    * @default this Ingress only uses the certificate
    */
   readonly clusterIssuer?: string;
+  /** How long the controller waits for the service to read or send, in seconds. @default ingress-nginx's, 60 s */
+  readonly timeoutSeconds?: number;
+  /** The largest request body admitted, in MiB. @default ingress-nginx's, 1 MiB */
+  readonly maxBodySizeMb?: number;
 }
 
 /**
@@ -39,6 +43,17 @@ export class NginxIngress extends Construct {
       annotations['nginx.ingress.kubernetes.io/use-regex'] = 'true';
       annotations['nginx.ingress.kubernetes.io/rewrite-target'] = '/$2';
     }
+    for (const [prop, value] of [['timeoutSeconds', props.timeoutSeconds], ['maxBodySizeMb', props.maxBodySizeMb]] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        throw new Error(`${props.metadata.name}: ${prop} must be a whole number above zero, got ${value}`);
+      }
+    }
+    if (props.timeoutSeconds !== undefined) {
+      annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'] = String(props.timeoutSeconds);
+      annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'] = String(props.timeoutSeconds);
+    }
+    // nginx sizes: "m" is MiB, the unit FILES_MAX_SIZE_MB is counted in (MB * 1024 * 1024).
+    if (props.maxBodySizeMb !== undefined) annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = `${props.maxBodySizeMb}m`;
     new k8s.KubeIngress(this, 'Resource', {
       metadata: { ...props.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {

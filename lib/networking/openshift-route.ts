@@ -21,6 +21,11 @@ export interface OpenShiftRouteProps {
    * `/api/health` reaches the service as `/health`. @default the request path is forwarded unchanged
    */
   readonly rewriteTarget?: string;
+  /**
+   * How long the router waits for the service to send data (HAProxy's server timeout), in seconds.
+   * @default the router's, 30 s on OpenShift
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -36,6 +41,12 @@ export class OpenShiftRoute extends Construct {
     const annotations = { ...props.metadata.annotations };
     if (props.rewriteTarget !== undefined) {
       annotations['haproxy.router.openshift.io/rewrite-target'] = props.rewriteTarget;
+    }
+    if (props.timeoutSeconds !== undefined) {
+      if (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1) {
+        throw new Error(`${props.metadata.name}: timeoutSeconds must be a whole number of seconds above zero, got ${props.timeoutSeconds}`);
+      }
+      annotations['haproxy.router.openshift.io/timeout'] = `${props.timeoutSeconds}s`;
     }
     new Route(this, 'Resource', {
       metadata: { ...props.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },

@@ -9,7 +9,7 @@ export type PlatformConfig = Environment['platform'];
 export function platformFor(config: PlatformConfig): Platform {
   switch (config.name) {
     case 'openshift':
-      return openShiftPlatform;
+      return openShiftPlatform({ routeLabels: config.routeLabels });
     case 'kubernetes':
       return kubernetesPlatform(config);
   }

@@ -23,7 +23,7 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): Platform
     monitoringPeer: namespace(options.monitoringNamespace),
     expose(scope: Construct, props: ExposeProps): void {
       const tlsSecretName = `${props.host.replace(/\./g, '-')}-tls`;
-      props.paths.forEach(({ path, workload, stripPrefix }, index) => {
+      props.paths.forEach(({ path, workload, stripPrefix, timeoutSeconds, maxBodySizeMb }, index) => {
         new NginxIngress(scope, `Ingress-${workload.node.id}`, {
           metadata: { name: workload.deploymentName, labels: componentLabels(scope, workload.identity) },
           host: props.host,
@@ -31,6 +31,8 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): Platform
           serviceName: workload.serviceName,
           servicePortName: workload.portName,
           stripPrefix,
+          timeoutSeconds,
+          maxBodySizeMb,
           ingressClassName: options.ingressClassName,
           tlsSecretName,
           clusterIssuer: index === 0 ? options.clusterIssuer : undefined,

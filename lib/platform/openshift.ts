@@ -3,25 +3,40 @@ import { componentLabels } from '../core/labels';
 import { OpenShiftRoute } from '../networking/openshift-route';
 import { ExposeProps, Platform } from './platform';
 
+export interface OpenShiftPlatformOptions {
+  /**
+   * Extra labels of each Route, by the name of the workload it serves (frontend, backend, docs): for
+   * example the label a router shard selects. @default none
+   */
+  readonly routeLabels?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
 /**
  * OpenShift: one edge-terminated Route per path. The ingress routers run in namespaces that OpenShift
  * labels `policy-group.network.openshift.io/ingress`; its monitoring stacks (user-workload Prometheus
- * included) in namespaces labelled `network.openshift.io/policy-group: monitoring`.
+ * included) in namespaces labelled `network.openshift.io/policy-group: monitoring`. The router does not
+ * limit request bodies, so `maxBodySizeMb` needs nothing here.
  */
-export const openShiftPlatform: Platform = {
-  edgePeer: { namespaceLabels: { 'policy-group.network.openshift.io/ingress': '' } },
-  monitoringPeer: { namespaceLabels: { 'network.openshift.io/policy-group': 'monitoring' } },
+export function openShiftPlatform(options: OpenShiftPlatformOptions = {}): Platform {
+  return {
+    edgePeer: { namespaceLabels: { 'policy-group.network.openshift.io/ingress': '' } },
+    monitoringPeer: { namespaceLabels: { 'network.openshift.io/policy-group': 'monitoring' } },
 
-  expose(scope: Construct, props: ExposeProps): void {
-    for (const { path, workload, stripPrefix } of props.paths) {
-      new OpenShiftRoute(scope, `Route-${workload.node.id}`, {
-        metadata: { name: workload.deploymentName, labels: componentLabels(scope, workload.identity) },
-        host: props.host,
-        path,
-        serviceName: workload.serviceName,
-        servicePortName: workload.portName,
-        rewriteTarget: stripPrefix ? '/' : undefined,
-      });
-    }
-  },
-};
+    expose(scope: Construct, props: ExposeProps): void {
+      for (const { path, workload, stripPrefix, timeoutSeconds } of props.paths) {
+        new OpenShiftRoute(scope, `Route-${workload.node.id}`, {
+          metadata: {
+            name: workload.deploymentName,
+            labels: { ...options.routeLabels?.[workload.deploymentName], ...componentLabels(scope, workload.identity) },
+          },
+          host: props.host,
+          path,
+          serviceName: workload.serviceName,
+          servicePortName: workload.portName,
+          rewriteTarget: stripPrefix ? '/' : undefined,
+          timeoutSeconds,
+        });
+      }
+    },
+  };
+}

@@ -9,6 +9,13 @@ export interface PublicPath {
   readonly workload: WebWorkload;
   /** Forward requests without the prefix (`/api/health` -> `/health`). @default false */
   readonly stripPrefix?: boolean;
+  /** How long a request may wait for data from the workload, in seconds. @default the edge's default */
+  readonly timeoutSeconds?: number;
+  /**
+   * The largest request body the workload accepts, in MiB, where the edge limits bodies (ingress-nginx
+   * does, 1 MiB by default; OpenShift's router does not). @default the edge's default
+   */
+  readonly maxBodySizeMb?: number;
 }
 
 export interface ExposeProps {

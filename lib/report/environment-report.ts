@@ -4,6 +4,7 @@
  * OpenShift quota. Rows whose values differ between environments carry a marker. The text depends
  * only on its input (no dates), so it is committed with dist/ and changes only when an environment does.
  */
+import { backendFeatures, BackendFeatures } from '../application/backend-settings';
 import type { Environment } from '../config/environment';
 import { formatCpu, formatMemory } from '../config/quantity';
 import { platformFor } from '../platform';
@@ -68,6 +69,37 @@ function describeSecrets(secrets: Environment['secrets'], manifests: readonly Ma
   }
 }
 
+const FEATURE_NAMES: Record<keyof BackendFeatures, string> = {
+  s3: 'S3 uploads',
+  filesEncryption: 'encrypted files',
+  elasticsearch: 'Elasticsearch audit export',
+  tableau: 'Tableau travel import',
+};
+
+function describeFeatures(environment: Environment): string {
+  const features = backendFeatures(environment.backend);
+  const on = (Object.keys(FEATURE_NAMES) as Array<keyof BackendFeatures>).filter((feature) => features[feature]).map((feature) => FEATURE_NAMES[feature]);
+  return [...on, ...(environment.backend.debug ? ['DEBUG (/login-test)'] : [])].join(', ') || 'none';
+}
+
+/** The claims the backend stores files on: size, class, access mode, and whether ArgoCD keeps them. */
+function describeFilesVolume(manifests: readonly Manifest[]): string {
+  const claimNames = new Set(
+    manifests
+      .filter((m) => m.kind === 'Deployment' && m.metadata.name === 'backend')
+      .flatMap((m: any) => (m.spec.template.spec.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName)),
+  );
+  const claims = manifests.filter((m) => m.kind === 'PersistentVolumeClaim' && claimNames.has(m.metadata.name)) as any[];
+  return (
+    claims
+      .map((claim) => {
+        const kept = claim.metadata.annotations?.['argocd.argoproj.io/sync-options']?.includes('Delete=false') ? ', kept' : '';
+        return `${code(claim.metadata.name)} ${claim.spec.resources.requests.storage} ${claim.spec.storageClassName} ${claim.spec.accessModes.join(', ')}${kept}`;
+      })
+      .join('<br>') || ABSENT
+  );
+}
+
 /** The `to` addresses of every email receiver of the environment's AlertmanagerConfigs, sorted. */
 export function alertEmailReceivers(manifests: readonly Manifest[]): string[] {
   const addresses = manifests
@@ -103,6 +135,8 @@ function settingsRows(environments: readonly SynthesizedEnvironment[]): Row[] {
     row('Delivery', (environment) => (environment.delivery === false ? 'applied by hand' : `ArgoCD, ${code(environment.delivery.targetRevision)}${environment.delivery.cascadeDelete ? ', cascade delete' : ''}`)),
     row('Application environment', (environment) => environment.appEnvironment),
     row('Log level', (environment) => environment.logLevel),
+    row('Backend features', (environment) => describeFeatures(environment)),
+    row('Files volume', (_, manifests) => describeFilesVolume(manifests)),
     row('Secrets', (environment, manifests) => describeSecrets(environment.secrets, manifests)),
     row('Alert receivers', (_, manifests) => alertEmailReceivers(manifests).map(code).join(', ') || 'none'),
   ];

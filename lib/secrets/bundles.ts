@@ -4,24 +4,31 @@
  * InfisicalSecret per bundle, an ExternalSecret per bundle, or a Secret made by hand); consumers only
  * ever see the Secret's name and read keys by reference.
  */
+import { backendSecretVariables } from '../application/backend-settings';
+
 export interface SecretBundle {
   /** Name of the Secret unless the environment renames it. */
   readonly defaultName: string;
   /** Sub-folder of the Infisical path, and part of the remote key name for External Secrets. */
   readonly folder: string;
+  /**
+   * Keys it must hold. The backend's depend on the environment's features: the chart asks
+   * backendSecretKeys (lib/application/backend-settings.ts) and lists the keys common to all here.
+   */
   readonly keys: readonly string[];
   /** Who reads it, for people creating it by hand. */
   readonly purpose: string;
 }
 
-export const BACKEND_SECRET_KEYS = ['DB_URL', 'SECRET_KEY', 'OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'OAUTH_ISSUER_URL'] as const;
-
 export const SECRET_BUNDLES = {
   backend: {
     defaultName: 'backend-secrets',
     folder: 'backend',
-    keys: BACKEND_SECRET_KEYS,
-    purpose: 'backend, migration Job and db-dump CronJob: database URL, session key, OAuth client',
+    // What every environment needs; features add theirs.
+    keys: backendSecretVariables({ s3: false, filesEncryption: false, elasticsearch: false, tableau: false }),
+    purpose:
+      'backend (session key, OAuth client; S3, file encryption, Elasticsearch and Tableau credentials when on), ' +
+      'and with a managed database the DB_URL of the backend, migration Job and db-dump CronJob',
   },
   databaseMonitoring: {
     defaultName: 'db-monitoring',

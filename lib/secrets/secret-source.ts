@@ -7,6 +7,8 @@ import { InfisicalSyncedSecret } from './infisical-secret';
 export interface SecretSourceProps {
   readonly strategy: SecretStrategy;
   readonly bundle: SecretBundle;
+  /** Keys of the Secret in this environment. @default the bundle's keys */
+  readonly keys?: readonly string[];
   /** Name of the Kubernetes Secret. @default the bundle's default name */
   readonly secretName?: string;
   readonly labels?: Record<string, string>;
@@ -25,7 +27,7 @@ export class SecretSource extends Construct {
     super(scope, id);
     const { strategy, bundle } = props;
     this.secretName = props.secretName ?? bundle.defaultName;
-    this.keys = bundle.keys;
+    this.keys = props.keys ?? bundle.keys;
     switch (strategy.strategy) {
       case 'infisical':
         new InfisicalSyncedSecret(this, 'Infisical', {
@@ -39,7 +41,7 @@ export class SecretSource extends Construct {
         new ExternalSyncedSecret(this, 'ExternalSecret', {
           ...strategy,
           secretName: this.secretName,
-          keys: bundle.keys,
+          keys: this.keys,
           remoteKeyPrefix: `${strategy.remoteKeyPrefix}${bundle.folder}-`,
           labels: props.labels,
         });

@@ -1,79 +1,134 @@
-import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { BackendFeatures, backendSecretVariables, backendVersionSettings } from '../application/backend-settings';
+import { BACKEND_IMAGE, ELASTICSEARCH_CA_DIRECTORY, ELASTICSEARCH_CA_FILE, ELASTICSEARCH_CA_SECRET_KEY, FILES_STORAGE_PATH } from '../application/contract';
+import { ANNOTATION } from '../argocd/annotations';
+import { SYNC_WAVE_BY_KIND } from '../argocd/sync-waves';
 import { ReplicaRange } from '../config/environment';
-import { BACKEND_SECRET_KEYS } from '../secrets/bundles';
 import { ImageReference, imageVersionLabel } from '../config/image';
-import { DatabaseConnection } from '../database/database-connection';
+import { configChecksumAnnotation } from '../core/config-checksum';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
+import { DatabaseConnection } from '../database/database-connection';
 import { NetworkPeer } from '../networking/network-policy';
 import { telemetryEnvironment, TelemetryEnvironmentOptions } from '../observability/telemetry-environment';
+import { VolumeClaim } from '../storage/volume-claim';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
+
+/** The volume at FILES_STORAGE_PATH. */
+export interface FilesVolumeOptions {
+  readonly size: string;
+  readonly storageClassName: string;
+  /** ArgoCD never prunes or deletes it. @default true */
+  readonly retain?: boolean;
+}
 
 export interface BackendProps {
   readonly image: ImageReference;
   readonly serviceAccountName: string;
   readonly replicas: ReplicaRange;
   readonly resources: ContainerResources;
-  /** Name of the Secret holding SECRET_KEY and the OAuth settings (and DB_URL for a managed database). */
-  readonly secretName: string;
+  /** The backend Secret: its name, and the keys it holds in this environment (backendSecretKeys). */
+  readonly secret: { readonly name: string; readonly keys: readonly string[] };
   /** How the API and its migrations reach the database. */
   readonly database: DatabaseConnection;
+  /** The optional features on in this environment; each reads its secrets from the backend Secret. */
+  readonly features: BackendFeatures;
   /**
-   * Non-secret settings, written to the `backend-config` ConfigMap. A key that the backend reads from
-   * its Secret is refused.
+   * Plain settings, written to the `backend-config` ConfigMap: what the environment derives and the
+   * tunables it sets (checked against the contract by the environment schema). A key that the backend
+   * reads from its Secret is refused.
    */
-  readonly settings: Record<string, string>;
+  readonly settings: Readonly<Record<string, string>>;
+  /** Where uploads are stored (FILES_STORAGE_PATH). */
+  readonly filesVolume: FilesVolumeOptions;
   /** Who may call the API; everything else is refused by the namespace's default deny. */
   readonly allowIngressFrom: NetworkPeer[];
-  /** @default 8000 */
-  readonly port?: number;
   /** Where the API exports traces and metrics (OTLP). @default no export */
   readonly telemetry?: Omit<TelemetryEnvironmentOptions, 'serviceVersion'>;
 }
 
-/** Environment given to every process that runs the backend image: the API and its migrations. */
+/** What every process of the backend image needs: the image and the database connection. */
 export interface BackendRuntime {
   readonly image: ImageReference;
-  readonly env: k8s.EnvVar[];
-  readonly envFrom: k8s.EnvFromSource[];
+  readonly env: readonly k8s.EnvVar[];
+}
+
+/** Refuses a Secret that lacks a key an enabled feature reads. */
+function checkSecretKeys(secret: BackendProps['secret'], features: BackendFeatures, settings: BackendProps['settings']): void {
+  const wanted = [...backendSecretVariables(features), ...(features.elasticsearch ? [ELASTICSEARCH_CA_SECRET_KEY] : [])];
+  const missing = wanted.filter((key) => !secret.keys.includes(key));
+  if (missing.length > 0) {
+    throw new Error(`backend: Secret "${secret.name}" does not provide ${missing.join(', ')}, which the features on in this environment read`);
+  }
+  for (const key of secret.keys) {
+    if (key in settings) {
+      throw new Error(`backend setting ${key} is a secret: it must come from Secret "${secret.name}", not from ${Backend.CONFIG_MAP_NAME}`);
+    }
+  }
 }
 
 /**
- * The FastAPI application (Uvicorn, background jobs in-process): its ConfigMap and its web workload.
- * Secrets reach the pods only as references to keys of the Secret, never as values.
+ * The FastAPI application (Uvicorn, background jobs in-process): its ConfigMap, the volume it stores
+ * files on, and its web workload. Port, probes and writable paths follow the image's contract
+ * (BACKEND_IMAGE). Secrets reach the pods only as references to keys of the Secret, never as values.
  */
 export class Backend extends Construct {
   static readonly CONFIG_MAP_NAME = 'backend-config';
+  static readonly FILES_CLAIM_NAME = 'backend-files';
   static readonly IDENTITY = { name: 'backend', component: 'api' } as const;
 
   readonly workload: WebWorkload;
   readonly runtime: BackendRuntime;
+  readonly filesClaim: VolumeClaim;
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);
     const identity = Backend.IDENTITY;
-    for (const key of BACKEND_SECRET_KEYS) {
-      if (key in props.settings) {
-        throw new Error(`backend setting ${key} is a secret: it must come from Secret "${props.secretName}", not from ${Backend.CONFIG_MAP_NAME}`);
-      }
-    }
+    checkSecretKeys(props.secret, props.features, props.settings);
 
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: Backend.CONFIG_MAP_NAME, labels: componentLabels(this, identity) },
       data: props.settings,
     });
 
-    this.runtime = {
-      image: props.image,
-      envFrom: [{ configMapRef: { name: config.name } }],
-      env: [
-        ...props.database.env,
-        ...BACKEND_SECRET_KEYS.filter((key) => key !== 'DB_URL').map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secretName, key } } })),
-      ],
-    };
+    // One volume for every replica: files written by one pod are read by the others.
+    const shared = props.replicas.max > 1;
+    this.filesClaim = new VolumeClaim(this, 'Files', {
+      claimName: Backend.FILES_CLAIM_NAME,
+      owner: identity,
+      size: props.filesVolume.size,
+      storageClassName: props.filesVolume.storageClassName,
+      accessMode: shared ? 'ReadWriteMany' : 'ReadWriteOnce',
+      retain: props.filesVolume.retain,
+      // Same wave as the Deployment that mounts it. With WaitForFirstConsumer storage the claim stays
+      // Pending (ArgoCD: Progressing) until a pod mounts it: in an earlier wave the sync would wait for
+      // it forever; in a later one the Deployment's pods could never start within their own wave.
+      annotations: { [ANNOTATION.syncWave]: String(SYNC_WAVE_BY_KIND.Deployment) },
+    });
+
+    // The migration reads only DB_URL (MIGRATION_COMMAND).
+    this.runtime = { image: props.image, env: props.database.env };
+
+    const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secret.name, key } } }));
+    const version = backendVersionSettings(props.image);
+    const volumes: k8s.Volume[] = [{ name: 'files', persistentVolumeClaim: { claimName: this.filesClaim.claimName } }];
+    const volumeMounts: k8s.VolumeMount[] = [{ name: 'files', mountPath: FILES_STORAGE_PATH }];
+    const podSettings: k8s.EnvVar[] = [
+      ...Object.entries(version).map(([name, value]) => ({ name, value })),
+      // Set with the mount it names, in the pod spec, so the two never disagree.
+      { name: 'FILES_STORAGE_PATH', value: FILES_STORAGE_PATH },
+    ];
+    if (props.features.elasticsearch) {
+      volumes.push({
+        name: 'elasticsearch-ca',
+        secret: { secretName: props.secret.name, items: [{ key: ELASTICSEARCH_CA_SECRET_KEY, path: ELASTICSEARCH_CA_FILE }] },
+      });
+      // A directory mount (not subPath), so a rotated certificate reaches the running pods.
+      volumeMounts.push({ name: 'elasticsearch-ca', mountPath: ELASTICSEARCH_CA_DIRECTORY, readOnly: true });
+      podSettings.push({ name: 'ELASTICSEARCH_CA_CERT', value: `${ELASTICSEARCH_CA_DIRECTORY}/${ELASTICSEARCH_CA_FILE}` });
+    }
 
     this.workload = new WebWorkload(this, 'Workload', {
       ...identity,
@@ -81,26 +136,32 @@ export class Backend extends Construct {
       serviceAccountName: props.serviceAccountName,
       replicas: props.replicas,
       resources: props.resources,
-      containerPort: props.port ?? 8000,
-      // Telemetry is for the serving pods; the migration Job runs the same image without it.
+      containerPort: BACKEND_IMAGE.port,
       env: [
-        ...this.runtime.env,
-        ...(props.telemetry ? telemetryEnvironment({ ...props.telemetry, serviceVersion: imageVersionLabel(props.image) }) : []),
+        ...props.database.env,
+        ...secretEnv,
+        ...podSettings,
+        ...(props.telemetry
+          ? telemetryEnvironment({ ...props.telemetry, serviceVersion: imageVersionLabel(props.image) })
+          : // The image's command is opentelemetry-instrument, whose distro exports everything over OTLP to
+            // localhost by default (opentelemetry-distro v0.64b0 __init__.py:28-31): with no collector, export nothing
+            // ("none": opentelemetry-python v1.43.0 fcbbeb8, sdk/_configuration/__init__.py:222-223).
+            ['OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER', 'OTEL_LOGS_EXPORTER'].map((name) => ({ name, value: 'none' }))),
       ],
-      envFrom: this.runtime.envFrom,
+      envFrom: [{ configMapRef: { name: config.name } }],
       // Environment variables are read once at start: roll the pods when the settings change.
-      podAnnotations: { 'co2-calculator.epfl.ch/config-checksum': checksum(props.settings) },
-      livenessProbe: httpProbe('/healthz', HTTP_PORT_NAME),
-      readinessProbe: httpProbe('/ready', HTTP_PORT_NAME, { periodSeconds: 5 }),
+      podAnnotations: configChecksumAnnotation(props.settings),
+      livenessProbe: httpProbe(BACKEND_IMAGE.probes.liveness, HTTP_PORT_NAME),
+      readinessProbe: httpProbe(BACKEND_IMAGE.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5 }),
       // Up to 2 minutes to start before the liveness probe may restart the container.
-      startupProbe: httpProbe('/healthz', HTTP_PORT_NAME, { periodSeconds: 5, failureThreshold: 24 }),
-      scratchDirectories: [{ path: '/tmp', sizeLimit: '256Mi' }],
+      startupProbe: httpProbe(BACKEND_IMAGE.probes.startup, HTTP_PORT_NAME, { periodSeconds: 5, failureThreshold: 24 }),
+      // A cap, not a reservation: room for uploads at the size limit spooled and copied, and an export zip.
+      scratchDirectories: BACKEND_IMAGE.writablePaths.map(({ path }) => ({ path, sizeLimit: '1Gi' })),
+      volumes,
+      volumeMounts,
+      // A ReadWriteOnce volume attaches to one node: a surge pod scheduled elsewhere would wait for it.
+      strategy: this.filesClaim.accessMode === 'ReadWriteOnce' ? 'Recreate' : 'RollingUpdate',
       allowIngressFrom: props.allowIngressFrom,
     });
   }
-}
-
-function checksum(data: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
-  return createHash('sha256').update(canonical).digest('hex');
 }

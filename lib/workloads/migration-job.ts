@@ -3,16 +3,17 @@ import { Construct } from 'constructs';
 import { formatImageReference, imageVersionLabel } from '../config/image';
 import { versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
+import { MIGRATION_COMMAND } from '../application/contract';
 import { ARGOCD_SYNC_HOOK } from '../argocd/annotations';
 import { BackendRuntime } from './backend';
 import { oneShotJobSpec } from './one-shot-job';
 
 export interface MigrationJobProps {
-  /** Image and environment of the backend: the migrations ship with the application code. */
+  /** Image and database connection of the backend: the migrations ship with the application code. */
   readonly runtime: BackendRuntime;
   readonly serviceAccountName: string;
   readonly resources: ContainerResources;
-  /** @default ["alembic", "upgrade", "head"] */
+  /** @default MIGRATION_COMMAND.command, `alembic upgrade head` */
   readonly command?: string[];
   /** Retries after a failed run. @default 2 */
   readonly backoffLimit?: number;
@@ -47,11 +48,11 @@ export class MigrationJob extends Construct {
         container: {
           name: 'migrate',
           image: formatImageReference(props.runtime.image),
-          command: props.command ?? ['alembic', 'upgrade', 'head'],
-          env: props.runtime.env,
-          envFrom: props.runtime.envFrom,
+          command: props.command ?? [...MIGRATION_COMMAND.command],
+          // It reads DB_URL and nothing else, and writes nowhere (MIGRATION_COMMAND).
+          env: [...props.runtime.env],
           resources: props.resources,
-          scratchDirectories: [{ path: '/tmp' }],
+          scratchDirectories: MIGRATION_COMMAND.writablePaths.map(({ path }) => ({ path })),
         },
       }),
     });

@@ -1,44 +1,70 @@
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { WebImageContract } from '../application/contract';
 import { ImageReference } from '../config/image';
-import { ComponentIdentity } from '../core/labels';
+import { ReplicaRange } from '../config/environment';
+import { configChecksumAnnotation } from '../core/config-checksum';
+import { ComponentIdentity, componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe } from '../core/restricted-pod';
-import { ReplicaRange } from '../config/environment';
 import { NetworkPeer } from '../networking/network-policy';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
 
-/** What nginx must be able to write with a read-only root filesystem. */
-const NGINX_SCRATCH_DIRECTORIES = [{ path: '/tmp' }, { path: '/var/cache/nginx' }, { path: '/var/run' }];
+/** An nginx server config that replaces the image's: a file in a directory nginx.conf includes. */
+export interface ServerConfig {
+  /** Directory mounted read-only from a ConfigMap, e.g. /etc/nginx/conf.d. */
+  readonly directory: string;
+  /** The file in it, e.g. default.conf. */
+  readonly file: string;
+  readonly content: string;
+}
 
 export interface StaticSiteProps extends ComponentIdentity {
-  /** An unprivileged nginx image (e.g. nginxinc/nginx-unprivileged based) listening on 8080. */
+  /** An unprivileged nginx image (nginxinc/nginx-unprivileged based). */
   readonly image: ImageReference;
+  /** What the image serves and writes: port, probe paths, writable paths (lib/application/contract.ts). */
+  readonly contract: WebImageContract;
   readonly serviceAccountName: string;
   readonly replicas: ReplicaRange;
   readonly resources: ContainerResources;
   readonly allowIngressFrom: NetworkPeer[];
-  /** @default 8080 */
-  readonly containerPort?: number;
+  /** Environment of the container, e.g. the SPA's runtime settings. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** A server config mounted over the image's own. @default the image's configuration */
+  readonly serverConfig?: ServerConfig;
   /** @default 80 */
   readonly servicePort?: number;
-  /** Path answered with 200 once nginx serves the site. @default "/" */
-  readonly healthPath?: string;
 }
 
 /**
- * Static files served by nginx as a non-root user: the container listens on 8080 and writes only to its
- * emptyDir scratch directories. Frontend and docs are both built on it.
+ * Static files served by nginx as a non-root user: the port, probes and writable directories (emptyDirs)
+ * the image's contract names, and optionally a server config of ours mounted read-only from a
+ * ConfigMap. Frontend and docs are both built on it.
  */
 export class StaticSite extends WebWorkload {
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
-    const healthPath = props.healthPath ?? '/';
+    const { contract, serverConfig } = props;
+    const configVolume = 'server-config';
     super(scope, id, {
       ...props,
-      containerPort: props.containerPort ?? 8080,
+      containerPort: contract.port,
       servicePort: props.servicePort ?? 80,
-      livenessProbe: httpProbe(healthPath, HTTP_PORT_NAME),
-      readinessProbe: httpProbe(healthPath, HTTP_PORT_NAME, { periodSeconds: 5 }),
-      scratchDirectories: NGINX_SCRATCH_DIRECTORIES,
+      env: props.env && Object.keys(props.env).length > 0 ? Object.entries(props.env).map(([name, value]) => ({ name, value })) : undefined,
+      livenessProbe: httpProbe(contract.probes.liveness, HTTP_PORT_NAME),
+      readinessProbe: httpProbe(contract.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5 }),
+      // nginx starts within a second; allow 30 before the liveness probe takes over.
+      startupProbe: contract.probes.startup ? httpProbe(contract.probes.startup, HTTP_PORT_NAME, { periodSeconds: 2, failureThreshold: 15 }) : undefined,
+      scratchDirectories: contract.writablePaths.map(({ path }) => ({ path })),
+      volumes: serverConfig ? [{ name: configVolume, configMap: { name: `${props.name}-server-config` } }] : undefined,
+      volumeMounts: serverConfig ? [{ name: configVolume, mountPath: serverConfig.directory, readOnly: true }] : undefined,
+      // nginx reads its config at start: roll the pods when it changes.
+      podAnnotations: serverConfig ? configChecksumAnnotation({ [serverConfig.file]: serverConfig.content }) : undefined,
     });
+    if (serverConfig) {
+      new k8s.KubeConfigMap(this, 'ServerConfig', {
+        metadata: { name: `${props.name}-server-config`, labels: componentLabels(this, props) },
+        data: { [serverConfig.file]: serverConfig.content },
+      });
+    }
   }
 }

@@ -40,6 +40,16 @@ export interface WebWorkloadProps extends ComponentIdentity {
   readonly envFrom?: k8s.EnvFromSource[];
   /** Writable directories (the root filesystem is read-only). @default none */
   readonly scratchDirectories?: ScratchDirectory[];
+  /** Volumes besides the scratch directories, e.g. a claim or a ConfigMap. @default none */
+  readonly volumes?: k8s.Volume[];
+  /** Where the container mounts them. @default none */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /**
+   * How a new version replaces the old. RollingUpdate starts each new pod before stopping an old one;
+   * Recreate stops the old pods first, for a pod that holds a ReadWriteOnce volume the new pod may not
+   * be able to attach on another node. @default "RollingUpdate"
+   */
+  readonly strategy?: 'RollingUpdate' | 'Recreate';
   /** Annotations of the pod template, e.g. a checksum of mounted configuration. @default none */
   readonly podAnnotations?: Record<string, string>;
   /** Who may connect to the HTTP port; everything else is refused by the namespace's default deny. */
@@ -77,11 +87,14 @@ export class WebWorkload extends Construct {
         replicas: autoscaled ? undefined : props.replicas.min,
         revisionHistoryLimit: 5,
         selector: { matchLabels: this.podSelector },
-        strategy: {
-          type: 'RollingUpdate',
-          // Start the new pod before stopping an old one, so even a single replica rolls without downtime.
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-        },
+        strategy:
+          props.strategy === 'Recreate'
+            ? { type: 'Recreate' }
+            : {
+                type: 'RollingUpdate',
+                // Start the new pod before stopping an old one, so even a single replica rolls without downtime.
+                rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+              },
         template: {
           metadata: { labels: podLabels, annotations: props.podAnnotations },
           spec: {
@@ -100,8 +113,10 @@ export class WebWorkload extends Construct {
                   readinessProbe: props.readinessProbe,
                   startupProbe: props.startupProbe,
                   scratchDirectories: props.scratchDirectories,
+                  volumeMounts: props.volumeMounts,
                 },
               ],
+              volumes: props.volumes,
             }),
             topologySpreadConstraints:
               props.replicas.max > 1

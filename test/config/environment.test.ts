@@ -10,10 +10,18 @@ describe('a valid environment', () => {
   test('gets its defaults filled in', () => {
     const environment = parseEnvironment(baseEnvironment());
     expect(environment.namespace).toBe('co2-calculator-test');
-    expect(environment.platform).toEqual({ name: 'openshift' });
+    expect(environment.platform).toEqual({ name: 'openshift', routeLabels: { frontend: {}, backend: {}, docs: { route: 'private' } } });
     expect(environment.logLevel).toBe('INFO');
-    expect(environment.frontend).toEqual(COMPONENT_DEFAULTS.frontend);
-    expect(environment.backend).toEqual({ ...COMPONENT_DEFAULTS.backend, settings: {} });
+    expect(environment.frontend).toEqual({ ...COMPONENT_DEFAULTS.frontend, sentryDsn: undefined });
+    expect(environment.backend).toEqual({
+      ...COMPONENT_DEFAULTS.backend,
+      debug: false,
+      staleJobTimeoutMinutes: 60,
+      files: { maxUploadSizeMb: 100, s3: false, encryption: false, volume: { size: '1Gi', storageClass: 'rcp-nas', retain: true } },
+      integrations: { elasticsearch: false, tableau: false },
+      settings: {},
+      extraSettings: {},
+    });
     expect(environment.docs).toEqual(COMPONENT_DEFAULTS.docs);
     expect(environment.migration).toEqual(COMPONENT_DEFAULTS.migration);
   });
@@ -32,6 +40,25 @@ describe('a valid environment', () => {
   });
 });
 
+describe('backend settings follow the application contract', () => {
+  test('an environment may tune what the application reads, including the tunables of the features it turns on', () => {
+    const environment = parseEnvironment(
+      baseEnvironment({
+        backend: {
+          integrations: { elasticsearch: true },
+          settings: { POLLER_INTERVAL_SECONDS: '5', AUDIT_SYNC_SKIP_ENTITY_TYPES: 'User' },
+          extraSettings: { NEW_FLAG: { value: '1', readBy: 'app/new_module.py in images after 1.5' } },
+        },
+      }),
+    );
+    expect(environment.backend.settings).toEqual({ POLLER_INTERVAL_SECONDS: '5', AUDIT_SYNC_SKIP_ENTITY_TYPES: 'User' });
+  });
+
+  test('debug is for development environments only', () => {
+    expect(parseEnvironment(baseEnvironment({ appEnvironment: 'development', backend: { debug: true } })).backend.debug).toBe(true);
+  });
+});
+
 describe('a bad environment fails with the environment and the field', () => {
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['an empty host', { host: '' }, /environment "test": host: must not be empty/],
@@ -47,7 +74,28 @@ describe('a bad environment fails with the environment and the field', () => {
     ['a malformed digest', { images: images('quay-its.epfl.ch/svc1751/co2-calculator-backend@sha256:abc') }, /images\.backend: .*digest must be sha256/],
     ['an unknown field', { replica: 3 }, /environment "test": unknown field "replica"/],
     ['an unknown field in a component', { frontend: { replica: 3 } }, /frontend: unknown field "replica"/],
-    ['a secret among the plain settings', { backend: { settings: { DB_URL: 'postgresql://app@db/app' } } }, /backend\.settings\.DB_URL: DB_URL is a secret/],
+    ['a secret among the plain settings', { backend: { settings: { OAUTH_CLIENT_SECRET: 'x' } } }, /backend\.settings\.OAUTH_CLIENT_SECRET: OAUTH_CLIENT_SECRET is a secret/],
+    ['a feature secret among the plain settings', { backend: { files: { s3: true }, settings: { S3_SECRET_ACCESS_KEY: 'x' } } }, /backend\.settings\.S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY is a secret/],
+    ['a database URL among the plain settings', { backend: { settings: { DB_URL: 'postgresql://app@db/app' } } }, /backend\.settings\.DB_URL: DB_URL is derived from database/],
+    ['a setting the application does not read', { backend: { settings: { LOG_FORMAT: 'json' } } }, /backend\.settings\.LOG_FORMAT: LOG_FORMAT is not a setting the application reads/],
+    ['ENVIRONMENT, which nothing reads', { backend: { settings: { ENVIRONMENT: 'production' } } }, /backend\.settings\.ENVIRONMENT: ENVIRONMENT is not for the deployment to set: not declared/],
+    ['a worker count', { backend: { settings: { WORKERS: '4' } } }, /backend\.settings\.WORKERS: WORKERS is not for the deployment to set/],
+    ['an override of the frontend URL', { backend: { settings: { FRONTEND_URL: 'https://elsewhere.epfl.ch' } } }, /backend\.settings\.FRONTEND_URL: FRONTEND_URL is derived from host/],
+    ['an override of the version', { backend: { settings: { APP_VERSION: '9.9.9' } } }, /backend\.settings\.APP_VERSION: APP_VERSION is derived from images\.backend/],
+    ['an override of the storage path', { backend: { settings: { FILES_STORAGE_PATH: '/tmp/files' } } }, /backend\.settings\.FILES_STORAGE_PATH: FILES_STORAGE_PATH is derived from the files volume/],
+    ['an override of the cookie flag', { backend: { settings: { COOKIE_SECURE: 'false' } } }, /backend\.settings\.COOKIE_SECURE: COOKIE_SECURE is derived from the platform/],
+    ['a telemetry setting', { backend: { settings: { OTEL_TRACES_SAMPLER: 'always_off' } } }, /backend\.settings\.OTEL_TRACES_SAMPLER: OTEL_TRACES_SAMPLER is derived from observability/],
+    ['the pod name', { backend: { settings: { HOSTNAME: 'backend-0' } } }, /backend\.settings\.HOSTNAME: HOSTNAME is set by Kubernetes/],
+    ['a tunable of an integration that is off', { backend: { settings: { AUDIT_SYNC_SKIP_HANDLER_IDS: 'csv_ingestion' } } }, /backend\.settings\.AUDIT_SYNC_SKIP_HANDLER_IDS: .* belongs to elasticsearch, which is off .*backend\.integrations\.elasticsearch/],
+    ['an extra setting the contract knows', { backend: { extraSettings: { LOG_LEVEL: { value: 'DEBUG', readBy: 'the app' } } } }, /backend\.extraSettings\.LOG_LEVEL: LOG_LEVEL is in the application contract/],
+    ['an extra setting without its reader', { backend: { extraSettings: { NEW_FLAG: { value: '1', readBy: '' } } } }, /backend\.extraSettings\.NEW_FLAG\.readBy: must say who reads it/],
+    ['debug in production', { appEnvironment: 'production', backend: { debug: true } }, /backend\.debug: true registers the \/login-test authentication bypass .* a production environment may not/],
+    ['a stale-job timeout of zero', { backend: { staleJobTimeoutMinutes: 0 } }, /backend\.staleJobTimeoutMinutes: must be at least 1/],
+    ['an upload limit of zero', { backend: { files: { maxUploadSizeMb: 0 } } }, /backend\.files\.maxUploadSizeMb: must be at least 1/],
+    ['a files volume size like 1GB', { backend: { files: { volume: { size: '1GB' } } } }, /backend\.files\.volume\.size: "1GB" is not a Kubernetes quantity/],
+    ['a GlitchTip DSN over plain HTTP', { frontend: { sentryDsn: 'http://key@glitchtip.epfl.ch/1' } }, /frontend\.sentryDsn: must be an https URL/],
+    ['a backend tag longer than the version column', { images: images(`quay-its.epfl.ch/svc1751/co2-calculator-backend:${'v'.repeat(65)}`) }, /images\.backend: image tag .* 64-character column/],
+    ['a route label that is not a label', { platform: { name: 'openshift', routeLabels: { docs: { 'route shard': 'private' } } } }, /platform\.routeLabels\.docs\.route shard: must be a label key/],
     ['a setting that is not a variable name', { backend: { settings: { 'LOG-FORMAT': 'json' } } }, /backend\.settings\.LOG-FORMAT: must be an environment variable name/],
     ['an unknown secret strategy', { secrets: { strategy: 'vault' } }, /secrets\.strategy: Invalid discriminator value/],
     ['a Secret name that is not DNS-1123', { secrets: { strategy: 'existing', names: { backend: 'Backend_Secrets' } } }, /secrets\.names\.backend: must be a DNS-1123 subdomain/],

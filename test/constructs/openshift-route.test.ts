@@ -17,6 +17,17 @@ describe('OpenShiftRoute', () => {
     expect(route.metadata.annotations).toEqual({ 'haproxy.router.openshift.io/timeout': '60s', 'haproxy.router.openshift.io/rewrite-target': '/' });
   });
 
+  test('a timeout becomes the router\'s server timeout, in seconds', () => {
+    const chart = testChart();
+    new OpenShiftRoute(chart, 'Route', { ...props, timeoutSeconds: 3660 });
+    const [route] = validManifests(chart) as any[];
+    expect(route.metadata.annotations).toEqual({ 'haproxy.router.openshift.io/timeout': '3660s' });
+  });
+
+  test('refuses a timeout that is not a whole number of seconds', () => {
+    expect(() => new OpenShiftRoute(testChart(), 'Route', { ...props, timeoutSeconds: 0.5 })).toThrowErrorMatchingSnapshot();
+  });
+
   test('refuses a relative path', () => {
     expect(() => new OpenShiftRoute(testChart(), 'Route', { ...props, path: 'api' })).toThrowErrorMatchingSnapshot();
   });

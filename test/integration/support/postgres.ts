@@ -8,10 +8,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from './tools';
+import { freePort, requireTool } from './tools';
 
 const DEBIAN_POSTGRESQL = '/usr/lib/postgresql';
 
@@ -32,17 +31,6 @@ export function postgresTool(name: string): string {
 /** The environment without libpq's PG* variables, so the caller's shell cannot redirect or authenticate a connection. */
 export function environmentWithoutLibpq(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PG')));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export class TestPostgres {

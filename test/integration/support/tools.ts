@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
 
 /**
  * The path of a system tool the integration tests need; throws a message saying which Debian package
@@ -13,4 +14,16 @@ export function requireTool(command: string, debianPackage: string, searchPath: 
     }
   }
   throw new Error(`${command} is not installed: install the Debian package "${debianPackage}" (apt-get install ${debianPackage})`);
+}
+
+/** A TCP port of 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
