@@ -17,8 +17,8 @@ export const local: EnvironmentInput = {
   logLevel: 'DEBUG',
   images,
   secrets: { strategy: 'existing' },
-  // kind's default storage class.
-  database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard' },
+  // kind's default storage class; the data outlives a `kubectl delete -f dist/local/`.
+  database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard', claimsWhenDeleted: 'Retain' },
   backup: { storageSize: '1Gi', storageClass: 'standard', retentionCount: 2, resources: SINGLE_REPLICA_FOOTPRINT.migration.resources },
   delivery: false,
 };

@@ -15,6 +15,8 @@ export const PREVIEW_SETTINGS: PreviewSettings = {
     appEnvironment: 'development',
     logLevel: 'DEBUG',
     images,
+    // Deleting a preview deletes its database volume with the StatefulSet.
+    database: { ...SINGLE_REPLICA_FOOTPRINT.database, claimsWhenDeleted: 'Delete' },
     secrets: {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },

@@ -8,7 +8,9 @@ import { parseDelivery } from '../lib/config/delivery';
 import { LABEL } from '../lib/core/labels';
 import { Manifest } from '../lib/synth/manifest';
 import { DELIVERY } from '../environments/delivery';
-import { containersOf, podTemplateOf, ref } from './support/kubernetes';
+import { podTemplates, ref } from './support/kubernetes';
+import { reachedServices, startupReferences } from './support/references';
+import { describeStep, isHook, runsBefore, runsNoLaterThan, waveOf } from './support/sync-order';
 import { standardSynthesis } from './support/synthesis';
 
 const synthesis = standardSynthesis();
@@ -76,44 +78,39 @@ test('a bad delivery config names its field', () => {
 });
 
 describe.each(synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests] as const))('sync order of %s', (_name, manifests) => {
-  const wave = (m: Manifest) => Number(m.metadata.annotations?.[ANNOTATION.syncWave] ?? 0);
   const find = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  /** The object that makes a Secret exist, if the environment declares one (else it is made by hand). */
-  const secretProducer = (name: string) =>
-    manifests.find((m) => (m.kind === 'InfisicalSecret' || m.kind === 'ExternalSecret') && m.metadata.name === name);
+  const at = (m: Manifest) => `${ref(m)} (${describeStep(m)})`;
 
-  /** Every object a pod-running object needs before it can start, found in the output. */
-  function references(owner: Manifest): Manifest[] {
-    const refs: Array<Manifest | undefined> = [];
-    const template = podTemplateOf(owner);
-    if (template) {
-      refs.push(find('ServiceAccount', template.spec.serviceAccountName));
-      for (const container of containersOf(template.spec)) {
-        for (const source of container.envFrom ?? []) {
-          if (source.configMapRef) refs.push(find('ConfigMap', source.configMapRef.name));
-          if (source.secretRef) refs.push(secretProducer(source.secretRef.name));
-        }
-        for (const variable of container.env ?? []) {
-          if (variable.valueFrom?.secretKeyRef) refs.push(secretProducer(variable.valueFrom.secretKeyRef.name));
-          if (variable.valueFrom?.configMapKeyRef) refs.push(find('ConfigMap', variable.valueFrom.configMapKeyRef.name));
-        }
-      }
-      for (const volume of template.spec.volumes ?? []) {
-        if (volume.configMap) refs.push(find('ConfigMap', volume.configMap.name));
-        if (volume.secret) refs.push(secretProducer(volume.secret.secretName));
-      }
-    }
-    const cr = owner as any;
-    if (owner.kind === 'OpenTelemetryCollector') {
-      for (const variable of cr.spec.env ?? []) if (variable.valueFrom?.secretKeyRef) refs.push(secretProducer(variable.valueFrom.secretKeyRef.name));
-    }
-    if (owner.kind === 'Route') refs.push(find('Service', cr.spec.to.name));
-    return refs.filter((m): m is Manifest => m !== undefined);
-  }
-
-  test('every object a hook or workload references is in an earlier wave', () => {
+  test('every object a hook or workload is created from (ServiceAccount, ConfigMap, Secret producer, claim of a hook) runs before it', () => {
     const late = manifests.flatMap((owner) =>
-      references(owner).filter((dependency) => wave(dependency) >= wave(owner)).map((dependency) => `${ref(owner)} (wave ${wave(owner)}) needs ${ref(dependency)} (wave ${wave(dependency)})`),
+      startupReferences(owner, manifests)
+        // A workload's claim is bound by the workload's own pods, in the same wave (see the claims test).
+        .filter((dependency) => dependency.kind !== 'PersistentVolumeClaim' || isHook(owner))
+        .filter((dependency) => !runsBefore(dependency, owner))
+        .map((dependency) => `${at(owner)} needs ${at(dependency)}`),
+    );
+    expect(late).toEqual([]);
+  });
+
+  test('every Service a hook connects to, and the workloads behind it, are ready before the hook runs', () => {
+    // A hook that cannot reach its peer fails, and so does every retry of the sync: nothing after it
+    // is ever applied. The peers must be in an earlier phase or wave, whose health ArgoCD waits for.
+    const late = manifests.filter(isHook).flatMap((hook) =>
+      reachedServices(hook, manifests).flatMap(({ service, producer, backends, where }) =>
+        [producer, ...backends].filter((peer) => !runsBefore(peer, hook)).map((peer) => `${at(hook)} connects to Service ${service} (${where}), but ${at(peer)} is not earlier`),
+      ),
+    );
+    expect(late).toEqual([]);
+  });
+
+  test('no long-running workload waits on a peer applied after it', () => {
+    // A Deployment whose readiness depends on a peer from a later wave would never become healthy,
+    // and its wave would never end.
+    const workloads = manifests.filter((m) => (m.kind === 'Deployment' || m.kind === 'StatefulSet') && !isHook(m));
+    const late = workloads.flatMap((owner) =>
+      reachedServices(owner, manifests).flatMap(({ service, producer, backends }) =>
+        [producer, ...backends].filter((peer) => peer !== owner && !runsNoLaterThan(peer, owner)).map((peer) => `${at(owner)} connects to Service ${service}, served by ${at(peer)}`),
+      ),
     );
     expect(late).toEqual([]);
   });
@@ -121,15 +118,26 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
   test('the migration is a Sync hook (not PreSync) after its inputs and before every workload', () => {
     const migration = find('Job', 'backend-migration')!;
     expect(migration.metadata.annotations?.[ANNOTATION.hook]).toBe('Sync');
-    const workloads = manifests.filter((m) => ['Deployment', 'StatefulSet', 'CronJob', 'OpenTelemetryCollector', 'Jaeger'].includes(m.kind));
-    expect(workloads.filter((m) => wave(m) <= wave(migration)).map(ref)).toEqual([]);
+    const backends = manifests.filter((m) => ['Deployment', 'CronJob', 'OpenTelemetryCollector', 'Jaeger'].includes(m.kind));
+    expect(backends.filter((m) => !runsBefore(migration, m)).map(at)).toEqual([]);
   });
 
-  test('claims come last, so a Pending WaitForFirstConsumer claim holds back nothing', () => {
-    const claims = manifests.filter((m) => m.kind === 'PersistentVolumeClaim');
-    const lastWave = Math.max(...manifests.map(wave));
-    expect(claims.filter((c) => wave(c) !== lastWave).map(ref)).toEqual([]);
-    expect(manifests.filter((m) => m.kind !== 'PersistentVolumeClaim' && wave(m) === lastWave && claims.length > 0).map(ref)).toEqual([]);
+  test('a claim is synced with the first workload whose pods mount it on apply, and last when only CronJobs mount it', () => {
+    // WaitForFirstConsumer: a claim is Pending (Progressing) until a pod mounts it (gitops-engine
+    // pkg/health/health_pvc.go:27-39). Earlier than its first consumer, it would hold back that
+    // consumer's wave forever; a claim only a CronJob mounts is bound at the first run, so it goes last.
+    const consumers = podTemplates(manifests).filter(({ byOperator }) => !byOperator);
+    const lastWave = Math.max(...manifests.map(waveOf));
+    const wrong: string[] = [];
+    for (const claim of manifests.filter((m) => m.kind === 'PersistentVolumeClaim')) {
+      const mounting = consumers.filter(({ spec }) => (spec.volumes ?? []).some((v: any) => v.persistentVolumeClaim?.claimName === claim.metadata.name));
+      const startingOnApply = mounting.filter(({ owner }) => owner.kind !== 'CronJob').map(({ owner }) => waveOf(owner));
+      const expected = startingOnApply.length > 0 ? Math.min(...startingOnApply) : lastWave;
+      if (waveOf(claim) !== expected) wrong.push(`${at(claim)}: expected wave ${expected} (mounted by ${mounting.map(({ owner }) => at(owner)).join(', ') || 'nothing'})`);
+    }
+    const deferred = manifests.filter((m) => m.kind === 'PersistentVolumeClaim' && waveOf(m) === lastWave);
+    if (deferred.length > 0) wrong.push(...manifests.filter((m) => m.kind !== 'PersistentVolumeClaim' && waveOf(m) === lastWave).map((m) => `${at(m)} shares the last wave with a claim nothing binds`));
+    expect(wrong).toEqual([]);
   });
 
   test('workloads scaled by an HPA carry no replica count for ArgoCD and the HPA to fight over', () => {

@@ -243,6 +243,11 @@ export const databaseSchema = z.discriminatedUnion('mode', [
     /** @default the cluster's default storage class */
     storageClass: dnsSubdomain.optional(),
     resources: containerResources.prefault(OPERATIONS_DEFAULTS.postgresResources),
+    /**
+     * The data claim when the StatefulSet is deleted: "Delete" for throwaway environments (previews),
+     * so that deleting one leaves no volume behind. @default "Retain"
+     */
+    claimsWhenDeleted: oneOf(['Retain', 'Delete']).default('Retain'),
   }),
 ]);
 
