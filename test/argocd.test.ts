@@ -8,45 +8,103 @@ import { parseDelivery } from '../lib/config/delivery';
 import { LABEL } from '../lib/core/labels';
 import { Manifest } from '../lib/synth/manifest';
 import { DELIVERY } from '../environments/delivery';
-import { podTemplates, ref } from './support/kubernetes';
+import { globMatch, isDestinationPermitted, isReportedOrphan, permissionErrors } from './support/argocd-project';
+import { podTemplates, ref, strings } from './support/kubernetes';
 import { reachedServices, startupReferences } from './support/references';
 import { describeStep, isHook, runsBefore, runsNoLaterThan, waveOf } from './support/sync-order';
 import { standardSynthesis } from './support/synthesis';
 
 const synthesis = standardSynthesis();
-const project = synthesis.delivery.find((m) => m.kind === 'AppProject') as any;
+const projects = synthesis.delivery.filter((m) => m.kind === 'AppProject') as any[];
 const applications = synthesis.delivery.filter((m) => m.kind === 'Application') as any[];
-
-describe('the AppProject', () => {
-  test('allows only the GitOps repository, the environments namespaces, and no cluster-scoped kind', () => {
-    expect(project.spec.sourceRepos).toEqual([DELIVERY.repoUrl]);
-    expect(project.spec.destinations.map((d: any) => d.namespace).sort()).toEqual(delivered.map(([, environment]) => environment.namespace).sort());
-    expect(project.spec.clusterResourceWhitelist).toEqual([]);
-    expect(project.spec.clusterResourceBlacklist).toBeUndefined();
-  });
-
-  test('allows exactly the kinds the environments consist of', () => {
-    const used = kindsOf(delivered.flatMap(([, , , manifests]) => manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
-    expect(project.spec.namespaceResourceWhitelist.map(({ group, kind }: any) => `${group}/${kind}`).sort()).toEqual(used);
-  });
-
-  test('reports objects nobody declares, except the Secrets made by hand', () => {
-    expect(project.spec.orphanedResources).toEqual({ warn: true, ignore: [{ group: '', kind: 'Secret' }] });
-  });
-});
-
 const delivered = synthesis.environments.flatMap(({ environment, manifests }) =>
   environment.delivery === false ? [] : [[environment.name, environment, environment.delivery, manifests] as const],
 );
+const applicationOf = (namespace: string) => applications.find((a) => a.spec.destination.namespace === namespace);
+const projectOf = (application: any) => projects.find((p) => p.metadata.name === application.spec.project);
+
+/** What OpenShift 4.15 creates in every project (see OPENSHIFT_PROJECT_OBJECTS), as live objects. */
+const openShiftProjectObjects = (namespace: string) => [
+  ...['kube-root-ca.crt', 'openshift-service-ca.crt'].map((name) => ({ group: '', kind: 'ConfigMap', name })),
+  ...['builder', 'deployer', 'default'].flatMap((account) => [
+    { group: '', kind: 'ServiceAccount', name: account },
+    { group: '', kind: 'Secret', name: `${account}-dockercfg-x7k2p` },
+    { group: '', kind: 'Secret', name: `${account}-token-q9v4m` },
+  ]),
+  ...['system:image-pullers', 'system:image-builders', 'system:deployers', 'admin'].map((name) => ({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', name })),
+].map((object) => ({ ...object, namespace }));
+
+describe.each(delivered)('the AppProject of %s', (name, environment, _delivery, manifests) => {
+  const application = applicationOf(environment.namespace);
+  const project = projectOf(application);
+
+  test('is its own: the GitOps repository, its namespace as the only destination, exactly the kinds it consists of', () => {
+    expect(project.metadata.name).toBe(`${DELIVERY.project}-${name}`);
+    expect(project.spec.sourceRepos).toEqual([DELIVERY.repoUrl]);
+    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: environment.namespace }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    const used = kindsOf(manifests).map(({ group, kind }) => `${group}/${kind}`).sort();
+    expect(project.spec.namespaceResourceWhitelist.map(({ group, kind }: any) => `${group}/${kind}`).sort()).toEqual(used);
+    expect(projects.filter((p) => p.spec.destinations.some((d: any) => isDestinationPermitted(p, { server: d.server, namespace: environment.namespace }))).map((p) => p.metadata.name)).toEqual([project.metadata.name]);
+  });
+
+  test('lets ArgoCD apply every object of the environment', () => {
+    expect(isDestinationPermitted(project, application.spec.destination)).toBe(true);
+    expect(permissionErrors(application, project, manifests)).toEqual([]);
+  });
+
+  test('refuses an object of the folder that names another environment namespace, or a kind the environment does not use', () => {
+    const elsewhere = delivered.filter(([other]) => other !== name).map(([, other]) => other.namespace);
+    const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'backend')!;
+    const strays = elsewhere.map((namespace) => ({ ...deployment, metadata: { ...deployment.metadata, namespace } }));
+    expect(permissionErrors(application, project, strays)).toEqual(elsewhere.map((namespace) => `Deployment/backend: namespace ${namespace} is not permitted in project '${project.metadata.name}'`));
+    const roleBinding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'x', namespace: environment.namespace } } as Manifest;
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: environment.namespace } } as Manifest;
+    expect(permissionErrors(application, project, [roleBinding, namespace])).toEqual([
+      `RoleBinding/x: resource rbac.authorization.k8s.io:RoleBinding is not permitted in project ${project.metadata.name}`,
+      `Namespace/${environment.namespace}: resource :Namespace is not permitted in project ${project.metadata.name}`,
+    ]);
+  });
+
+  test('reports as orphans neither what OpenShift creates in every project nor the Secrets made by hand', () => {
+    // The Secrets the objects read that no object of the environment produces: made by hand.
+    const produced = new Set(manifests.filter((m) => m.kind === 'InfisicalSecret' || m.kind === 'ExternalSecret').map((m) => m.metadata.name));
+    const read = strings(manifests).filter(([path]) => /(secretKeyRef\.name|secretRef\.name|\.secretName|authPassword\.name)$/.test(path)).map(([, value]) => value);
+    const handMade = [...new Set(read)].filter((secret) => !produced.has(secret));
+    const live = [...openShiftProjectObjects(environment.namespace), ...handMade.map((secret) => ({ group: '', kind: 'Secret', name: secret, namespace: environment.namespace }))];
+    // As if the project allowed every kind: the list must hold even when RoleBinding or Secret become allowed.
+    const permissive = { ...project, spec: { ...project.spec, namespaceResourceWhitelist: [{ group: '*', kind: '*' }] } };
+    expect(handMade.length).toBeGreaterThan(0);
+    expect(live.filter((object) => isReportedOrphan(permissive, object)).map((o) => `${o.kind}/${o.name}`)).toEqual([]);
+    expect(isReportedOrphan(project, { group: 'apps', kind: 'Deployment', name: 'left-over', namespace: environment.namespace })).toBe(true);
+  });
+});
+
+describe('the ArgoCD model', () => {
+  test.each([
+    ['co2-calculator-preview-*', 'co2-calculator-preview-sso', true],
+    ['co2-calculator-preview-*', 'co2-calculator-prod', false],
+    ['{a,b}-*', 'b-x', true],
+    ['[!p]*', 'prod', false],
+  ])('glob %s matches %s: %s', (pattern, text, matched) => {
+    expect(globMatch(pattern, text)).toBe(matched);
+  });
+
+  test('a deny destination refuses even where another destination matches', () => {
+    const project = { spec: { destinations: [{ server: '*', namespace: '*' }, { server: '*', namespace: '!co2-calculator-prod' }] } };
+    expect(isDestinationPermitted(project, { server: 'https://kubernetes.default.svc', namespace: 'co2-calculator-dev' })).toBe(true);
+    expect(isDestinationPermitted(project, { server: 'https://kubernetes.default.svc', namespace: 'co2-calculator-prod' })).toBe(false);
+  });
+});
 
 describe.each(delivered)(
   'the Application of %s',
   (name, environment, delivery, manifests) => {
-    const application = applications.find((a) => a.spec.destination.namespace === environment.namespace);
+    const application = applicationOf(environment.namespace);
 
-    test('syncs dist/<env> of the repository into the namespace, in the project', () => {
+    test('syncs dist/<env> of the repository into the namespace, in its project', () => {
       expect(application.spec.source).toEqual({ repoURL: DELIVERY.repoUrl, targetRevision: delivery.targetRevision, path: `dist/${name}` });
-      expect(application.spec.project).toBe(project.metadata.name);
+      expect(application.spec.project).toBe(`${DELIVERY.project}-${name}`);
       expect([...synthesis.files.keys()].some((path) => path.startsWith(`${name}/`))).toBe(true);
     });
 

@@ -276,6 +276,13 @@ export const environmentSchema = z
     name: dnsLabel,
     /** OpenShift project the environment deploys into. @default "co2-calculator-<name>" */
     namespace: dnsLabel.optional(),
+    /**
+     * Whether the environment ships its namespace as an object of its own (previews): ArgoCD creates it
+     * before everything in it and deletes it, with everything in it, when the environment goes.
+     * @default false: the namespace (an OpenShift project) exists beforehand, made by the platform team
+     * with its quotas and labels
+     */
+    ownsNamespace: z.boolean().default(false),
     /** Cluster flavour: decides how the host is published and which peers the NetworkPolicies admit. @default { name: "openshift" } */
     platform: platformSchema.prefault({ name: 'openshift' }),
     /** Public host of the Routes; the application is served at https://<host>/. */
