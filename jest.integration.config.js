@@ -1,7 +1,8 @@
 /**
  * Integration tests: run real tools against the synthesized output (promtool, a PostgreSQL server,
- * shellcheck). They need the Debian packages `prometheus`, `postgresql` and `shellcheck`; a missing
- * tool fails the test with the package to install. `.ci/run` installs them.
+ * shellcheck, Lua 5.1 for the ArgoCD health checks). They need the Debian packages `prometheus`,
+ * `postgresql`, `shellcheck` and `lua5.1`; a missing tool fails the test with the package to install.
+ * `.ci/run` installs them.
  * @type {import('jest').Config}
  */
 module.exports = {

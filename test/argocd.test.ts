@@ -80,6 +80,31 @@ describe.each(delivered)('the AppProject of %s', (name, environment, _delivery, 
   });
 });
 
+/**
+ * Kinds Argo CD 2.12 knows the health of without help: argo-cd v2.12.13 resource_customizations/
+ * <group>/<kind>/health.lua (external-secrets.io/ExternalSecret among them; secrets.infisical.com has
+ * no entry).
+ */
+const BUILT_IN_HEALTH = new Set(['external-secrets.io/ExternalSecret']);
+
+describe('the ArgoCD instance settings', () => {
+  const instance = synthesis.delivery.find((m) => m.kind === 'ArgoCD') as any;
+
+  test('are an ArgoCD resource (v1beta1) of the delivery instance, with annotation tracking and only our settings', () => {
+    expect(instance).toMatchObject({ apiVersion: 'argoproj.io/v1beta1', metadata: { name: 'openshift-gitops', namespace: DELIVERY.argocdNamespace } });
+    expect(instance.metadata.labels).toBeUndefined();
+    expect(Object.keys(instance.spec).sort()).toEqual(['resourceHealthChecks', 'resourceTrackingMethod']);
+    expect(instance.spec.resourceTrackingMethod).toBe('annotation');
+  });
+
+  test('give every kind that produces a Secret a health check, so wave 0 waits until the Secret exists', () => {
+    const producers = new Set(synthesis.environments.flatMap(({ manifests }) => manifests.filter((m) => m.kind === 'InfisicalSecret' || m.kind === 'ExternalSecret').map((m) => `${m.apiVersion.split('/')[0]}/${m.kind}`)));
+    const ours = new Set(instance.spec.resourceHealthChecks.map((c: any) => `${c.group}/${c.kind}`));
+    expect([...producers].filter((kind) => !BUILT_IN_HEALTH.has(kind) && !ours.has(kind))).toEqual([]);
+    expect([...ours].filter((kind) => BUILT_IN_HEALTH.has(kind as string))).toEqual([]);
+  });
+});
+
 describe('the ArgoCD model', () => {
   test.each([
     ['co2-calculator-preview-*', 'co2-calculator-preview-sso', true],

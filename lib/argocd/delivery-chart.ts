@@ -7,6 +7,7 @@ import { Manifest } from '../synth/manifest';
 import { secretsMadeByHand } from '../secrets/secret-source';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';
+import { GitOpsInstanceSettings } from './gitops-instance';
 import { PreviewDelivery } from './preview-delivery';
 
 export interface DeliveredEnvironment {
@@ -25,8 +26,9 @@ export interface DeliveryChartProps {
 }
 
 /**
- * The ArgoCD objects that deliver every environment (dist/argocd/): for each environment an AppProject
- * and an Application, and the previews' project and ApplicationSet, in ArgoCD's namespace. A GitOps
+ * The ArgoCD objects that deliver every environment (dist/argocd/): the settings of the ArgoCD instance
+ * they rely on, for each environment an AppProject and an Application, and the previews' project and
+ * ApplicationSet, in ArgoCD's namespace. A GitOps
  * administrator applies this folder once (`oc apply -f dist/argocd/`) and again when it changes; the
  * environments then sync themselves.
  *
@@ -42,6 +44,8 @@ export class DeliveryChart extends Chart {
       disableResourceNameHashes: true,
     });
     const { delivery } = props;
+    // The instance settings the environments rely on (tracking by annotation, health checks).
+    new GitOpsInstanceSettings(this, 'Instance', { name: delivery.argocdInstance });
     // Environments applied by hand (delivery: false) are not ArgoCD's to know.
     const delivered = props.environments.flatMap(({ environment, manifests }) =>
       environment.delivery === false ? [] : [{ environment, manifests, settings: environment.delivery }],

@@ -20,7 +20,9 @@ export const deliverySchema = z.strictObject({
     .regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'must be an https://, ssh:// or git@host:path repository URL'),
   /** Namespace of the ArgoCD instance (OpenShift GitOps: openshift-gitops). */
   argocdNamespace: dnsLabel,
-  /** Name of the AppProject that confines the Applications. */
+  /** Name of the `ArgoCD` custom resource of that instance. @default "openshift-gitops" (OpenShift GitOps' default instance) */
+  argocdInstance: dnsLabel.default('openshift-gitops'),
+  /** Prefix of the AppProjects that confine the Applications: each environment gets `<project>-<environment>`. */
   project: dnsLabel,
   /** API server of the destination cluster, as registered in ArgoCD. @default "https://kubernetes.default.svc" (ArgoCD's own cluster) */
   destinationServer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://kubernetes.default.svc'),

@@ -92,6 +92,17 @@ describe('strict schema validation', () => {
     expect(problemsOf(ingress)).toEqual([{ path: 'apiVersion', message: expect.stringContaining('no schema for extensions/v1beta1 Ingress') }]);
   });
 
+  test('validates the ArgoCD instance settings against the argocd-operator CRD kept in crds/', () => {
+    const instance = structuredClone(standardSynthesis().delivery.find((m) => m.kind === 'ArgoCD')) as any;
+    expect(problemsOf(instance)).toEqual([]);
+    instance.spec.resourceTrackingMethods = 'annotation';
+    instance.spec.resourceHealthChecks[0].lua = 'return {}';
+    expect(problemsOf(instance)).toEqual([
+      { path: 'spec.resourceTrackingMethods', message: 'unknown field' },
+      { path: 'spec.resourceHealthChecks[0].lua', message: 'unknown field' },
+    ]);
+  });
+
   test('reads the schemas where they are, without copies in the project', () => {
     const sources = defaultSchemaSources();
     expect(JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions['io.k8s.api.apps.v1.Deployment']).toBeDefined();
