@@ -89,7 +89,7 @@ describe('the model finds what the cluster would keep changing', () => {
 
 /**
  * Built-in kinds. For them gitops-engine applies the Kubernetes scheme's defaults to both sides before
- * comparing (pkg/diff/diff.go:416-441), so a Go default inside an atomic list (a NetworkPolicy port's
+ * comparing (pkg/diff/diff.go:416-442), so a Go default inside an atomic list (a NetworkPolicy port's
  * protocol, say) is no difference. What structured-merge-diff does need is every key of a list merged
  * by key (`x-kubernetes-list-map-keys`, e.g. a container port's containerPort and protocol): an item
  * without one cannot be merged. We write them all out.

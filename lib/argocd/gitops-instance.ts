@@ -32,7 +32,7 @@ export interface GitOpsInstanceSettingsProps {
  * What this project needs of the Argo CD instance, as the `ArgoCD` custom resource that OpenShift
  * GitOps 1.14 (argocd-operator v0.12.0) reads, argoproj.io/v1beta1. The operator owns argocd-cm: it
  * rewrites the ConfigMap from this resource on every reconcile and undoes edits made to it by hand
- * (controllers/argocd/configmap.go:367-470), so settings belong here:
+ * (controllers/argocd/configmap.go:367-474), so settings belong here:
  *
  * - `resourceTrackingMethod: annotation` becomes `application.resourceTrackingMethod` in argocd-cm
  *   (configmap.go:234-245, 411). ArgoCD then tracks what it deployed by the

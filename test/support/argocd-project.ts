@@ -7,7 +7,7 @@
  *   namespace gets the Application's destination namespace first (gitops-engine pkg/sync/
  *   sync_context.go:686-700), so an object naming another namespace is checked against that one.
  * - pkg/apis/application/v1alpha1/app_project_types.go:342-362 (IsGroupKindPermitted: whitelists and
- *   blacklists matched with filepath.Match, types.go:2945-2956) and 388-398, 425-463
+ *   blacklists matched with filepath.Match, types.go:2945-2956) and 388-397, 425-463
  *   (IsDestinationPermitted: server and namespace globs, `!` patterns deny).
  * - controller/appcontroller.go:479-500, 562-564: which objects count as orphans.
  */
@@ -80,7 +80,7 @@ export function isGroupKindPermitted(project: any, group: string, kind: string, 
   return inList(spec.clusterResourceWhitelist, group, kind) && !inList(spec.clusterResourceBlacklist, group, kind);
 }
 
-/** globMatch with `!` negation, app_project_types.go:388-398. */
+/** globMatch with `!` negation, app_project_types.go:388-397. */
 function projectGlob(pattern: string | undefined, value: string): boolean {
   if (pattern === undefined) return false;
   if (pattern.startsWith('!')) return !globMatch(pattern.slice(1), value);

@@ -13,7 +13,7 @@
  *    v2.12.13 turns on the structured-merge diff (controller/state.go:636-643, 681-683); gitops-engine
  *    (faf5a4e5c37d) then merges our manifest into the live object with structured-merge-diff's Apply
  *    and compares the result with the live object (pkg/diff/diff.go:107-114, 297-371). Scheme defaults
- *    are applied to both sides only for built-in kinds (normalizeTypedValue, diff.go:416-441: the
+ *    are applied to both sides only for built-in kinds (normalizeTypedValue, diff.go:416-442: the
  *    scheme does not know custom resources), so for a custom resource a live field the merge does not
  *    keep is a difference. The merge keeps live fields we do not declare inside maps and map-lists
  *    (`x-kubernetes-list-type: map`, merged by key) and set-lists; it replaces atomic lists (no
