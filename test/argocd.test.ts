@@ -158,6 +158,7 @@ test('the standard environments decide cascade deletion deliberately: dev yes, s
 test('a bad delivery config names its field', () => {
   expect(() => parseDelivery({ ...DELIVERY, repoUrl: 'github.com/x' })).toThrow('delivery: repoUrl: must be an https://, ssh:// or git@host:path repository URL');
   expect(() => parseDelivery({ ...DELIVERY, argocdNamespace: 'OpenShift GitOps' })).toThrowErrorMatchingSnapshot();
+  expect(() => parseDelivery({ ...DELIVERY, argocdInstance: 'OpenShift GitOps' })).toThrow('delivery: argocdInstance: must be a DNS-1123 label');
 });
 
 describe.each(synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests] as const))('sync order of %s', (_name, manifests) => {

@@ -16,6 +16,9 @@
  * - A Namespace task is moved before the first task in that namespace (sync_tasks.go:113-120,
  *   140-178); cascade deletion goes the other way, highest wave first (argo-cd v2.12.13
  *   controller/sort_delete.go:24-40), so a Namespace in the lowest wave is deleted last.
+ * - Pruning runs in reverse wave order, and with PruneLast (our Applications set it) every prune
+ *   waits for one wave after the last wave of the Sync phase (`syncPhaseLastWave`,
+ *   sync_context.go:761-808): removed objects go only once everything declared is healthy.
  *
  * The waves:
  *
