@@ -21,8 +21,8 @@ export const local: EnvironmentDefinition = {
     debug: true,
   },
   secrets: { strategy: 'existing' },
-  // kind's default storage class.
-  database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard' },
+  // kind's default storage class; the data outlives a `kubectl delete -f dist/local/`.
+  database: { ...SINGLE_REPLICA_FOOTPRINT.database, storageClass: 'standard', claimsWhenDeleted: 'Retain' },
   backup: { storageSize: '1Gi', storageClass: 'standard', retentionCount: 2, resources: SINGLE_REPLICA_FOOTPRINT.migration.resources },
   delivery: false,
 };

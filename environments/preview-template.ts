@@ -24,6 +24,8 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       // registered with the identity provider. The data is a throwaway database of its own.
       debug: true,
     },
+    // Deleting a preview deletes its database volume with the StatefulSet.
+    database: { ...SINGLE_REPLICA_FOOTPRINT.database, claimsWhenDeleted: 'Delete' },
     secrets: {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },

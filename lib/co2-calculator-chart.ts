@@ -6,6 +6,7 @@ import { DOCS_IMAGE, FRONTEND_IMAGE } from './application/contract';
 import { applySyncWaves } from './argocd/sync-waves';
 import { DatabaseBackup } from './backup/database-backup';
 import { Environment } from './config/environment';
+import { EnvironmentNamespace } from './core/environment-namespace';
 import { componentLabels, environmentInstance, environmentLabels, selectorLabels } from './core/labels';
 import { DatabaseConnection, secretDatabaseUrl } from './database/database-connection';
 import { InClusterPostgres } from './database/in-cluster-postgres';
@@ -29,6 +30,8 @@ export const WORKLOAD_SERVICE_ACCOUNT = 'co2-calculator';
 export interface ProjectContext {
   /** Address of docs/runbooks.md, linked from every alert. */
   readonly runbooksUrl: string;
+  /** Namespace of the ArgoCD instance that deploys the environments (it manages the namespaces they own). */
+  readonly argocdNamespace: string;
 }
 
 /**
@@ -52,6 +55,10 @@ export class Co2CalculatorChart extends Chart {
     });
     this.environment = environment;
     this.platform = platformFor(environment.platform);
+
+    if (environment.ownsNamespace) {
+      new EnvironmentNamespace(this, 'Namespace', { name: environment.namespace, argocdNamespace: project.argocdNamespace });
+    }
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: WORKLOAD_SERVICE_ACCOUNT, labels: componentLabels(this, { name: WORKLOAD_SERVICE_ACCOUNT, component: 'workload-identity' }) },

@@ -37,8 +37,11 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(operations.map((kind) => byKind(kind).length > 0)).toEqual(operations.map(() => environment.observability !== undefined));
   });
 
-  test('every object lives in the environment namespace', () => {
-    expect(manifests.filter((m) => m.metadata.namespace !== environment.namespace).map(ref)).toEqual([]);
+  test('every object lives in the environment namespace; only an environment that owns its namespace ships it', () => {
+    const namespaces = byKind('Namespace');
+    expect(namespaces.map((m) => m.metadata)).toEqual(environment.ownsNamespace ? [expect.objectContaining({ name: environment.namespace })] : []);
+    expect(manifests.filter((m) => m.kind !== 'Namespace' && m.metadata.namespace !== environment.namespace).map(ref)).toEqual([]);
+    expect(namespaces.filter((m) => m.metadata.namespace !== undefined).map(ref)).toEqual([]);
   });
 
   test('pods run under the restricted profile: non-root, RuntimeDefault seccomp, no capabilities, read-only root', () => {

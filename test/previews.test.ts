@@ -11,6 +11,9 @@ import { LABEL } from '../lib/core/labels';
 import { previewEnvironments } from '../lib/config/previews';
 import { synthesizeAll } from '../lib/synth';
 import { writeTree } from '../lib/synth/output';
+import { isDestinationPermitted, permissionErrors } from './support/argocd-project';
+import { ref } from './support/kubernetes';
+import { waveOf } from './support/sync-order';
 import { sharedValidator, standardSynthesis } from './support/synthesis';
 
 const PROJECT = loadProject();
@@ -60,7 +63,7 @@ describe('the preview list', () => {
     const changes = writeTree(dist, withPreviews([{ name: 'a' }]).files);
     expect(existsSync(join(dist, 'preview-b'))).toBe(false);
     expect(changes.get('preview-b')!.removed.length).toBeGreaterThan(0);
-    expect(changes.get('argocd')).toEqual({ added: [], changed: [], removed: [], unchanged: 6 });
+    expect(changes.get('argocd')).toMatchObject({ added: [], changed: [], removed: [] });
   });
 
   test('dist/argocd/ does not change with the list: the ApplicationSet finds the folders', () => {
@@ -82,30 +85,74 @@ describe('the previews ApplicationSet and project', () => {
     expect(git.repoURL).toBe(PROJECT.delivery.repoUrl);
   });
 
+  /** The Application the ApplicationSet generates for one preview folder. */
+  const generated = (path: string) => {
+    const template = applicationSet.spec.template;
+    return {
+      metadata: { ...template.metadata, name: render(template.metadata.name, path) },
+      spec: { ...template.spec, source: { ...template.spec.source, path: render(template.spec.source.path, path) }, destination: { ...template.spec.destination, namespace: render(template.spec.destination.namespace, path) } },
+    };
+  };
+
   test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
     'the Application generated for %s deploys its folder into its namespace, under its instance name',
     (name, environment, manifests) => {
       const path = `dist/${name}`;
-      const template = applicationSet.spec.template;
-      expect(render(template.spec.source.path, path)).toBe(path);
-      expect(render(template.spec.destination.namespace, path)).toBe(environment.namespace);
-      expect(new Set(manifests.map((m) => m.metadata.labels?.[LABEL.instance]))).toEqual(new Set([render(template.metadata.name, path)]));
-      expect(template.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
-      expect(template.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+      const application = generated(path);
+      expect(application.spec.source.path).toBe(path);
+      expect(application.spec.destination.namespace).toBe(environment.namespace);
+      expect(new Set(manifests.map((m) => m.metadata.labels?.[LABEL.instance]))).toEqual(new Set([application.metadata.name]));
+      expect(application.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+      // The namespace is an object of the preview: ArgoCD 2.12 would not delete one it created itself.
+      expect(application.spec.syncPolicy.syncOptions.join()).not.toContain('CreateNamespace');
+      expect(application.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
+      expect(permissionErrors(application, project, manifests)).toEqual([]);
     },
   );
+
+  test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+    'deleting %s leaves nothing behind: its namespace goes last, with its database claim',
+    (_name, environment, manifests) => {
+      const namespace = manifests.find((m) => m.kind === 'Namespace')!;
+      expect(namespace.metadata).toMatchObject({
+        name: environment.namespace,
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'argocd.argoproj.io/managed-by': PROJECT.delivery.argocdNamespace },
+      });
+      // Cascade deletion goes from the highest wave down, one wave at a time (argo-cd controller/sort_delete.go:24-40).
+      expect(manifests.filter((m) => m !== namespace && waveOf(m) <= waveOf(namespace)).map(ref)).toEqual([]);
+      const database = manifests.find((m) => m.kind === 'StatefulSet') as any;
+      expect(database.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+    },
+  );
+
+  test('local keeps its database claim when its StatefulSet is deleted', () => {
+    const local = synthesis.environments.find(({ environment }) => environment.name === 'local')!;
+    expect((local.manifests.find((m) => m.kind === 'StatefulSet') as any).spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe('Retain');
+  });
 
   test('its project allows preview namespaces only, Namespace as the only cluster kind, and the kinds a preview consists of', () => {
     expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['co2-calculator-preview-*']);
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     const used = kindsOf(previews.flatMap(({ manifests }) => manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
-    expect(project.spec.namespaceResourceWhitelist.map(({ group, kind }: any) => `${group}/${kind}`).sort()).toEqual(used);
+    const allowed = [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map(({ group, kind }: any) => `${group}/${kind}`).sort();
+    expect(allowed).toEqual(used);
     expect(project.spec.sourceRepos).toEqual([PROJECT.delivery.repoUrl]);
   });
 
-  test('the standard environments project still allows no cluster-scoped kind and no preview namespace', () => {
-    const standard = synthesis.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === PROJECT.delivery.project) as any;
-    expect(standard.spec.clusterResourceWhitelist).toEqual([]);
-    expect(standard.spec.destinations.some((d: any) => d.namespace.includes('preview'))).toBe(false);
+  test('a preview object aimed at a standard environment namespace is refused', () => {
+    const [preview] = previews;
+    const application = generated(`dist/${preview.environment.name}`);
+    const deployment = preview.manifests.find((m) => m.kind === 'Deployment')!;
+    const stray = { ...deployment, metadata: { ...deployment.metadata, namespace: 'co2-calculator-prod' } };
+    expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: namespace co2-calculator-prod is not permitted in project 'co2-calculator-previews'`]);
+  });
+
+  test('the standard environments projects allow no cluster-scoped kind and no preview namespace', () => {
+    const standard = synthesis.delivery.filter((m) => m.kind === 'AppProject' && m.metadata.name !== project.metadata.name) as any[];
+    expect(standard.map((p) => p.metadata.name).sort()).toEqual(['co2-calculator-dev', 'co2-calculator-prod', 'co2-calculator-staging']);
+    for (const other of standard) {
+      expect(other.spec.clusterResourceWhitelist).toEqual([]);
+      expect(isDestinationPermitted(other, { server: 'https://kubernetes.default.svc', namespace: previews[0].environment.namespace })).toBe(false);
+    }
   });
 });

@@ -7,6 +7,32 @@ export interface GroupKind {
   readonly kind: string;
 }
 
+/** An object ArgoCD's orphan detection ignores: group and kind, and a name glob (all names when absent). */
+export interface OrphanIgnore extends GroupKind {
+  readonly name?: string;
+}
+
+/**
+ * What OpenShift 4.15 creates in every project, none of which any Application declares. ArgoCD reports
+ * an orphan only for a top-level object (no owner) of a kind the project allows
+ * (argo-cd v2.12.13 controller/appcontroller.go:562-564), and ignores by itself only ServiceAccount
+ * `default` and ConfigMap `kube-root-ca.crt` (appcontroller.go:479-500). Listed whole, so that no
+ * Application shows a permanent orphan warning once the project allows one more kind (RoleBinding,
+ * Secret). From OpenShift's documentation, not read in its source: the `builder`, `deployer` and
+ * `default` ServiceAccounts, each with an image pull Secret `<account>-dockercfg-<random>` and, up to
+ * 4.15, a token Secret `<account>-token-<random>`; the RoleBindings `system:image-pullers`,
+ * `system:image-builders` and `system:deployers`, and `admin` for the project's requester; the
+ * ConfigMaps `kube-root-ca.crt` (Kubernetes) and `openshift-service-ca.crt` (service CA operator).
+ */
+export const OPENSHIFT_PROJECT_OBJECTS: readonly OrphanIgnore[] = [
+  { group: '', kind: 'ConfigMap', name: 'kube-root-ca.crt' },
+  { group: '', kind: 'ConfigMap', name: 'openshift-service-ca.crt' },
+  ...['builder', 'deployer', 'default'].map((name) => ({ group: '', kind: 'ServiceAccount', name })),
+  { group: '', kind: 'Secret', name: '*-dockercfg-*' },
+  { group: '', kind: 'Secret', name: '*-token-*' },
+  ...['system:image-pullers', 'system:image-builders', 'system:deployers', 'admin'].map((name) => ({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', name })),
+];
+
 export interface DeliveryProjectProps {
   readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };
   /** The only repository Applications of this project may read. */
@@ -18,18 +44,25 @@ export interface DeliveryProjectProps {
   readonly clusterKinds?: readonly GroupKind[];
   /** The namespaced kinds Applications may manage; everything else is refused at sync. */
   readonly namespacedKinds: readonly GroupKind[];
+  /** Secrets made by hand in the destination namespaces, besides what OpenShift makes. @default none */
+  readonly handMadeSecrets?: readonly string[];
   /** @default "" */
   readonly description?: string;
 }
 
 /**
- * An AppProject of least privilege: one source repository, the environments' namespaces, only the
- * namespaced kinds the environments consist of, and no cluster-scoped kind at all. Should a change to
- * dist/ introduce another kind, the sync fails until this project allows it, and that allowance shows
- * in the review of the synthesized AppProject.
+ * An AppProject of least privilege: one source repository, its environments' namespaces, only the kinds
+ * the environments consist of. Should a change to dist/ introduce another kind, the sync fails until
+ * the project allows it, and that allowance shows in the review of the synthesized AppProject.
  *
- * Orphaned objects (in a destination namespace but in no Application) are reported, except Secrets:
- * the Secrets created by hand in staging and prod are expected there.
+ * ArgoCD checks every object of a sync against the project before applying anything: its group and
+ * kind against the allowed kinds, and, for a namespaced object, its namespace against the
+ * destinations (argo-cd v2.12.13 controller/sync.go:301-318, pkg/apis/application/v1alpha1/
+ * app_project_types.go:342-362, 425-463). An object that names another namespace than its
+ * environment's is refused, not applied.
+ *
+ * Orphaned objects (in a destination namespace but in no Application) are reported, except what
+ * OpenShift creates in every project and the Secrets made by hand.
  */
 export class DeliveryProject extends Construct {
   readonly name: string;
@@ -40,15 +73,19 @@ export class DeliveryProject extends Construct {
     if (props.namespacedKinds.length === 0) throw new Error(`${props.metadata.name}: a project needs at least one allowed kind`);
     this.name = props.metadata.name;
     const byGroupAndKind = (a: GroupKind, b: GroupKind) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind);
+    const sorted = (kinds: readonly GroupKind[]) => [...kinds].sort(byGroupAndKind).map(({ group, kind }) => ({ group, kind }));
     new AppProject(this, 'Resource', {
       metadata: props.metadata,
       spec: {
         description: props.description,
         sourceRepos: [props.sourceRepo],
         destinations: [...new Set(props.destinationNamespaces)].sort().map((namespace) => ({ server: props.destinationServer, namespace })),
-        clusterResourceWhitelist: (props.clusterKinds ?? []).map(({ group, kind }) => ({ group, kind })),
-        namespaceResourceWhitelist: [...props.namespacedKinds].sort(byGroupAndKind).map(({ group, kind }) => ({ group, kind })),
-        orphanedResources: { warn: true, ignore: [{ group: '', kind: 'Secret' }] },
+        clusterResourceWhitelist: sorted(props.clusterKinds ?? []),
+        namespaceResourceWhitelist: sorted(props.namespacedKinds),
+        orphanedResources: {
+          warn: true,
+          ignore: [...OPENSHIFT_PROJECT_OBJECTS, ...[...new Set(props.handMadeSecrets ?? [])].sort().map((name) => ({ group: '', kind: 'Secret', name }))],
+        },
       },
     });
   }

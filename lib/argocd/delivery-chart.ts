@@ -4,8 +4,10 @@ import { Delivery } from '../config/delivery';
 import { Environment } from '../config/environment';
 import { componentLabels, environmentInstance, environmentLabels } from '../core/labels';
 import { Manifest } from '../synth/manifest';
+import { secretsMadeByHand } from '../secrets/secret-source';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';
+import { GitOpsInstanceSettings } from './gitops-instance';
 import { PreviewDelivery } from './preview-delivery';
 
 export interface DeliveredEnvironment {
@@ -18,15 +20,21 @@ export interface DeliveryChartProps {
   readonly delivery: Delivery;
   readonly environments: readonly DeliveredEnvironment[];
   /** Preview environments, delivered by an ApplicationSet: their branch and what one consists of. @default none */
-  readonly previews?: { readonly targetRevision: string; readonly manifests: readonly Manifest[] };
+  readonly previews?: { readonly targetRevision: string; readonly manifests: readonly Manifest[]; readonly secrets: Environment['secrets'] };
   /** Folder of the GitOps repository that holds the environments' folders. @default "dist" */
   readonly distPath?: string;
 }
 
 /**
- * The ArgoCD objects that deliver every environment (dist/argocd/): the AppProject and one Application
- * per environment, and the previews' project and ApplicationSet, in ArgoCD's namespace. A GitOps administrator applies this folder once
- * (`oc apply -f dist/argocd/`) and again when it changes; the environments then sync themselves.
+ * The ArgoCD objects that deliver every environment (dist/argocd/): the settings of the ArgoCD instance
+ * they rely on, for each environment an AppProject and an Application, and the previews' project and
+ * ApplicationSet, in ArgoCD's namespace. A GitOps
+ * administrator applies this folder once (`oc apply -f dist/argocd/`) and again when it changes; the
+ * environments then sync themselves.
+ *
+ * One project per environment, each with that environment's namespace as its only destination: an
+ * object of dist/dev that names prod's namespace is refused by ArgoCD instead of applied, and prod's
+ * project allows only the kinds prod consists of.
  */
 export class DeliveryChart extends Chart {
   constructor(scope: Construct, id: string, props: DeliveryChartProps) {
@@ -36,20 +44,25 @@ export class DeliveryChart extends Chart {
       disableResourceNameHashes: true,
     });
     const { delivery } = props;
+    // The instance settings the environments rely on (tracking by annotation, health checks).
+    new GitOpsInstanceSettings(this, 'Instance', { name: delivery.argocdInstance });
     // Environments applied by hand (delivery: false) are not ArgoCD's to know.
     const delivered = props.environments.flatMap(({ environment, manifests }) =>
       environment.delivery === false ? [] : [{ environment, manifests, settings: environment.delivery }],
     );
-    const project = new DeliveryProject(this, 'Project', {
-      metadata: { name: delivery.project, labels: componentLabels(this, { name: delivery.project, component: 'delivery' }) },
-      description: 'CO2 Calculator environments, synthesized by the cdk8s app of this repository',
-      sourceRepo: delivery.repoUrl,
-      destinationServer: delivery.destinationServer,
-      destinationNamespaces: delivered.map(({ environment }) => environment.namespace),
-      namespacedKinds: kindsOf(delivered.flatMap(({ manifests }) => manifests)),
-    });
+    for (const { environment, manifests, settings } of delivered) {
+      const projectName = environmentProject(delivery, environment.name);
+      const project = new DeliveryProject(this, `Project-${environment.name}`, {
+        metadata: { name: projectName, labels: componentLabels(this, { name: projectName, component: 'delivery' }) },
+        description: `CO2 Calculator ${environment.name}, synthesized by the cdk8s app of this repository`,
+        sourceRepo: delivery.repoUrl,
+        destinationServer: delivery.destinationServer,
+        destinationNamespaces: [environment.namespace],
+        clusterKinds: clusterKindsOf(manifests),
+        namespacedKinds: namespacedKindsOf(manifests),
+        handMadeSecrets: secretsMadeByHand(environment.secrets, manifests),
+      });
 
-    for (const { environment, settings } of delivered) {
       // The Application is named like the instance label of the environment's objects, so ArgoCD's
       // label-based tracking (app.kubernetes.io/instance) agrees with the labels we set.
       const name = environmentInstance(environment.name);
@@ -70,10 +83,26 @@ export class DeliveryChart extends Chart {
         delivery,
         targetRevision: props.previews.targetRevision,
         distPath: props.distPath ?? 'dist',
-        namespacedKinds: kindsOf(props.previews.manifests),
+        clusterKinds: clusterKindsOf(props.previews.manifests),
+        namespacedKinds: namespacedKindsOf(props.previews.manifests),
+        handMadeSecrets: secretsMadeByHand(props.previews.secrets, props.previews.manifests),
       });
     }
   }
+}
+
+/** The AppProject of one environment: `<delivery.project>-<environment>`. */
+export function environmentProject(delivery: Delivery, environmentName: string): string {
+  return `${delivery.project}-${environmentName}`;
+}
+
+/** Kinds of the objects that carry no namespace: cluster-scoped (every namespaced object of ours names its namespace). */
+export function clusterKindsOf(manifests: readonly Manifest[]): GroupKind[] {
+  return kindsOf(manifests.filter((m) => m.metadata.namespace === undefined));
+}
+
+export function namespacedKindsOf(manifests: readonly Manifest[]): GroupKind[] {
+  return kindsOf(manifests.filter((m) => m.metadata.namespace !== undefined));
 }
 
 /** The distinct group/kind pairs of a set of objects, as ArgoCD names them. */

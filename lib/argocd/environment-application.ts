@@ -21,10 +21,10 @@ export interface EnvironmentApplicationProps {
 }
 
 /** What ArgoCD needs to sync an environment: see EnvironmentApplication for the reasons. */
-export function environmentSyncPolicy(options: { readonly retryLimit?: number; readonly createNamespace?: boolean } = {}) {
+export function environmentSyncPolicy(options: { readonly retryLimit?: number } = {}) {
   return {
     automated: { prune: true, selfHeal: true, allowEmpty: false },
-    syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true', ...(options.createNamespace ? ['CreateNamespace=true'] : [])],
+    syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true'],
     retry: { limit: options.retryLimit ?? 5, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
   };
 }

@@ -12,8 +12,11 @@ export interface PreviewDeliveryProps {
   readonly targetRevision: string;
   /** Folder of the GitOps repository that holds the environments' folders, e.g. "dist". */
   readonly distPath: string;
-  /** The namespaced kinds a preview consists of. */
+  /** The kinds a preview consists of: cluster-scoped (its Namespace) and namespaced. */
+  readonly clusterKinds: readonly GroupKind[];
   readonly namespacedKinds: readonly GroupKind[];
+  /** Secrets made by hand in each preview namespace. @default none */
+  readonly handMadeSecrets?: readonly string[];
 }
 
 /**
@@ -22,10 +25,18 @@ export interface PreviewDeliveryProps {
  * Application; removing it removes both, and the finalizer deletes what the preview deployed. Nobody
  * applies anything by hand per preview, and dist/argocd/ does not change when the list does.
  *
- * Previews have their own AppProject: unlike the standard environments, whose OpenShift projects
- * exist beforehand, each preview's namespace is created by ArgoCD (CreateNamespace), which needs the
- * cluster-scoped Namespace kind; this project allows that and nothing else cluster-wide, and only
- * for namespaces named co2-calculator-preview-*.
+ * Each preview ships its Namespace as an object of its own (wave -1), rather than letting ArgoCD
+ * create it with CreateNamespace: ArgoCD 2.12 does not track a namespace it creates that way (the
+ * tracking call is commented out, argo-cd v2.12.13 controller/sync_namespace.go:37-41), so deleting
+ * the Application would leave the namespace behind. As an object of the Application it is created
+ * before everything in it (gitops-engine pkg/sync/sync_tasks.go:113-120) and, being in the lowest
+ * wave, deleted after everything else (argo-cd controller/sort_delete.go:24-40,
+ * controller/appcontroller.go:1115-1169).
+ *
+ * Previews have their own AppProject, because a Namespace is cluster-scoped: this project allows that
+ * one cluster kind (ArgoCD 2.12 cannot restrict a cluster-scoped kind by name), and namespaced objects
+ * only in namespaces named co2-calculator-preview-*. The standard environments' projects keep refusing
+ * every cluster-scoped kind.
  */
 export class PreviewDelivery extends Construct {
   static readonly NAME = 'co2-calculator-previews';
@@ -40,8 +51,9 @@ export class PreviewDelivery extends Construct {
       sourceRepo: props.delivery.repoUrl,
       destinationServer: props.delivery.destinationServer,
       destinationNamespaces: [namespacePattern],
-      clusterKinds: [{ group: '', kind: 'Namespace' }],
+      clusterKinds: props.clusterKinds,
       namespacedKinds: props.namespacedKinds,
+      handMadeSecrets: props.handMadeSecrets,
     });
 
     // {{.path.basename}} is the folder name, preview-<name>: it names the Application (like the
@@ -66,11 +78,7 @@ export class PreviewDelivery extends Construct {
             project: project.name,
             source: { repoUrl: props.delivery.repoUrl, targetRevision: props.targetRevision, path: '{{.path.path}}' },
             destination: { server: props.delivery.destinationServer, namespace: previewNamespace(folder) },
-            syncPolicy: {
-              ...environmentSyncPolicy({ createNamespace: true }),
-              // Pod Security "restricted" enforced on the namespaces ArgoCD creates, as on the projects.
-              managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
-            },
+            syncPolicy: environmentSyncPolicy(),
           },
         },
         // Deleting the ApplicationSet deletes the previews too: they are disposable by definition.

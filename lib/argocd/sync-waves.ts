@@ -1,35 +1,68 @@
 /**
- * The order in which ArgoCD applies an environment, by kind. ArgoCD applies one wave, waits until its
- * objects are healthy (and its hooks have succeeded), then starts the next. So:
+ * The order in which ArgoCD applies an environment. How ArgoCD 2.12 runs a sync (gitops-engine
+ * faf5a4e5c37d, the version argo-cd v2.12.13 pins in go.mod):
  *
- *  0  configuration: ServiceAccount, ConfigMaps, the objects that produce Secrets, NetworkPolicies;
- *  1  the migration Job (a Sync hook): its ServiceAccount, ConfigMap and Secret exist by now;
- *  2  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline (the
- *     collector; Jaeger is a Deployment) and the backup CronJob: the schema is migrated;
- *  3  what exposes the workloads: Routes;
- *  4  what watches them: ServiceMonitor, alert rules and routing, dashboards;
- *  5  PersistentVolumeClaims, last. ArgoCD reports a claim Pending (Progressing) until a pod mounts
- *     it, which with WaitForFirstConsumer storage only happens when the first backup runs: in any
- *     earlier wave it would hold back every wave after it. Nothing in the sync waits for the claim;
- *     the CronJob that mounts it only starts pods on schedule.
+ * - Tasks are sorted by phase (PreSync, Sync, PostSync), then wave, then kind, then name
+ *   (pkg/sync/sync_tasks.go:85-111). A `Sync` hook is a task of the Sync phase in its own wave, so it
+ *   interleaves with the plain objects by wave number.
+ * - One phase+wave is applied at a time (pkg/sync/sync_context.go:509-525). The next one starts only
+ *   when no task of the current one is still running (sync_context.go:449-457): a hook runs until its
+ *   Job completes, an object until its health is Healthy (sync_context.go:416-447). Degraded fails the
+ *   sync. An object without a health check (ConfigMap, NetworkPolicy, Namespace) succeeds at once.
+ * - Health that matters here: a StatefulSet is Progressing until `readyReplicas` reaches `replicas`
+ *   (pkg/health/health_statefulset.go:29-40), i.e. until its readiness probe passes; a claim is
+ *   Progressing while Pending, Healthy once Bound (pkg/health/health_pvc.go:27-39); a ClusterIP
+ *   Service is Healthy at once (pkg/health/health_service.go).
+ * - A Namespace task is moved before the first task in that namespace (sync_tasks.go:113-120,
+ *   140-178); cascade deletion goes the other way, highest wave first (argo-cd v2.12.13
+ *   controller/sort_delete.go:24-40), so a Namespace in the lowest wave is deleted last.
+ * - Pruning runs in reverse wave order, and with PruneLast (our Applications set it) every prune
+ *   waits for one wave after the last wave of the Sync phase (`syncPhaseLastWave`,
+ *   sync_context.go:761-808): removed objects go only once everything declared is healthy.
  *
- * Keeping the order in one table, by kind, keeps it readable and lets the constructs stay free of
- * delivery concerns. An object that already carries a sync-wave annotation keeps it.
+ * The waves:
+ *
+ * -1  Namespace: only where the environment ships its own namespace (previews).
+ *  0  configuration: ServiceAccount, ConfigMaps, the objects that produce Secrets, NetworkPolicies.
+ *  1  backing services: the in-cluster PostgreSQL (StatefulSet and Service). The migration hook
+ *     connects to it, so it must be ready first; wave 0 holds its credentials and its policy.
+ *  2  the migration Job (a Sync hook): its ServiceAccount, ConfigMap, Secret and database exist now.
+ *  3  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline and the
+ *     backup CronJob: the schema is migrated.
+ *  4  what exposes the workloads: Routes / Ingresses.
+ *  5  what watches them: ServiceMonitor, alert rules and routing, dashboards.
+ *  6  claims that no pod mounts during the sync (see below), last.
+ *
+ * PersistentVolumeClaims take their wave from the pods that mount them, not from their kind. With
+ * WaitForFirstConsumer storage a claim stays Pending (Progressing) until a pod mounts it. A claim
+ * mounted by a workload whose pods start when it is applied (Deployment, StatefulSet, a Job) goes in
+ * that workload's wave: in an earlier wave it would wait for a pod that does not exist yet, and hold
+ * back every wave after it forever. A claim mounted only by CronJobs (db-dumps: the first pod runs at
+ * the first backup) goes last, where nothing waits for it.
+ *
+ * The table is by kind, plus the role of a backing service and the claims' consumers; constructs stay
+ * free of delivery concerns. An object that already carries a sync-wave annotation keeps it.
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { LABEL } from '../core/labels';
+import { DATABASE_COMPONENT } from '../database/in-cluster-postgres';
 import { ANNOTATION } from './annotations';
 
 export const SyncWave = {
+  NAMESPACE: -1,
   CONFIGURATION: 0,
-  MIGRATION: 1,
-  WORKLOADS: 2,
-  EXPOSURE: 3,
-  MONITORING: 4,
-  CLAIMS: 5,
+  BACKING_SERVICES: 1,
+  MIGRATION: 2,
+  WORKLOADS: 3,
+  EXPOSURE: 4,
+  MONITORING: 5,
+  /** Claims that only CronJobs mount (or nothing does): nothing in the sync would bind them. */
+  CLAIMS: 6,
 } as const;
 
 export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
+  Namespace: SyncWave.NAMESPACE,
   ServiceAccount: SyncWave.CONFIGURATION,
   ConfigMap: SyncWave.CONFIGURATION,
   Secret: SyncWave.CONFIGURATION,
@@ -53,14 +86,64 @@ export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
   PersistentVolumeClaim: SyncWave.CLAIMS,
 };
 
-/** Annotates every API object under `scope` with its kind's wave; a kind missing from the table is an error. */
+/** Components other processes connect to during the sync: their workloads and Services go before the hooks. */
+const BACKING_SERVICE_COMPONENTS: ReadonlySet<string> = new Set([DATABASE_COMPONENT]);
+/** Kinds that move to the backing-services wave when their component is a backing service. */
+const BACKING_SERVICE_KINDS: ReadonlySet<string> = new Set(['StatefulSet', 'Deployment', 'Service']);
+
+/** Where each kind keeps its pod template, and whether its pods start as soon as it is applied. */
+const POD_TEMPLATES: Readonly<Record<string, { readonly path: readonly string[]; readonly startsOnApply: boolean }>> = {
+  Deployment: { path: ['spec', 'template'], startsOnApply: true },
+  StatefulSet: { path: ['spec', 'template'], startsOnApply: true },
+  DaemonSet: { path: ['spec', 'template'], startsOnApply: true },
+  ReplicaSet: { path: ['spec', 'template'], startsOnApply: true },
+  Job: { path: ['spec', 'template'], startsOnApply: true },
+  CronJob: { path: ['spec', 'jobTemplate', 'spec', 'template'], startsOnApply: false },
+};
+
+/** Annotates every API object under `scope` with its wave; a kind missing from the table is an error. */
 export function applySyncWaves(scope: IConstruct): void {
-  for (const object of scope.node.findAll().filter(ApiObject.isApiObject)) {
-    if (object.metadata.toJson().annotations?.[ANNOTATION.syncWave] !== undefined) continue;
-    const wave = SYNC_WAVE_BY_KIND[object.kind];
-    if (wave === undefined) {
-      throw new Error(`${object.kind}/${object.name}: no sync wave is defined for kind ${object.kind} in lib/argocd/sync-waves.ts`);
-    }
-    object.metadata.addAnnotation(ANNOTATION.syncWave, String(wave));
+  const objects = scope.node.findAll().filter(ApiObject.isApiObject);
+  const explicit = (object: ApiObject) => object.metadata.toJson().annotations?.[ANNOTATION.syncWave] as string | undefined;
+  const waves = new Map<ApiObject, number>();
+  for (const object of objects) {
+    if (object.kind === 'PersistentVolumeClaim') continue;
+    const wave = explicit(object) !== undefined ? Number(explicit(object)) : waveByKindAndRole(object);
+    waves.set(object, wave);
   }
+  // Claims last: their wave is their consumers'.
+  const consumers = claimConsumers(objects, waves);
+  for (const object of objects.filter((o) => o.kind === 'PersistentVolumeClaim')) {
+    const startingOnApply = (consumers.get(object.name) ?? []).filter((c) => c.startsOnApply).map((c) => c.wave);
+    waves.set(object, explicit(object) !== undefined ? Number(explicit(object)) : startingOnApply.length > 0 ? Math.min(...startingOnApply) : SyncWave.CLAIMS);
+  }
+  for (const object of objects) {
+    if (explicit(object) === undefined) object.metadata.addAnnotation(ANNOTATION.syncWave, String(waves.get(object)));
+  }
+}
+
+function waveByKindAndRole(object: ApiObject): number {
+  const component = object.metadata.toJson().labels?.[LABEL.component] as string | undefined;
+  if (BACKING_SERVICE_KINDS.has(object.kind) && component !== undefined && BACKING_SERVICE_COMPONENTS.has(component)) return SyncWave.BACKING_SERVICES;
+  const wave = SYNC_WAVE_BY_KIND[object.kind];
+  if (wave === undefined) {
+    throw new Error(`${object.kind}/${object.name}: no sync wave is defined for kind ${object.kind} in lib/argocd/sync-waves.ts`);
+  }
+  return wave;
+}
+
+/** For each claim name, the waves of the workloads that mount it and whether their pods start on apply. */
+function claimConsumers(objects: readonly ApiObject[], waves: ReadonlyMap<ApiObject, number>): Map<string, Array<{ wave: number; startsOnApply: boolean }>> {
+  const consumers = new Map<string, Array<{ wave: number; startsOnApply: boolean }>>();
+  for (const object of objects) {
+    const template = POD_TEMPLATES[object.kind];
+    if (!template) continue;
+    const pod = template.path.reduce<any>((value, key) => value?.[key], object.toJson());
+    for (const volume of pod?.spec?.volumes ?? []) {
+      const claimName = volume.persistentVolumeClaim?.claimName as string | undefined;
+      if (claimName === undefined) continue;
+      consumers.set(claimName, [...(consumers.get(claimName) ?? []), { wave: waves.get(object)!, startsOnApply: template.startsOnApply }]);
+    }
+  }
+  return consumers;
 }

@@ -21,7 +21,9 @@ export const deliverySchema = z.strictObject({
     .regex(/^(https:\/\/[^\s]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/, 'must be an https://, ssh:// or git@host:path repository URL'),
   /** Namespace of the ArgoCD instance (OpenShift GitOps: openshift-gitops). */
   argocdNamespace: dnsLabel,
-  /** Name of the AppProject that confines the Applications. */
+  /** Name of the `ArgoCD` custom resource of that instance. @default "openshift-gitops" (OpenShift GitOps' default instance) */
+  argocdInstance: dnsLabel.default('openshift-gitops'),
+  /** Prefix of the AppProjects that confine the Applications: each environment gets `<project>-<environment>`. */
   project: dnsLabel,
   /**
    * The namespaces that are this project's own OpenShift projects, as a regular expression: an

@@ -337,6 +337,11 @@ export const databaseSchema = z.discriminatedUnion('mode', [
     /** @default the cluster's default storage class */
     storageClass: dnsSubdomain.optional(),
     resources: containerResources.prefault(OPERATIONS_DEFAULTS.postgresResources),
+    /**
+     * The data claim when the StatefulSet is deleted: "Delete" for throwaway environments (previews),
+     * so that deleting one leaves no volume behind. @default "Retain"
+     */
+    claimsWhenDeleted: oneOf(['Retain', 'Delete']).default('Retain'),
   }),
 ]);
 
@@ -379,6 +384,13 @@ export const environmentSchema = z
     name: dnsLabel,
     /** OpenShift project the environment deploys into. @default "co2-calculator-<name>" */
     namespace: dnsLabel.optional(),
+    /**
+     * Whether the environment ships its namespace as an object of its own (previews): ArgoCD creates it
+     * before everything in it and deletes it, with everything in it, when the environment goes.
+     * @default false: the namespace (an OpenShift project) exists beforehand, made by the platform team
+     * with its quotas and labels
+     */
+    ownsNamespace: z.boolean().default(false),
     /** Cluster flavour: decides how the host is published and which peers the NetworkPolicies admit. @default { name: "openshift" } */
     platform: platformSchema.prefault({ name: 'openshift' }),
     /** Public host of the Routes; the application is served at https://<host>/. */

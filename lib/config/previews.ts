@@ -32,7 +32,7 @@ export interface PreviewSettings {
   /** DNS domain of the preview hosts: co2-calculator-<name>.<domain>. */
   readonly domain: string;
   /** The environment every preview starts from. */
-  readonly template: Omit<EnvironmentInput, 'name' | 'namespace' | 'host' | 'delivery'>;
+  readonly template: Omit<EnvironmentInput, 'name' | 'namespace' | 'host' | 'delivery' | 'ownsNamespace'>;
   /**
    * Repository prefixes a preview may pull images from ("quay-its.epfl.ch/svc1751/"): a preview runs
    * a branch's code, so only images the project's own pipeline built.
@@ -75,6 +75,8 @@ export function previewEnvironments(settings: PreviewSettings, entries: readonly
       images: { ...settings.template.images, ...images },
       // Delivered by the previews' ApplicationSet, not by an Application of their own.
       delivery: false,
+      // Nobody creates a preview's namespace beforehand, and it must go when the preview goes.
+      ownsNamespace: true,
     } as EnvironmentInput;
   });
 }

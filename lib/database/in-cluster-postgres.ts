@@ -8,6 +8,8 @@ import { AllowIngress, NetworkPeer } from '../networking/network-policy';
 import { DatabaseConnection } from './database-connection';
 
 export const POSTGRES_PORT = 5432;
+/** The component label of the database's objects; sync-waves.ts starts it before the migration hook. */
+export const DATABASE_COMPONENT = 'database';
 /** Keys of the credentials Secret, as the sclorg image reads them. */
 export const POSTGRES_CREDENTIAL_KEYS = ['POSTGRESQL_USER', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_DATABASE'] as const;
 
@@ -27,6 +29,12 @@ export interface InClusterPostgresProps {
   readonly storageClass?: string;
   /** Who may connect. */
   readonly allowFrom: NetworkPeer[];
+  /**
+   * What happens to the data claim when the StatefulSet is deleted (its
+   * `persistentVolumeClaimRetentionPolicy.whenDeleted`): `Delete` for throwaway environments, so that
+   * deleting one leaves no volume behind. Scaling down always keeps the claim. @default "Retain"
+   */
+  readonly claimsWhenDeleted?: 'Retain' | 'Delete';
   /** @default "postgres" */
   readonly name?: string;
 }
@@ -47,7 +55,7 @@ export class InClusterPostgres extends Construct {
   constructor(scope: Construct, id: string, props: InClusterPostgresProps) {
     super(scope, id);
     this.name = props.name ?? 'postgres';
-    const identity: ComponentIdentity = { name: this.name, component: 'database' };
+    const identity: ComponentIdentity = { name: this.name, component: DATABASE_COMPONENT };
     this.podSelector = selectorLabels(this, identity);
     const labels = componentLabels(this, identity);
     const podLabels = versionedLabels(this, identity, imageVersionLabel(props.image));
@@ -117,8 +125,10 @@ export class InClusterPostgres extends Construct {
             },
           },
         ],
-        // Keep the data when the StatefulSet is deleted or scaled down.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        // With Delete, the StatefulSet controller makes the StatefulSet the claim's owner, so the
+        // garbage collector removes the claim with it (Kubernetes 1.27+ StatefulSetAutoDeletePVC, beta
+        // and on by default in 1.28). An owned claim is also no orphan for ArgoCD.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: props.claimsWhenDeleted ?? 'Retain', whenScaled: 'Retain' },
       },
     });
 

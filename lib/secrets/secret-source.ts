@@ -52,3 +52,19 @@ export class SecretSource extends Construct {
     }
   }
 }
+
+/**
+ * The Secrets of an environment that nobody in this repository produces, as far as its objects use
+ * them: made by hand once per namespace (the `existing` strategy's Secrets, Infisical's machine
+ * identity). ArgoCD must not report them as orphans.
+ */
+export function secretsMadeByHand(strategy: SecretStrategy, manifests: readonly object[]): string[] {
+  const candidates = strategy.strategy === 'infisical' ? [strategy.credentialsSecretName] : strategy.strategy === 'existing' ? Object.values(strategy.names) : [];
+  const used = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') used.add(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  manifests.forEach(collect);
+  return [...new Set(candidates)].filter((name) => used.has(name)).sort();
+}

@@ -51,7 +51,7 @@ export interface Synthesis {
  */
 export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator()): Synthesis {
   const delivery = parseDelivery(config.delivery);
-  const context = { runbooksUrl: delivery.runbooksUrl };
+  const context = { runbooksUrl: delivery.runbooksUrl, argocdNamespace: delivery.argocdNamespace };
   const previewInputs = config.previews ? previewEnvironments(config.previews.settings, config.previews.entries) : [];
   const parsed = parseEnvironments([...config.environments, ...previewInputs]).map((environment, index) => ({
     environment,
@@ -65,15 +65,17 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     manifests: synthesizeEnvironment(environment, context),
     preview,
   }));
+  // What a preview consists of, from one rendered for the purpose: the previews' project must not
+  // depend on how many previews exist, or on whether any do.
+  const previewTemplate = config.previews && parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0];
   const deliveryManifests = chartManifests(
     new DeliveryChart(new App(), DELIVERY_FOLDER, {
       delivery,
       environments,
-      previews: config.previews && {
+      previews: config.previews && previewTemplate && {
         targetRevision: config.previews.settings.targetRevision ?? 'main',
-        // What a preview consists of, from one rendered for the purpose: the project must not depend on
-        // how many previews exist, or on whether any do.
-        manifests: synthesizeEnvironment(parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0], context),
+        manifests: synthesizeEnvironment(previewTemplate, context),
+        secrets: previewTemplate.secrets,
       },
     }),
   );

@@ -5,14 +5,18 @@ import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
 
+/** This project's own reference CRDs, for kinds the shared data lacks (see crds/SOURCES.md). */
+export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');
+
 /**
  * Where the schemas come from: the shared reference data beside this repository (never copied into
- * it). K8S_DEFINITIONS and CRD_DIRECTORY point elsewhere, e.g. on a machine with another layout.
+ * it), and the project's own reference CRDs. K8S_DEFINITIONS and CRD_DIRECTORY point the shared part
+ * elsewhere, e.g. on a machine with another layout.
  */
 export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): SchemaSources {
   return {
     kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(REPO_ROOT, '..', 'shared', 'schemas', 'k8s-v1.28.0-definitions.json')),
-    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')),
+    crdDirectories: [resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')), PROJECT_CRD_DIRECTORY],
   };
 }
 
@@ -29,8 +33,8 @@ export function checkSchemaSources(sources: SchemaSources): SchemaSources {
   if (!isFile(sources.kubernetesDefinitions)) {
     throw new SchemaSourceError(`the Kubernetes 1.28 schemas are missing: no file ${sources.kubernetesDefinitions}; ${WHERE_THEY_COME_FROM}`);
   }
-  if (!isFolder(sources.crdDirectory)) {
-    throw new SchemaSourceError(`the operators' CRDs are missing: no folder ${sources.crdDirectory}; ${WHERE_THEY_COME_FROM}`);
+  for (const folder of sources.crdDirectories) {
+    if (!isFolder(folder)) throw new SchemaSourceError(`the operators' CRDs are missing: no folder ${folder}; ${WHERE_THEY_COME_FROM}`);
   }
   return sources;
 }

@@ -18,8 +18,11 @@ import { CompiledValidators, NO_VALIDATOR_CACHE, ValidatorCache } from './valida
 export interface SchemaSources {
   /** Kubernetes JSON-schema definitions (`_definitions.json` of cdk8s' kubernetes-schemas). */
   readonly kubernetesDefinitions: string;
-  /** Folder of CustomResourceDefinition YAML files, named `<group>_<plural>.yaml`. */
-  readonly crdDirectory: string;
+  /**
+   * Folders of CustomResourceDefinition YAML files, named `<group>_<plural>.yaml`: the shared operators'
+   * CRDs, and this project's own reference CRDs (crds/). A kind is looked up in all of them.
+   */
+  readonly crdDirectories: readonly string[];
 }
 
 /** One thing wrong with one object. `path` is the field, in dotted form (`spec.template.spec.containers[0].name`). */
@@ -78,7 +81,7 @@ export class SchemaValidator {
     this.prepare([manifest]);
     const validator = this.validators.get(gvkKey(manifest.apiVersion, manifest.kind));
     if (!validator) {
-      return [{ path: 'apiVersion', message: `no schema for ${manifest.apiVersion} ${manifest.kind} in Kubernetes 1.28 or in ${this.sources.crdDirectory}` }];
+      return [{ path: 'apiVersion', message: `no schema for ${manifest.apiVersion} ${manifest.kind} in Kubernetes 1.28 or in ${this.sources.crdDirectories.join(', ')}` }];
     }
     if (validator(manifest)) return [];
     return describeErrors(validator.errors ?? []);
@@ -90,11 +93,12 @@ export class SchemaValidator {
 class SchemaCompiler {
   private readonly ajv: Ajv;
   private readonly kubernetesKinds = new Map<string, string>();
-  private readonly crdFiles: string[];
+  /** Every CRD file, as [folder, file name], ordered by file name. */
+  private readonly crdFiles: Array<readonly [string, string]>;
   private readonly parsedCrdFiles = new Set<string>();
   private readonly crdSchemas = new Map<string, Schema>();
 
-  constructor(private readonly sources: SchemaSources) {
+  constructor(sources: SchemaSources) {
     const { default: AjvClass } = require('ajv') as typeof import('ajv');
     const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
     const definitions = readReferenceFile(sources.kubernetesDefinitions, 'the Kubernetes OpenAPI definitions (JSON)', (text) => JSON.parse(text).definitions) as Record<string, Schema>;
@@ -122,7 +126,7 @@ class SchemaCompiler {
     const kubernetesDefinitions = strictKubernetesDefinitions(definitions);
     Object.values(kubernetesDefinitions).forEach(makePortable);
     this.ajv.addSchema({ $id: KUBERNETES_SCHEMA_ID, definitions: kubernetesDefinitions });
-    this.crdFiles = readdirSync(sources.crdDirectory).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).sort();
+    this.crdFiles = crdFilesOf(sources);
   }
 
   /** Validators of these `apiVersion/kind`s (null without a schema), and their shared standalone code. */
@@ -171,23 +175,23 @@ class SchemaCompiler {
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
     const likely = `${group}_${kind.toLowerCase()}s.yaml`;
     const candidates = [
-      ...this.crdFiles.filter((file) => file === likely),
-      ...this.crdFiles.filter((file) => file !== likely && file.startsWith(`${group}_`)),
-      ...this.crdFiles.filter((file) => !file.startsWith(`${group}_`)),
+      ...this.crdFiles.filter(([, file]) => file === likely),
+      ...this.crdFiles.filter(([, file]) => file !== likely && file.startsWith(`${group}_`)),
+      ...this.crdFiles.filter(([, file]) => !file.startsWith(`${group}_`)),
     ];
-    for (const file of candidates) {
+    for (const [folder, file] of candidates) {
       if (this.crdSchemas.has(key)) break;
-      this.parseCrdFile(file);
+      this.parseCrdFile(join(folder, file));
     }
     return this.crdSchemas.get(key);
   }
 
-  private parseCrdFile(file: string): void {
-    if (this.parsedCrdFiles.has(file)) return;
-    this.parsedCrdFiles.add(file);
+  private parseCrdFile(path: string): void {
+    if (this.parsedCrdFiles.has(path)) return;
+    this.parsedCrdFiles.add(path);
     // js-yaml: about five times faster than `yaml` on these multi-megabyte files.
     const { load } = require('js-yaml') as typeof import('js-yaml');
-    const crd = readReferenceFile(join(this.sources.crdDirectory, file), 'a CustomResourceDefinition (YAML)', (text) => load(text)) as CustomResourceDefinition;
+    const crd = readReferenceFile(path, 'a CustomResourceDefinition (YAML)', (text) => load(text)) as CustomResourceDefinition;
     if (!crd?.spec?.versions) return;
     for (const version of crd.spec.versions) {
       if (!version.served || !version.schema) continue;
@@ -216,6 +220,13 @@ function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, k
   schema.required = [...new Set([...((schema.required as string[]) ?? []), 'apiVersion', 'kind', 'metadata'])];
   schema.additionalProperties = false;
   return shareRepeatedSubschemas(schema);
+}
+
+/** Every CRD file of the sources' folders, as [folder, file name], ordered by file name then folder. */
+export function crdFilesOf(sources: SchemaSources): Array<readonly [string, string]> {
+  return sources.crdDirectories
+    .flatMap((folder) => readdirSync(folder).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).map((file) => [folder, file] as const))
+    .sort(([folderA, a], [folderB, b]) => a.localeCompare(b) || folderA.localeCompare(folderB));
 }
 
 function gvkKey(apiVersion: string, kind: string): string {

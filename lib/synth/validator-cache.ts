@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { REPO_ROOT } from '../core/repo-root';
-import { SchemaSources } from './schema-validator';
+import { crdFilesOf, SchemaSources } from './schema-validator';
 
 const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** This project's code that decides what a validator accepts. */
@@ -97,8 +97,6 @@ export function inputsDigest(sources: SchemaSources): string {
   for (const name of ['ajv', 'ajv-formats']) add(name, require(`${name}/package.json`).version);
   for (const source of VALIDATOR_SOURCES) add(source, readFileSync(join(REPO_ROOT, 'lib', 'synth', source)));
   add('kubernetes', readFileSync(sources.kubernetesDefinitions));
-  for (const file of readdirSync(sources.crdDirectory).sort()) {
-    if (file.endsWith('.yaml') || file.endsWith('.yml')) add(file, readFileSync(join(sources.crdDirectory, file)));
-  }
+  for (const [folder, file] of crdFilesOf(sources)) add(file, readFileSync(join(folder, file)));
   return hash.digest('hex').slice(0, 16);
 }

@@ -2,8 +2,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackendFeatures, backendSecretVariables, backendVersionSettings } from '../application/backend-settings';
 import { BACKEND_IMAGE, ELASTICSEARCH_CA_DIRECTORY, ELASTICSEARCH_CA_FILE, ELASTICSEARCH_CA_SECRET_KEY, FILES_STORAGE_PATH } from '../application/contract';
-import { ANNOTATION } from '../argocd/annotations';
-import { SYNC_WAVE_BY_KIND } from '../argocd/sync-waves';
 import { ReplicaRange } from '../config/environment';
 import { ImageReference, imageVersionLabel } from '../config/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
@@ -102,10 +100,7 @@ export class Backend extends Construct {
       storageClassName: props.filesVolume.storageClassName,
       accessMode: shared ? 'ReadWriteMany' : 'ReadWriteOnce',
       retain: props.filesVolume.retain,
-      // Same wave as the Deployment that mounts it. With WaitForFirstConsumer storage the claim stays
-      // Pending (ArgoCD: Progressing) until a pod mounts it: in an earlier wave the sync would wait for
-      // it forever; in a later one the Deployment's pods could never start within their own wave.
-      annotations: { [ANNOTATION.syncWave]: String(SYNC_WAVE_BY_KIND.Deployment) },
+      // Its sync wave is the Deployment's: lib/argocd/sync-waves.ts gives a claim the wave of its first consumer.
     });
 
     // The migration reads only DB_URL (MIGRATION_COMMAND).

@@ -129,6 +129,8 @@ describe('a bad environment fails with the environment and the field', () => {
     ['a retention of zero dumps', { backup: { storageSize: '1Gi', retentionCount: 0 } }, /backup\.retentionCount: must be at least 1/],
     ['a database server too old', { database: { mode: 'managed', serverMajorVersion: 9 } }, /database\.serverMajorVersion: must be 12 or later/],
     ['an unknown SSL mode', { database: { mode: 'managed', serverMajorVersion: 15, sslMode: 'prefer' } }, /database\.sslMode: "prefer" is not one of "disable", "require", "verify-full"/],
+    ['an unknown claim retention of the in-cluster database', { database: { mode: 'in-cluster', storageSize: '1Gi', claimsWhenDeleted: 'Keep' } }, /database\.claimsWhenDeleted: "Keep" is not one of "Retain", "Delete"/],
+    ['a namespace ownership that is not a boolean', { ownsNamespace: 'yes' }, /ownsNamespace: /],
     ['an unknown application environment', { appEnvironment: 'qa' }, /appEnvironment: "qa" is not one of "development", "staging", "production"/],
     ['an unknown platform', { platform: { name: 'nomad' } }, /platform\.name: Invalid discriminator value/],
     ['a Kubernetes platform without a certificate issuer', { platform: { name: 'kubernetes' } }, /platform\.clusterIssuer: required field is missing/],

@@ -61,11 +61,12 @@ describe('Backend', () => {
     expect(container.volumeMounts).toContainEqual({ name: 'files', mountPath: FILES_STORAGE_PATH });
   });
 
-  test('several replicas share one ReadWriteMany claim, retained, in the Deployment\'s wave, and roll one pod at a time', () => {
+  test('several replicas share one ReadWriteMany claim, retained, and roll one pod at a time', () => {
     const manifests = render();
     const [claim] = find(manifests, 'PersistentVolumeClaim', 'backend-files') as any[];
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);
-    expect(claim.metadata.annotations).toEqual({ [ANNOTATION.syncOptions]: 'Prune=false,Delete=false', [ANNOTATION.syncWave]: '2' });
+    // Its wave comes from its consumer (lib/argocd/sync-waves.ts, tested in test/argocd.test.ts).
+    expect(claim.metadata.annotations).toEqual({ [ANNOTATION.syncOptions]: 'Prune=false,Delete=false' });
     expect((find(manifests, 'Deployment', 'backend') as any[])[0].spec.strategy.type).toBe('RollingUpdate');
   });
 
@@ -73,7 +74,7 @@ describe('Backend', () => {
     const manifests = render({ replicas: { min: 1, max: 1 }, filesVolume: { ...props.filesVolume, retain: false } });
     const [claim] = find(manifests, 'PersistentVolumeClaim', 'backend-files') as any[];
     expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
-    expect(claim.metadata.annotations).toEqual({ [ANNOTATION.syncWave]: '2' });
+    expect(claim.metadata.annotations).toBeUndefined();
     expect((find(manifests, 'Deployment', 'backend') as any[])[0].spec.strategy).toEqual({ type: 'Recreate' });
   });
 

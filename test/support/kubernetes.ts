@@ -63,6 +63,27 @@ export function operatorPodTemplateOf(manifest: Manifest): PodTemplate | undefin
   return undefined;
 }
 
+/** A Service an operator creates for one of our custom resources, with the object that makes it exist. */
+export interface OperatorService {
+  readonly producer: Manifest;
+  readonly name: string;
+  readonly selector: Record<string, string>;
+}
+
+/**
+ * The Services operators create from our custom resources, as far as other pods reach them by name.
+ * OpenTelemetry operator v0.107.0: `<name>-collector`, `<name>-collector-headless` and
+ * `<name>-collector-monitoring` (internal/naming/main.go:110-122), selecting the collector's pods by
+ * manifestutils.SelectorLabels (internal/manifests/manifestutils/labels.go:79-86,
+ * internal/manifests/collector/service.go:99).
+ */
+export function operatorServicesOf(manifest: Manifest): OperatorService[] {
+  if (manifest.kind !== 'OpenTelemetryCollector') return [];
+  const selector = operatorPodTemplateOf(manifest)!.labels;
+  const service = `${manifest.metadata.name}-collector`;
+  return [service, `${service}-headless`, `${service}-monitoring`].map((name) => ({ producer: manifest, name, selector }));
+}
+
 /** Every pod the environment will run: from our workloads and from the operators' custom resources. */
 export function podTemplates(manifests: readonly Manifest[]): PodTemplate[] {
   return manifests

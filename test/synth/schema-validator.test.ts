@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { defaultSchemaSources, SchemaValidator } from '../../lib/synth';
 import { defaultValidatorCache, DiskValidatorCache, inputsDigest } from '../../lib/synth/validator-cache';
 import { Manifest } from '../../lib/synth/manifest';
+import { PROJECT_CRD_DIRECTORY } from '../../lib/synth/schema-sources';
 import { standardSynthesis, sharedValidator } from '../support/synthesis';
 
 /** A deep copy of one synthesized object, to break. */
@@ -91,13 +92,24 @@ describe('strict schema validation', () => {
     expect(problemsOf(ingress)).toEqual([{ path: 'apiVersion', message: expect.stringContaining('no schema for extensions/v1beta1 Ingress') }]);
   });
 
+  test('validates the ArgoCD instance settings against the argocd-operator CRD kept in crds/', () => {
+    const instance = structuredClone(standardSynthesis().delivery.find((m) => m.kind === 'ArgoCD')) as any;
+    expect(problemsOf(instance)).toEqual([]);
+    instance.spec.resourceTrackingMethods = 'annotation';
+    instance.spec.resourceHealthChecks[0].lua = 'return {}';
+    expect(problemsOf(instance)).toEqual([
+      { path: 'spec.resourceTrackingMethods', message: 'unknown field' },
+      { path: 'spec.resourceHealthChecks[0].lua', message: 'unknown field' },
+    ]);
+  });
+
   test('reads the schemas where they are, without copies in the project', () => {
     const sources = defaultSchemaSources();
     expect(JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions['io.k8s.api.apps.v1.Deployment']).toBeDefined();
-    expect(readFileSync(join(sources.crdDirectory, 'route.openshift.io_routes.yaml'), 'utf8')).toContain('kind: CustomResourceDefinition');
+    expect(readFileSync(join(sources.crdDirectories[0], 'route.openshift.io_routes.yaml'), 'utf8')).toContain('kind: CustomResourceDefinition');
     expect(defaultSchemaSources({ K8S_DEFINITIONS: '/elsewhere/defs.json', CRD_DIRECTORY: '/elsewhere/crds' })).toEqual({
       kubernetesDefinitions: '/elsewhere/defs.json',
-      crdDirectory: '/elsewhere/crds',
+      crdDirectories: ['/elsewhere/crds', PROJECT_CRD_DIRECTORY],
     });
   });
 });
@@ -128,8 +140,8 @@ describe('the cache of compiled validators', () => {
   test('a change to any schema file starts a new cache folder', () => {
     const sources = defaultSchemaSources();
     const crds = mkdtempSync(join(tmpdir(), 'crds-'));
-    cpSync(sources.crdDirectory, crds, { recursive: true });
-    const changed = { ...sources, crdDirectory: crds };
+    cpSync(sources.crdDirectories[0], crds, { recursive: true });
+    const changed = { ...sources, crdDirectories: [crds, ...sources.crdDirectories.slice(1)] };
     expect(inputsDigest(changed)).toBe(inputsDigest(sources));
     appendFileSync(join(crds, readdirSync(crds).find((f) => f.endsWith('.yaml'))!), '\n# changed\n');
     expect(inputsDigest(changed)).not.toBe(inputsDigest(sources));

@@ -1,0 +1,64 @@
+/**
+ * When ArgoCD 2.12 runs each object of a sync, as gitops-engine faf5a4e5c37d (pinned by argo-cd
+ * v2.12.13) orders it: by phase, then wave (pkg/sync/sync_tasks.go:85-111). A plain object is one task
+ * of the Sync phase (pkg/sync/sync_phase.go:26-28); a hook is one task per phase it names
+ * (sync_phase.go:13-25), and a `Skip` hook none. One phase+wave runs at a time, and the next starts
+ * when every task of it is healthy or, for hooks, completed (pkg/sync/sync_context.go:416-457).
+ */
+import { ANNOTATION } from '../../lib/argocd/annotations';
+import { Manifest } from '../../lib/synth/manifest';
+
+/** syncPhaseOrder of pkg/sync/sync_tasks.go:15-20 (SyncFail runs only when a sync fails). */
+const PHASE_ORDER: Readonly<Record<string, number>> = { PreSync: -1, Sync: 0, PostSync: 1, SyncFail: 2 };
+
+export interface SyncStep {
+  readonly phase: string;
+  readonly wave: number;
+}
+
+export function isHook(manifest: Manifest): boolean {
+  return manifest.metadata.annotations?.[ANNOTATION.hook] !== undefined;
+}
+
+/**
+ * syncwaves.Wave: the annotation when strconv.Atoi accepts it, else Helm's hook weight, else 0
+ * (pkg/sync/syncwaves/waves.go:12-21, pkg/sync/hook/helm/weight.go:10-19).
+ */
+export function waveOf(manifest: Manifest): number {
+  const annotations = manifest.metadata.annotations ?? {};
+  for (const text of [annotations[ANNOTATION.syncWave], annotations['helm.sh/hook-weight']]) {
+    if (text !== undefined && /^[-+]?\d+$/.test(text)) return Number(text);
+  }
+  return 0;
+}
+
+/** The steps at which the object is applied (or its hook run) during a sync. */
+export function syncSteps(manifest: Manifest): SyncStep[] {
+  const wave = waveOf(manifest);
+  if (!isHook(manifest)) return [{ phase: 'Sync', wave }];
+  const types = manifest.metadata.annotations![ANNOTATION.hook].split(',').map((type) => type.trim());
+  return [...new Set(types.filter((type) => type in PHASE_ORDER))].map((phase) => ({ phase, wave }));
+}
+
+export function compareSteps(a: SyncStep, b: SyncStep): number {
+  return PHASE_ORDER[a.phase] - PHASE_ORDER[b.phase] || a.wave - b.wave;
+}
+
+/** Whether every step of `dependency` has finished before the first step of `owner` starts. */
+export function runsBefore(dependency: Manifest, owner: Manifest): boolean {
+  const last = syncSteps(dependency).sort(compareSteps).at(-1);
+  const first = syncSteps(owner).sort(compareSteps)[0];
+  return last !== undefined && first !== undefined && compareSteps(last, first) < 0;
+}
+
+/** Whether `dependency` is applied no later than `owner` (same step or earlier). */
+export function runsNoLaterThan(dependency: Manifest, owner: Manifest): boolean {
+  const last = syncSteps(dependency).sort(compareSteps).at(-1);
+  const first = syncSteps(owner).sort(compareSteps)[0];
+  return last !== undefined && first !== undefined && compareSteps(last, first) <= 0;
+}
+
+export const describeStep = (manifest: Manifest) =>
+  syncSteps(manifest)
+    .map(({ phase, wave }) => `${phase === 'Sync' ? '' : `${phase} `}wave ${wave}`)
+    .join(', ');
