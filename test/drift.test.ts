@@ -20,14 +20,12 @@ const folders: Array<[string, Manifest[]]> = [
   ...synthesis.environments.map(({ environment, manifests }): [string, Manifest[]] => [environment.name, manifests]),
   ['argocd', synthesis.delivery],
 ];
-/** Being replaced by a plain Deployment in another change; its operator was not examined. */
-const NOT_EXAMINED = new Set(['jaegertracing.io/v1/Jaeger']);
 const kindKey = (m: { apiVersion: string; kind: string }) => `${m.apiVersion}/${m.kind}`;
 const schemas = crdSchemas();
 const rewrites = new Map(operatorRewrites().map((entry) => [kindKey(entry), entry]));
 
 describe.each(folders)('%s', (_folder, manifests) => {
-  const customResources = manifests.filter((m) => schemas.has(kindKey(m)) && !NOT_EXAMINED.has(kindKey(m)));
+  const customResources = manifests.filter((m) => schemas.has(kindKey(m)));
 
   test('no CRD default or operator rewrite lands where our manifest would undo it', () => {
     const perpetual = customResources.flatMap((m) =>

@@ -2,7 +2,7 @@
  * Compiled schema validators, kept on disk between runs.
  *
  * Compiling the strict schemas is most of the cost of a synthesis: the CRDs of the operators are large
- * (Jaeger's alone is 0.7 MB). Ajv can emit compiled validators as standalone JavaScript; we keep them
+ * (the ApplicationSet's alone is 0.9 MB). Ajv can emit compiled validators as standalone JavaScript; we keep them
  * under a folder named by a digest of everything that shapes validation
  * (the schema files, this project's validator code, the Ajv versions), so a change to any of them
  * starts a fresh folder and a stale validator is never used. Within it, the kinds one run validates
