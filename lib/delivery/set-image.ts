@@ -98,5 +98,10 @@ export function planImageChange(request: SetImageRequest): ImageChange {
     if (error instanceof SetImageError) throw error;
     throw new SetImageError(`${file}: the current ${request.component} image cannot be updated: ${(error as Error).message}`);
   }
-  return { file, before, after, changed: after !== before, content: `${JSON.stringify({ ...images, [request.component]: after }, null, 2)}\n` };
+  return { file, before, after, changed: after !== before, content: formatImagesFile({ ...images, [request.component]: after }) };
+}
+
+/** An images file as the repository keeps it: 2-space JSON in the given key order, with a final newline. */
+export function formatImagesFile(images: Readonly<Record<string, unknown>>): string {
+  return `${JSON.stringify(images, null, 2)}\n`;
 }

@@ -1,0 +1,68 @@
+/**
+ * `npm run update-manifest`: applies a `repository_dispatch` of type `update-manifest` from the
+ * application's build pipeline: pins the pushed images in the environment the dispatch's branch
+ * deploys, then re-synthesizes dist/. What .github/workflows/update-manifest.yml runs.
+ *
+ *   npm run update-manifest -- --event "$GITHUB_EVENT_PATH"
+ *   npm run update-manifest -- --event event.json --message-file commit-message.txt
+ *
+ * The event is the file GitHub writes for the workflow run (the pipeline's payload under
+ * `client_payload`). See lib/delivery/update-manifest.ts for what is read and why, and
+ * environments/pipeline.ts for which branch deploys which environment.
+ *
+ * Only environments/images/<env>.json is edited, and only together with dist/ (lib/cli/write-output.ts):
+ * a refused dispatch or a failing synthesis leaves every file as it was. The commit message is printed
+ * last, and written to --message-file when given (emptied when nothing changed). Exit status: 0 when
+ * applied or when there is nothing to apply (a branch that deploys nothing here, images already
+ * pinned), 1 when the dispatch is refused or synthesis fails, 2 for a bad command line.
+ */
+import { writeFileSync } from 'node:fs';
+import { imagesFile, loadProject } from '../environments';
+import { PIPELINE } from '../environments/pipeline';
+import { diskFiles, readJsonArgument } from '../lib/config/project-files';
+import { UsageError } from '../lib/core/errors';
+import { REPO_ROOT } from '../lib/core/repo-root';
+import { parseCommandLine, runCli } from '../lib/cli/run';
+import { synthesizeAndWrite } from '../lib/cli/write-output';
+import { parseDispatchEvent, planManifestUpdate } from '../lib/delivery/update-manifest';
+
+const USAGE = 'usage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]';
+
+function main(): number {
+  const { values } = parseCommandLine(
+    {
+      options: {
+        event: { type: 'string' },
+        'message-file': { type: 'string' },
+      },
+    },
+    USAGE,
+  );
+  if (values.event === undefined) throw new UsageError(`missing --event\n${USAGE}`);
+  const messageFile = values['message-file'];
+  // Emptied first, so a caller never commits with the message of an earlier run.
+  if (messageFile !== undefined) writeFileSync(messageFile, '');
+
+  const payload = parseDispatchEvent(readJsonArgument(values.event), values.event);
+  const files = diskFiles();
+  const plan = planManifestUpdate(payload, PIPELINE, (environment) => ({ path: imagesFile(environment), text: files.read(imagesFile(environment)) }));
+  if (plan.kind === 'not-deployed' || plan.edits.size === 0) {
+    for (const line of plan.lines) console.log(line);
+    return 0;
+  }
+
+  const { result } = synthesizeAndWrite({
+    command: 'npm run update-manifest',
+    outDir: `${REPO_ROOT}/dist`,
+    edits: plan.edits,
+    loadProject: (projectFiles) => loadProject(projectFiles),
+  });
+  for (const line of plan.lines) console.log(line);
+  const changed = [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
+  console.log(`dist: ${changed} file(s) changed`);
+  console.log(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
+  if (messageFile !== undefined) writeFileSync(messageFile, plan.commitMessage);
+  return 0;
+}
+
+runCli(main);
