@@ -20,7 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { imagesFile, loadProject } from '../environments';
 import { PIPELINE } from '../environments/pipeline';
 import { diskFiles, readJsonArgument } from '../lib/config/project-files';
-import { UsageError } from '../lib/core/errors';
+import { describeSystemError, UsageError, UserError } from '../lib/core/errors';
 import { REPO_ROOT } from '../lib/core/repo-root';
 import { parseCommandLine, runCli } from '../lib/cli/run';
 import { synthesizeAndWrite } from '../lib/cli/write-output';
@@ -41,7 +41,7 @@ function main(): number {
   if (values.event === undefined) throw new UsageError(`missing --event\n${USAGE}`);
   const messageFile = values['message-file'];
   // Emptied first, so a caller never commits with the message of an earlier run.
-  if (messageFile !== undefined) writeFileSync(messageFile, '');
+  if (messageFile !== undefined) writeMessage(messageFile, '');
 
   const payload = parseDispatchEvent(readJsonArgument(values.event), values.event);
   const files = diskFiles();
@@ -61,8 +61,16 @@ function main(): number {
   const changed = [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
   console.log(`dist: ${changed} file(s) changed`);
   console.log(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
-  if (messageFile !== undefined) writeFileSync(messageFile, plan.commitMessage);
+  if (messageFile !== undefined) writeMessage(messageFile, plan.commitMessage);
   return 0;
+}
+
+function writeMessage(file: string, message: string): void {
+  try {
+    writeFileSync(file, message);
+  } catch (error) {
+    throw new UserError(`--message-file ${file}: cannot write it: ${describeSystemError(error)}`);
+  }
 }
 
 runCli(main);
