@@ -4,15 +4,14 @@
  * and the write lock live in the copy and it finds the copy as its repository root).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { imagesFile } from '../../environments';
 import { parseImageReference } from '../../lib/config/image';
 import { listFiles } from '../../lib/synth/output';
-import { defaultSchemaSources } from '../../lib/synth/schema-sources';
+import { copyEnvironment, copyRepository, REPO } from './support/repository-copy';
 
-const REPO = resolve(__dirname, '..', '..');
 const EVENTS = join(REPO, 'test', 'delivery', 'dispatch-events');
 jest.setTimeout(120_000);
 
@@ -21,13 +20,7 @@ let scratch: string;
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'update-manifest-'));
-  copy = join(scratch, 'repo');
-  const skipped = new Set(['node_modules', '.git']);
-  cpSync(REPO, copy, { recursive: true, filter: (source) => !skipped.has(relative(REPO, source).split('/')[0]) });
-  mkdirSync(join(copy, 'node_modules'));
-  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
-    if (entry !== '.cache') symlinkSync(join(REPO, 'node_modules', entry), join(copy, 'node_modules', entry));
-  }
+  copy = copyRepository(join(scratch, 'repo'));
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -41,10 +34,7 @@ const changedFiles = (before: Map<string, string>, after: Map<string, string>) =
   [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
 
 function run(args: string[]) {
-  const { kubernetesDefinitions, crdDirectory } = defaultSchemaSources();
-  const env: NodeJS.ProcessEnv = { ...process.env, K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory };
-  delete env.CO2_LOCK_TOKEN;
-  const result = spawnSync('npm', ['run', '-s', 'update-manifest', '--', ...args], { cwd: copy, env, encoding: 'utf8' });
+  const result = spawnSync('npm', ['run', '-s', 'update-manifest', '--', ...args], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -150,8 +140,7 @@ describe('npm run update-manifest', () => {
     expect(result.stdout).toContain(`commit message:\n  ${message.split('\n')[0]}\n`);
 
     // dist/ is exactly what synthesis writes from the new images file.
-    const { kubernetesDefinitions, crdDirectory } = defaultSchemaSources();
-    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--exit-code'], { cwd: copy, env: { ...process.env, K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory }, encoding: 'utf8' });
+    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
     expect(diff.stdout).toContain('dist/ matches the synthesis');
     expect(diff.status).toBe(0);
 
