@@ -2,9 +2,13 @@
  * `npm run set-image`: pins a new image for one component of one environment, then re-synthesizes
  * dist/. What an application repository's pipeline calls after pushing an image.
  *
- *   npm run set-image -- --env dev --component backend --tag 1.4.3
- *   npm run set-image -- --env prod --component backend --tag sha256:<64 hex>        # digest; drops the tag
- *   npm run set-image -- --env prod --component backend --tag 1.4.3@sha256:<64 hex>  # both
+ *   npm run set-image -- --env prod --component backend --tag v1.0.8@sha256:<64 hex>      # a release, pinned
+ *   npm run set-image -- --env dev --component backend --tag <40-hex commit SHA>@sha256:<64 hex>
+ *   npm run set-image -- --env dev --component backend --tag dev@sha256:<64 hex>         # a branch tag needs its digest
+ *   npm run set-image -- --env prod --component backend --tag sha256:<64 hex>            # digest; drops the tag
+ *
+ * These are the tags EPFL's build pipeline pushes (lib/config/image.ts); a deployment by that pipeline
+ * goes through npm run update-manifest instead.
  *
  * Only environments/images/<env>.json is edited (see lib/delivery/set-image.ts for the rules), and only
  * together with dist/: the project is synthesized with the edit first, and the file and dist/ are

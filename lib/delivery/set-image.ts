@@ -3,11 +3,12 @@
  * what an application repository's pipeline calls once it has pushed an image.
  *
  * The version given is
- * - a tag (`1.4.3`): replaces the tag and drops any digest, which pinned the previous build;
+ * - a tag (`v1.0.8`, a 40-hex commit SHA): replaces the tag and drops any digest, which pinned the
+ *   previous build. A branch tag of the pipeline (`dev`, `stage`) is refused without its digest;
  * - a digest (`sha256:<64 hex>`): replaces the digest and drops the tag, because the old tag names
  *   another build and would keep labelling the pods with the wrong version
  *   (`app.kubernetes.io/version` comes from the tag when there is one);
- * - both (`1.4.3@sha256:<64 hex>`): the digest pins the content, the tag documents it.
+ * - both (`v1.0.8@sha256:<64 hex>`): the digest pins the content, the tag documents it.
  * The repository is always kept: a pipeline moves versions, not images.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

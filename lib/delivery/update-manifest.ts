@@ -9,11 +9,13 @@
  *
  * - **The payload** (v3.0.7 = 7e07a0fcfbb8b1a47c7af53bdae232adb3930819, lines 397-412): `repo_name`,
  *   `repo_org`, `branch`, `images`, `create_pull_request`, `helm_chart_name`, `helm_chart_version`,
- *   `triggered_by` (github.actor), `source_repo` (github.repository), `source_sha` (github.sha). GitHub
- *   allows at most 10 top-level properties in a client_payload, which is why `source_ref` (sent by
- *   v3.0.4 = 7aa112706b709f8ffaaada0d2b92ee52fc40b535, line 392) was dropped again in v3.0.5 (commit
- *   ae280bd). Senders before v3.0.4 send none of the four `triggered_by`...`source_ref`; before v2.4.0
- *   (2728e3ec, lines 187-191) not even `create_pull_request` (v1.0.0 = 7512e514, lines 164-167).
+ *   `triggered_by` (github.actor), `source_repo` (github.repository), `source_sha` (github.sha). The
+ *   last three came in v3.0.1 (f70162ff, lines 389-392) with a fourth, `source_ref`: 11 properties,
+ *   over GitHub's limit of 10 for a client_payload (the REST API's maxProperties), and curl did not
+ *   --fail, so those dispatches were lost silently until v3.0.5 (1c3a6acc, commit ae280bd "remove
+ *   source_ref to be under 10 properties") dropped it and added --fail. `source_ref` is therefore read
+ *   if present but never relied on. v3.0.0 and older send none of them; before v2.4.0 (2728e3ec, lines
+ *   187-191) not even `create_pull_request` (v1.0.0 = 7512e514, lines 164-167).
  * - **Each image** (v3.0.7, lines 329-335): `name` (the repository, without tag), `digest` (what the
  *   push reported), `ref_name` (github.ref_name: the branch, or the git tag for a release), `registry`,
  *   `push_id`. Before v3.0.0 an image had only `name`, `digest` and `ref_name` (v2.13.0 =
