@@ -1,4 +1,4 @@
-import { displayPath, diskFiles, ProjectFileError, ProjectFiles, readJson } from '../lib/config/project-files';
+import { displayPath, diskFiles, imagesFile, PREVIEWS_FILE, ProjectFileError, ProjectFiles, readJson } from '../lib/config/project-files';
 import type { ProjectConfig } from '../lib/synth';
 import { DELIVERY } from './delivery';
 import { dev } from './dev';
@@ -10,12 +10,7 @@ import { staging } from './staging';
 /** The environments `npm run synth` renders, each into dist/<name>/ (their images are added from IMAGES_FOLDER). */
 export const ENVIRONMENTS = [dev, staging, prod, local] as const;
 
-/** Pinned images of each environment, one `<name>.json` per environment: what set-image and update-manifest edit. */
-export const IMAGES_FOLDER = 'environments/images';
-/** The preview environments: a JSON list of `{ "name": ..., "images": {...} }`. */
-export const PREVIEWS_FILE = 'environments/previews.json';
-
-export const imagesFile = (environment: string) => `${IMAGES_FOLDER}/${environment}.json`;
+export { IMAGES_FOLDER, imagesFile, PREVIEWS_FILE } from '../lib/config/project-files';
 
 /**
  * Everything `npm run synth` renders, with the data files read from `files` (the disk, or the disk with

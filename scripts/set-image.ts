@@ -1,58 +1,7 @@
-/**
- * `npm run set-image`: pins a new image for one component of one environment, then re-synthesizes
- * dist/. What an application repository's pipeline calls after pushing an image.
- *
- *   npm run set-image -- --env dev --component backend --tag 1.4.3
- *   npm run set-image -- --env prod --component backend --tag sha256:<64 hex>        # digest; drops the tag
- *   npm run set-image -- --env prod --component backend --tag 1.4.3@sha256:<64 hex>  # both
- *
- * Only environments/images/<env>.json is edited (see lib/delivery/set-image.ts for the rules), and only
- * together with dist/: the project is synthesized with the edit first, and the file and dist/ are
- * written in one step only if that succeeds (lib/cli/write-output.ts). A refused version or a failing
- * synthesis leaves every file as it was. Exit status: 0 on success, 1 when the request is refused or
- * synthesis fails, 2 for a bad command line.
- */
-import { relative } from 'node:path';
-import { IMAGES_FOLDER, loadProject } from '../environments';
-import { UsageError } from '../lib/core/errors';
-import { REPO_ROOT } from '../lib/core/repo-root';
-import { parseCommandLine, runCli } from '../lib/cli/run';
-import { synthesizeAndWrite } from '../lib/cli/write-output';
-import { planImageChange } from '../lib/delivery/set-image';
+/** `npm run set-image` (see lib/cli/set-image-command.ts). */
+import { loadProject } from '../environments';
+import { processContext } from '../lib/cli/context';
+import { runCli } from '../lib/cli/run';
+import { setImageCommand } from '../lib/cli/set-image-command';
 
-const USAGE = 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest>';
-
-function main(): number {
-  const { values } = parseCommandLine(
-    {
-      options: {
-        env: { type: 'string' },
-        component: { type: 'string' },
-        tag: { type: 'string' },
-      },
-    },
-    USAGE,
-  );
-  const missing = (['env', 'component', 'tag'] as const).filter((option) => values[option] === undefined);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((option) => `--${option}`).join(', ')}\n${USAGE}`);
-
-  const change = planImageChange({ imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag! });
-  const where = `${change.file} ${values.component}`;
-  if (!change.changed) {
-    console.log(`${where}: already ${change.after}, unchanged`);
-    return 0;
-  }
-  const { result } = synthesizeAndWrite({
-    command: 'npm run set-image',
-    repoRoot: REPO_ROOT,
-    outDir: `${REPO_ROOT}/dist`,
-    edits: new Map([[change.file, change.content]]),
-    loadProject: (files) => loadProject(files),
-  });
-  console.log(`${where}: ${change.before} -> ${change.after}`);
-  const files = [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
-  console.log(`dist: ${files} file(s) changed (${relative(process.cwd(), `${REPO_ROOT}/dist`) || 'dist'})`);
-  return 0;
-}
-
-runCli(main);
+runCli(() => setImageCommand(processContext(loadProject)));

@@ -9,16 +9,33 @@ import { parse } from 'yaml';
 import { DELIVERY_FOLDER } from '../lib/synth';
 import { manifestFileName } from '../lib/synth/manifest';
 import { listFiles } from '../lib/synth/output';
-import { standardSynthesis, synthesizeProjectAgain } from './support/synthesis';
+import { imagesFile, loadProject } from '../environments';
+import { formatImageReference, parseImageReference } from '../lib/config/image';
+import { diskFiles, withEdits } from '../lib/config/project-files';
+import { synthesizeAll } from '../lib/synth';
+import { sharedValidator, snapshotSynthesis, standardSynthesis, synthesizeProjectAgain, withSnapshotVersions } from './support/synthesis';
 
 const DIST = resolve(__dirname, '..', 'dist');
 const synthesis = standardSynthesis();
 
+// Snapshots are taken with every application image at a fixed tag (see withSnapshotVersions), so a
+// deployment by the build pipeline, which only changes versions, leaves them as they are.
 describe.each([...synthesis.environments.map(({ environment }) => environment.name), DELIVERY_FOLDER])('%s', (name) => {
   test('matches its snapshot', () => {
-    const files = Object.fromEntries([...synthesis.files].filter(([path]) => path.startsWith(`${name}/`)));
+    const files = Object.fromEntries([...snapshotSynthesis().files].filter(([path]) => path.startsWith(`${name}/`)));
     expect(files).toMatchSnapshot();
   });
+});
+
+test('snapshots do not depend on the deployed versions: a new version changes dist/, not the snapshots', () => {
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const dev = JSON.parse(diskFiles().read(imagesFile('dev'))) as Record<string, string>;
+  const redeployed = Object.fromEntries(
+    Object.entries(dev).map(([component, reference]) => [component, formatImageReference({ repository: parseImageReference(reference).repository, tag: 'v9.9.9', digest })]),
+  );
+  const files = withEdits(diskFiles(), new Map([[imagesFile('dev'), JSON.stringify(redeployed)]]));
+  expect(synthesizeAll(loadProject(files), sharedValidator()).files.get('dev/deployment-backend.yaml')).not.toBe(synthesis.files.get('dev/deployment-backend.yaml'));
+  expect(synthesizeAll(loadProject(withSnapshotVersions(files)), sharedValidator()).files).toEqual(snapshotSynthesis().files);
 });
 
 test('synthesis is deterministic', () => {

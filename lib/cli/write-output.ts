@@ -48,3 +48,8 @@ export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
     return { synthesis, result };
   });
 }
+
+/** How many files of the output a write added, changed or removed. */
+export function changedFiles(result: CommitResult): number {
+  return [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
+}

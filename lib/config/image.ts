@@ -15,8 +15,21 @@ const REPOSITORY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[.
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
-/** Tags that name "whatever was pushed last" and so make a deployment unreproducible. */
-const FLOATING_TAGS = new Set(['latest', 'main', 'master', 'stable', 'edge', 'nightly']);
+/**
+ * Tags that name "whatever was pushed last" and so make a deployment unreproducible without a digest:
+ * the usual moving names, and the branch tags of EPFL's build pipeline. That pipeline
+ * (EPFL-ENAC/epfl-enac-build-push-deploy-action v3.0.7, .github/workflows/deploy.yml:306-319) tags
+ * each image with docker/metadata-action's default tags, which for a branch push is the branch name
+ * (docker/metadata-action v5.10.0, src/tag.ts:56-62 and src/meta.ts:296-302), besides the commit SHA;
+ * the branches it deploys are dev, develop, stage and test (deploy.yml:370-392). Such a tag is
+ * accepted with its digest (`dev@sha256:...`), which pins the content.
+ */
+export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'main', 'master', 'stable', 'edge', 'nightly', 'dev', 'develop', 'stage', 'test']);
+
+/** A release version tag as the pipeline pushes it for a git tag `vX.Y.Z` (the tag name, verbatim). */
+export const RELEASE_VERSION_TAG = /^v\d+\.\d+\.\d+$/;
+/** A full git commit SHA, which the pipeline pushes as a tag for every build (deploy.yml:319). */
+export const COMMIT_SHA_TAG = /^[0-9a-f]{40}$/;
 
 /**
  * Parses and checks an image reference. Throws an error that says what is wrong with it.
@@ -43,7 +56,9 @@ export function parseImageReference(reference: string): ImageReference {
     throw new Error(`"${reference}" is not pinned: give a tag (e.g. ":1.4.2") or a digest ("@sha256:...")`);
   }
   if (tag !== undefined && digest === undefined && FLOATING_TAGS.has(tag.toLowerCase())) {
-    throw new Error(`"${reference}" uses the floating tag "${tag}": pin a version tag or a digest`);
+    throw new Error(
+      `"${reference}" uses the floating tag "${tag}", which names whatever was pushed last: add its digest ("${tag}@sha256:...") or pin a version tag`,
+    );
   }
   return { repository, tag, digest };
 }

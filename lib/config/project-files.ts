@@ -11,6 +11,12 @@ import { relative, resolve } from 'node:path';
 import { describeSystemError, UserError } from '../core/errors';
 import { REPO_ROOT } from '../core/repo-root';
 
+/** Pinned images of each environment, one `<name>.json` per environment: what set-image and update-manifest edit. */
+export const IMAGES_FOLDER = 'environments/images';
+/** The preview environments: a JSON list of `{ "name": ..., "images": {...} }`. */
+export const PREVIEWS_FILE = 'environments/previews.json';
+export const imagesFile = (environment: string) => `${IMAGES_FOLDER}/${environment}.json`;
+
 /** Reads repository files by path relative to the repository root ("environments/images/dev.json"). */
 export interface ProjectFiles {
   read(path: string): string;

@@ -3,11 +3,12 @@
  * what an application repository's pipeline calls once it has pushed an image.
  *
  * The version given is
- * - a tag (`1.4.3`): replaces the tag and drops any digest, which pinned the previous build;
+ * - a tag (`v1.0.8`, a 40-hex commit SHA): replaces the tag and drops any digest, which pinned the
+ *   previous build. A branch tag of the pipeline (`dev`, `stage`) is refused without its digest;
  * - a digest (`sha256:<64 hex>`): replaces the digest and drops the tag, because the old tag names
  *   another build and would keep labelling the pods with the wrong version
  *   (`app.kubernetes.io/version` comes from the tag when there is one);
- * - both (`1.4.3@sha256:<64 hex>`): the digest pins the content, the tag documents it.
+ * - both (`v1.0.8@sha256:<64 hex>`): the digest pins the content, the tag documents it.
  * The repository is always kept: a pipeline moves versions, not images.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { REPO_ROOT } from '../core/repo-root';
 import { parseJson } from '../config/project-files';
 
 export interface SetImageRequest {
+  /** The repository. @default this one */
+  readonly repoRoot?: string;
   /** Folder of the `<environment>.json` files, relative to the repository (environments/images) or absolute. */
   readonly imagesDir: string;
   readonly environment: string;
@@ -70,7 +73,8 @@ export function withVersion(reference: string, version: string): string {
  * changes: the file keeps its key order and stays 2-space JSON with a final newline.
  */
 export function planImageChange(request: SetImageRequest): ImageChange {
-  const folder = resolve(REPO_ROOT, request.imagesDir);
+  const root = request.repoRoot ?? REPO_ROOT;
+  const folder = resolve(root, request.imagesDir);
   const environments = existsSync(folder)
     ? readdirSync(folder)
         .filter((file) => file.endsWith('.json'))
@@ -81,7 +85,7 @@ export function planImageChange(request: SetImageRequest): ImageChange {
     throw new SetImageError(`unknown environment "${request.environment}": valid environments are ${quoted(environments)} (${request.imagesDir})`);
   }
   const file = join(request.imagesDir, `${request.environment}.json`);
-  const images = parseJson(readFileSync(resolve(REPO_ROOT, file), 'utf8'), file);
+  const images = parseJson(readFileSync(resolve(root, file), 'utf8'), file);
   if (images === null || typeof images !== 'object' || Array.isArray(images)) {
     throw new SetImageError(`${file}: must be a JSON object of component -> image reference`);
   }
@@ -98,5 +102,10 @@ export function planImageChange(request: SetImageRequest): ImageChange {
     if (error instanceof SetImageError) throw error;
     throw new SetImageError(`${file}: the current ${request.component} image cannot be updated: ${(error as Error).message}`);
   }
-  return { file, before, after, changed: after !== before, content: `${JSON.stringify({ ...images, [request.component]: after }, null, 2)}\n` };
+  return { file, before, after, changed: after !== before, content: formatImagesFile({ ...images, [request.component]: after }) };
+}
+
+/** An images file as the repository keeps it: 2-space JSON in the given key order, with a final newline. */
+export function formatImagesFile(images: Readonly<Record<string, unknown>>): string {
+  return `${JSON.stringify(images, null, 2)}\n`;
 }

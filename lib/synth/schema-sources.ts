@@ -4,7 +4,6 @@ import { UserError } from '../core/errors';
 import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
-
 /** This project's own reference CRDs, for kinds the shared data lacks (see crds/SOURCES.md). */
 export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');
 
@@ -14,9 +13,15 @@ export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');
  * elsewhere, e.g. on a machine with another layout.
  */
 export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): SchemaSources {
+  const { kubernetesDefinitions, crdDirectory } = sharedReferenceData(env);
+  return { kubernetesDefinitions, crdDirectories: [crdDirectory, PROJECT_CRD_DIRECTORY] };
+}
+
+/** The shared part alone: the Kubernetes definitions file and the operators' CRD folder. */
+export function sharedReferenceData(env: NodeJS.ProcessEnv = process.env): { readonly kubernetesDefinitions: string; readonly crdDirectory: string } {
   return {
     kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(REPO_ROOT, '..', 'shared', 'schemas', 'k8s-v1.28.0-definitions.json')),
-    crdDirectories: [resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')), PROJECT_CRD_DIRECTORY],
+    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')),
   };
 }
 

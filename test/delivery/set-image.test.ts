@@ -13,7 +13,8 @@ function setImage(request: SetImageRequest) {
 const IMAGES = resolve(__dirname, '..', '..', 'environments', 'images');
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const OTHER_DIGEST = `sha256:${'fedcba9876543210'.repeat(4)}`;
-const BACKEND = 'quay-its.epfl.ch/svc1751/co2-calculator-backend';
+const BACKEND = 'quay-its.epfl.ch/svc1751/backend';
+const SHA = 'e81d480525a229f55ecb6dd1d520bc0f6984baac';
 
 describe('setting an image', () => {
   let imagesDir: string;
@@ -45,14 +46,32 @@ describe('setting an image', () => {
   });
 
   test('the same version again leaves the file untouched', () => {
-    const change = setImage({ imagesDir, environment: 'prod', component: 'docs', version: '1.4.1' });
+    const version = JSON.parse(original['prod.json']).docs.replace(/^.*\/docs:/, ''); // v1.0.7@sha256:...
+    const change = setImage({ imagesDir, environment: 'prod', component: 'docs', version });
     expect(change.changed).toBe(false);
     expect(contents()).toEqual(original);
   });
 
   test.each([
+    [`v1.0.8@${DIGEST}`, `${BACKEND}:v1.0.8@${DIGEST}`],
+    ['v1.0.8', `${BACKEND}:v1.0.8`],
+    [`${SHA}@${DIGEST}`, `${BACKEND}:${SHA}@${DIGEST}`],
+    [SHA, `${BACKEND}:${SHA}`],
+    [`dev@${DIGEST}`, `${BACKEND}:dev@${DIGEST}`],
+    [`stage@${DIGEST}`, `${BACKEND}:stage@${DIGEST}`],
+  ])('the pipeline\'s tags are accepted: %s', (version, after) => {
+    expect(setImage({ imagesDir, environment: 'staging', component: 'backend', version }).after).toBe(after);
+    expect(JSON.parse(contents()['staging.json']).backend).toBe(after);
+  });
+
+  test.each([
     ['latest', 'uses the floating tag "latest"'],
     ['main', 'uses the floating tag "main"'],
+    // The pipeline's branch tags name whatever that branch pushed last: only with their digest.
+    ['dev', 'uses the floating tag "dev", which names whatever was pushed last: add its digest ("dev@sha256:...")'],
+    ['stage', 'uses the floating tag "stage", which names whatever was pushed last: add its digest ("stage@sha256:...")'],
+    ['develop', 'uses the floating tag "develop"'],
+    ['test', 'uses the floating tag "test"'],
     ['sha256:abc', 'digest must be sha256: followed by 64 lowercase hex digits'],
     ['1.4.3@sha256:abc', 'digest must be sha256: followed by 64 lowercase hex digits'],
     ['-1.4', 'is not a valid image tag'],

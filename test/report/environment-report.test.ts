@@ -2,7 +2,7 @@ import { parseEnvironment } from '../../lib/config/environment';
 import { alertEmailReceivers, DIFFERS_MARKER, renderEnvironmentReport } from '../../lib/report/environment-report';
 import { environmentFootprint } from '../../lib/report/footprint';
 import { Manifest } from '../../lib/synth/manifest';
-import { baseEnvironment, standardSynthesis, synthesizeProjectAgain } from '../support/synthesis';
+import { baseEnvironment, snapshotSynthesis, standardSynthesis, synthesizeProjectAgain } from '../support/synthesis';
 
 const MI = 2 ** 20;
 
@@ -120,8 +120,8 @@ describe('resource totals', () => {
 });
 
 describe('the environment report', () => {
-  test('matches its snapshot for the environments of environments/', () => {
-    expect(renderEnvironmentReport(standardSynthesis().environments)).toMatchSnapshot();
+  test('matches its snapshot for the environments of environments/ (images at a fixed version, see withSnapshotVersions)', () => {
+    expect(renderEnvironmentReport(snapshotSynthesis().environments)).toMatchSnapshot();
   });
 
   test('depends only on the environments (no dates): a second synthesis renders the same text', () => {

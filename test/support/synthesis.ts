@@ -1,6 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { DELIVERY } from '../../environments/delivery';
-import { loadProject } from '../../environments';
+import { ENVIRONMENTS, imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
+import { diskFiles, ProjectFiles, withEdits } from '../../lib/config/project-files';
+import { formatImageReference, parseImageReference } from '../../lib/config/image';
 import { EnvironmentInput } from '../../lib/config/environment';
 import { environmentLabels } from '../../lib/core/labels';
 import { defaultSchemaValidator, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
@@ -17,6 +19,28 @@ let standard: Synthesis | undefined;
 /** The environments of environments/ (previews included), synthesized and validated once per test file. */
 export function standardSynthesis(): Synthesis {
   return (standard ??= synthesizeAll(loadProject(), sharedValidator()));
+}
+
+/**
+ * The data files with every application image at the fixed tag `snapshot` (repositories kept): which
+ * version runs is data that the build pipeline changes on every deployment (npm run update-manifest),
+ * so snapshots of the environments record their structure, not the versions of the day. dist/ and
+ * its review (npm run diff) still show the real references.
+ */
+export function withSnapshotVersions(files: ProjectFiles = diskFiles()): ProjectFiles {
+  const fixed = (reference: string) => formatImageReference({ repository: parseImageReference(reference).repository, tag: 'snapshot' });
+  const fixAll = (images: Record<string, string>) => Object.fromEntries(Object.entries(images).map(([component, reference]) => [component, fixed(reference)]));
+  const edits = new Map<string, string>();
+  for (const { name } of ENVIRONMENTS) edits.set(imagesFile(name), JSON.stringify(fixAll(JSON.parse(files.read(imagesFile(name))))));
+  const previews = JSON.parse(files.read(PREVIEWS_FILE)) as { images?: Record<string, string> }[];
+  edits.set(PREVIEWS_FILE, JSON.stringify(previews.map((entry) => (entry.images ? { ...entry, images: fixAll(entry.images) } : entry))));
+  return withEdits(files, edits);
+}
+
+let snapshot: Synthesis | undefined;
+/** The environments of environments/ as standardSynthesis, with the images of withSnapshotVersions: what snapshots record. */
+export function snapshotSynthesis(): Synthesis {
+  return (snapshot ??= synthesizeAll(loadProject(withSnapshotVersions()), sharedValidator()));
 }
 
 /** A fresh synthesis of the same project, for determinism checks. */

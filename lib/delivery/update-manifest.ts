@@ -1,0 +1,291 @@
+/**
+ * What a `repository_dispatch` of type `update-manifest` from EPFL's build pipeline changes here: the
+ * pinned images of one environment. Pure: the event and the current images files in, the edits and
+ * the messages out; scripts/update-manifest.ts writes them together with dist/.
+ *
+ * The sender is the reusable workflow of EPFL-ENAC/epfl-enac-build-push-deploy-action, which the
+ * application calls at v3.0.7 (EPFL-ENAC/co2-calculator, .github/workflows/deploy.yml:24). All line
+ * numbers below are of its .github/workflows/deploy.yml at the commit named.
+ *
+ * - **The payload** (v3.0.7 = 7e07a0fcfbb8b1a47c7af53bdae232adb3930819, lines 397-412): `repo_name`,
+ *   `repo_org`, `branch`, `images`, `create_pull_request`, `helm_chart_name`, `helm_chart_version`,
+ *   `triggered_by` (github.actor), `source_repo` (github.repository), `source_sha` (github.sha). The
+ *   last three came in v3.0.1 (f70162ff, lines 389-392) with a fourth, `source_ref`: 11 properties,
+ *   over GitHub's limit of 10 for a client_payload (the REST API's maxProperties), and curl did not
+ *   --fail, so those dispatches were lost silently until v3.0.5 (1c3a6acc, commit ae280bd "remove
+ *   source_ref to be under 10 properties") dropped it and added --fail. `source_ref` is therefore read
+ *   if present but never relied on. v3.0.0 and older send none of them; before v2.4.0 (2728e3ec, lines
+ *   187-191) not even `create_pull_request` (v1.0.0 = 7512e514, lines 164-167).
+ * - **Each image** (v3.0.7, lines 329-335): `name` (the repository, without tag), `digest` (what the
+ *   push reported), `ref_name` (github.ref_name: the branch, or the git tag for a release), `registry`,
+ *   `push_id`. Before v3.0.0 an image had only `name`, `digest` and `ref_name` (v2.13.0 =
+ *   7345645579f09663caa4c2c72ebd884a617e165e, lines 217-221). The action's README documents the
+ *   list under the key `image` in one of its examples (README.md:495 at v3.0.7); no sender in its
+ *   history emits that key, but a hand-made dispatch copied from that example would, so it is read
+ *   the same way.
+ * - **Which images a dispatch carries**: one dispatch per GitOps repository, with the images pushed to
+ *   the registry that repository is listed under (lines 201-209 and 362-368). Image names are
+ *   `<registry>/<registry_path>/<last folder of the build context>` (lines 139-149, 187-192), e.g.
+ *   quay-its.epfl.ch/svc1751/backend. An image of a registry the environment does not pull from is
+ *   ignored (a dispatch to a repository listed under two registries carries both).
+ * - **Branches** (lines 370-392): a git tag deploys `prod`; the branches dev (and develop), stage and
+ *   test deploy `dev`, `stage` and `test`. `PIPELINE.branches` (environments/pipeline.ts) says which
+ *   environment each one is here; any other branch deploys nothing here.
+ * - **Tags**: each push tags the image with the full commit SHA (line 319) and docker/metadata-action's
+ *   defaults, i.e. the git tag verbatim (`v1.0.7`) for a release, the branch name for a branch (see
+ *   lib/config/image.ts). The action's own receiver pins the digest and, on prod only, sets the tag
+ *   from `ref_name` (README.md:469-479 at v3.0.7); so do we. Dev and staging get the commit SHA as
+ *   tag (`<40 hex>@sha256:...`), not the branch name: the SHA names exactly one build, so the pods'
+ *   `app.kubernetes.io/version` label tells which commit runs, where "dev" would label every build
+ *   alike. A dispatch without `source_sha` (older senders) pins the digest alone.
+ */
+import { z } from 'zod';
+import { describeIssues } from '../config/environment';
+import { COMMIT_SHA_TAG, formatImageReference, parseImageReference, RELEASE_VERSION_TAG } from '../config/image';
+import { parseJson } from '../config/project-files';
+import { UserError } from '../core/errors';
+import { formatImagesFile } from './set-image';
+
+/** How the images of one dispatch branch are tagged: with the source commit SHA, or the release version of `ref_name`. */
+export type TagSource = 'commit' | 'release';
+
+/** Where the build pipeline's dispatches go in this repository: data, in environments/pipeline.ts. */
+export interface DeliveryPipeline {
+  /** The application whose dispatches are applied: `client_payload.repo_org` / `repo_name`. */
+  readonly application: { readonly org: string; readonly name: string };
+  /** `client_payload.branch` -> the environment it deploys and how its images are tagged. Other branches deploy nothing here. */
+  readonly branches: Readonly<Record<string, { readonly environment: string; readonly tag: TagSource }>>;
+}
+
+/** The event type the pipeline sends (deploy.yml:399 at v3.0.7), and the one the workflow listens to. */
+export const DISPATCH_EVENT_TYPE = 'update-manifest';
+
+/** A dispatch that cannot be applied; nothing was written. */
+export class ManifestUpdateError extends UserError {}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** A value that ends up in a commit message: one line, no spaces (a login, owner/repo). */
+const singleWord = z.string().regex(/^[^\s\x00-\x1f\x7f]+$/, 'must be a single word without spaces or control characters');
+
+const dispatchedImage = z.object({
+  name: z.string().min(1, 'must not be empty'),
+  // Checked with the image's name in the message, below.
+  digest: z.string(),
+  ref_name: z.string().min(1, 'must not be empty'),
+  registry: z.string().min(1).optional(),
+  push_id: z.string().optional(),
+});
+
+/** client_payload as senders write it; fields we do not use (helm_chart_*, source_ref) are allowed and ignored. */
+const clientPayload = z
+  .object({
+    repo_org: singleWord,
+    repo_name: singleWord,
+    branch: singleWord,
+    images: z.array(dispatchedImage).optional(),
+    image: z.array(dispatchedImage).optional(),
+    create_pull_request: z.boolean().default(false),
+    triggered_by: singleWord.optional(),
+    source_repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/repository').optional(),
+    source_sha: z.string().regex(COMMIT_SHA_TAG, 'must be a full 40-character commit SHA').optional(),
+    source_ref: singleWord.optional(),
+  })
+  .superRefine((payload, ctx) => {
+    if ((payload.images === undefined) === (payload.image === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'must list the images under "images" (or, as older examples do, "image"), exactly once' });
+    }
+  })
+  .transform(({ image, images, ...rest }) => ({ ...rest, images: (images ?? image)! }));
+
+export type DispatchPayload = z.output<typeof clientPayload>;
+export type DispatchedImage = DispatchPayload['images'][number];
+
+const describe = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`);
+
+/**
+ * The client_payload of a `repository_dispatch` event, as GitHub writes the event to $GITHUB_EVENT_PATH:
+ * `{ "action": "<event_type>", "branch": ..., "client_payload": {...}, "repository": ..., "sender": ... }`
+ * (the webhook's repository_dispatch payload; client_payload is null when the sender gave none).
+ */
+export function parseDispatchEvent(event: unknown, source: string): DispatchPayload {
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new ManifestUpdateError(`${source}: must be a repository_dispatch event (a JSON object), not ${describe(event)}`);
+  }
+  const { action, client_payload: payload } = event as { action?: unknown; client_payload?: unknown };
+  if (action !== undefined && action !== DISPATCH_EVENT_TYPE) {
+    throw new ManifestUpdateError(`${source}: the event is a dispatch of type ${JSON.stringify(action)}, not "${DISPATCH_EVENT_TYPE}"`);
+  }
+  if (payload === undefined || payload === null) {
+    throw new ManifestUpdateError(
+      `${source}: the event has no client_payload: give the repository_dispatch event GitHub writes to $GITHUB_EVENT_PATH, ` +
+        'with the pipeline\'s payload under "client_payload"',
+    );
+  }
+  const result = clientPayload.safeParse(payload, {
+    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'required field is missing' : undefined),
+  });
+  if (!result.success) {
+    // Paths as the other messages write them: client_payload.images[0].digest.
+    const where = (path: readonly PropertyKey[]) => path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`), 'client_payload');
+    const issues = result.error.issues.map((issue) => ({ ...issue, path: [where(issue.path)] }));
+    throw new ManifestUpdateError(`${source}: ${describeIssues(new z.ZodError(issues)).join('; ')}`);
+  }
+  return result.data;
+}
+
+/** The registry of an image repository: its first path segment (quay-its.epfl.ch). */
+export const registryOf = (repository: string) => repository.split('/')[0];
+
+export interface ImagesFile {
+  /** Path relative to the repository: environments/images/<environment>.json. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ImageUpdate {
+  readonly component: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+interface PlanBase {
+  /** What to print, one line each. */
+  readonly lines: readonly string[];
+}
+
+/** A dispatch for a branch that deploys nothing here (test, a branch of another setup). */
+export interface NothingToDeploy extends PlanBase {
+  readonly kind: 'not-deployed';
+}
+
+export interface ManifestUpdate extends PlanBase {
+  readonly kind: 'update';
+  readonly environment: string;
+  /** Files to write (path -> content): the environment's images file when a reference changes; empty when all were already pinned so. */
+  readonly edits: ReadonlyMap<string, string>;
+  readonly updates: readonly ImageUpdate[];
+  /** For the commit: a subject line, a blank line, then the details. */
+  readonly commitMessage: string;
+  /** Whether the sender asked for a pull request rather than a push. */
+  readonly createPullRequest: boolean;
+}
+
+export type ManifestUpdatePlan = NothingToDeploy | ManifestUpdate;
+
+/**
+ * What the dispatch changes. `currentImages` gives an environment's images file; every problem is a
+ * ManifestUpdateError and nothing is planned.
+ */
+export function planManifestUpdate(payload: DispatchPayload, pipeline: DeliveryPipeline, currentImages: (environment: string) => ImagesFile): ManifestUpdatePlan {
+  const { application } = pipeline;
+  if (payload.repo_org !== application.org || payload.repo_name !== application.name) {
+    throw new ManifestUpdateError(
+      `the dispatch is for ${payload.repo_org}/${payload.repo_name}, but this repository deploys ${application.org}/${application.name} (client_payload.repo_org, repo_name)`,
+    );
+  }
+  const route = Object.hasOwn(pipeline.branches, payload.branch) ? pipeline.branches[payload.branch] : undefined;
+  if (!route) {
+    const known = Object.entries(pipeline.branches).map(([branch, { environment }]) => `${branch} -> ${environment}`);
+    return { kind: 'not-deployed', lines: [`branch "${payload.branch}" deploys no environment of this repository (${known.join(', ')}): nothing changed`] };
+  }
+  const { environment } = route;
+  const file = currentImages(environment);
+  const images = parseJson(file.text, file.path);
+  if (images === null || typeof images !== 'object' || Array.isArray(images)) {
+    throw new ManifestUpdateError(`${file.path}: must be a JSON object of component -> image reference`);
+  }
+  const current = new Map<string, { component: string; reference: string }>();
+  for (const [component, reference] of Object.entries(images)) {
+    if (typeof reference !== 'string') throw new ManifestUpdateError(`${file.path}: ${component} is not an image reference string`);
+    current.set(parseImageReference(reference).repository, { component, reference });
+  }
+  const pulledRegistries = [...new Set([...current.keys()].map(registryOf))].sort();
+
+  const lines: string[] = [];
+  const ignored: string[] = [];
+  const updates: ImageUpdate[] = [];
+  const seen = new Map<string, number>();
+  payload.images.forEach((image, index) => {
+    const field = `client_payload.images[${index}]`;
+    const registry = image.registry ?? registryOf(image.name);
+    if (registryOf(image.name) !== registry) {
+      throw new ManifestUpdateError(`${field}: its name "${image.name}" is not in its registry "${registry}"`);
+    }
+    if (!pulledRegistries.includes(registry)) {
+      ignored.push(image.name);
+      lines.push(`ignored ${image.name}: ${environment} pulls its images from ${pulledRegistries.join(', ')} only`);
+      return;
+    }
+    const slot = current.get(image.name);
+    if (!slot) {
+      const known = [...current].map(([repository, { component }]) => `${repository} (${component})`).join(', ');
+      throw new ManifestUpdateError(`${field}: unknown repository "${image.name}": ${file.path} has ${known}`);
+    }
+    if (seen.has(slot.component)) {
+      throw new ManifestUpdateError(`${field}: ${slot.component} (${image.name}) is already set by client_payload.images[${seen.get(slot.component)}]`);
+    }
+    seen.set(slot.component, index);
+    if (!DIGEST.test(image.digest)) {
+      throw new ManifestUpdateError(`${field}.digest: ${JSON.stringify(image.digest)} (${image.name}) is not sha256: followed by 64 lowercase hex digits`);
+    }
+    const tag = tagFor(route.tag, payload, image, field);
+    let after: string;
+    try {
+      after = formatImageReference(parseImageReference(formatImageReference({ repository: image.name, tag, digest: image.digest })));
+    } catch (error) {
+      throw new ManifestUpdateError(`${field}: ${(error as Error).message}`);
+    }
+    if (after !== slot.reference) updates.push({ component: slot.component, before: slot.reference, after });
+    else lines.push(`${file.path} ${slot.component}: already ${after}, unchanged`);
+  });
+
+  for (const { component, before, after } of updates) lines.push(`${file.path} ${component}: ${before} -> ${after}`);
+  if (updates.length === 0 && ignored.length === payload.images.length) {
+    lines.push(`no image of this dispatch is pulled by ${environment}: nothing changed`);
+  }
+  const edits = new Map<string, string>();
+  if (updates.length > 0) {
+    const updated: Record<string, unknown> = { ...images };
+    for (const { component, after } of updates) updated[component] = after;
+    edits.set(file.path, formatImagesFile(updated));
+  }
+  return {
+    kind: 'update',
+    environment,
+    edits,
+    updates,
+    lines,
+    commitMessage: commitMessage(payload, environment, file.path, updates, ignored),
+    createPullRequest: payload.create_pull_request,
+  };
+}
+
+/** The tag an image gets in the environment, by the branch's tag source (see the top of this file). */
+function tagFor(source: TagSource, payload: DispatchPayload, image: DispatchedImage, field: string): string | undefined {
+  if (source === 'release') {
+    if (!RELEASE_VERSION_TAG.test(image.ref_name)) {
+      throw new ManifestUpdateError(`${field}.ref_name: "${image.ref_name}" is not a release version vX.Y.Z, which the "${payload.branch}" branch deploys (${image.name})`);
+    }
+    return image.ref_name;
+  }
+  return payload.source_sha;
+}
+
+/** The commit message: what changed where, from which commit of which repository, at whose push. */
+function commitMessage(payload: DispatchPayload, environment: string, file: string, updates: readonly ImageUpdate[], ignored: readonly string[]): string {
+  const application = `${payload.repo_org}/${payload.repo_name}`;
+  const release = updates.map(({ after }) => parseImageReference(after).tag).find((tag) => tag !== undefined && RELEASE_VERSION_TAG.test(tag));
+  const version = release ?? payload.source_sha?.slice(0, 7);
+  const by = payload.triggered_by ? ` by ${payload.triggered_by}` : '';
+  const subject = `chore(manifest): update ${application} (${environment})${version ? ` to ${version}` : ''}${by}`;
+  const body = [
+    `Environment: ${environment} (dispatch branch "${payload.branch}")`,
+    payload.source_repo && payload.source_sha
+      ? `Source: ${payload.source_repo}@${payload.source_sha}`
+      : `Source: ${payload.source_repo ?? application}${payload.source_sha ? `@${payload.source_sha}` : ''} (the dispatch does not name the commit: its sender predates source_sha)`,
+    `Triggered by: ${payload.triggered_by ?? 'unknown (the dispatch does not say: its sender predates triggered_by)'}`,
+    ...(updates.length > 0 ? [`Images (${file}):`, ...updates.map(({ component, before, after }) => `  ${component}: ${before} -> ${after}`)] : [`Images (${file}): unchanged`]),
+    ...(ignored.length > 0 ? [`Ignored (${environment} does not pull from their registry):`, ...ignored.map((name) => `  ${name}`)] : []),
+  ];
+  return `${subject}\n\n${body.join('\n')}\n`;
+}

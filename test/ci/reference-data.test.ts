@@ -1,0 +1,40 @@
+/**
+ * .ci/reference-data.txt, the list .ci/fetch-reference-data downloads on machines without ../shared
+ * (GitHub's runners): each entry must be the file of ../shared, byte for byte, at its upstream commit.
+ * The script itself runs in test/integration/ci-scripts.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { sharedReferenceData } from '../../lib/synth/schema-sources';
+
+const REPO = resolve(__dirname, '..', '..');
+const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
+const SHARED = dirname(crdDirectory);
+
+const entries = readFileSync(join(REPO, '.ci', 'reference-data.txt'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+  .map((line) => {
+    const [path, blob, url, ...rest] = line.split(' ');
+    return { path, blob, url, rest };
+  });
+
+/** `git hash-object`: the SHA-1 of "blob <size>\0" and the content. */
+const gitBlob = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+
+test('lists every schema file synthesis reads from ../shared, and nothing else', () => {
+  const crds = readdirSync(crdDirectory).filter((file) => file.endsWith('.yaml')).map((file) => `crds/${file}`);
+  expect(entries.map(({ path }) => path).sort()).toEqual([relative(SHARED, kubernetesDefinitions), ...crds].sort());
+  expect(entries.filter(({ rest }) => rest.length > 0)).toEqual([]);
+});
+
+test.each(entries.map((entry) => [entry.path, entry]))('%s: the listed blob is the one of ../shared, at a pinned upstream commit', (_path, { path, blob, url }) => {
+  expect(gitBlob(readFileSync(join(SHARED, path)))).toBe(blob);
+  expect(url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[\w.-]+\/[\w.-]+\/[0-9a-f]{40}\//);
+});
+
+test('the CRDs come from the same upstream files as cdk8s.yaml imports', () => {
+  const imports = [...readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8').matchAll(/^\s+- \w+:=(\S+)$/gm)].map(([, url]) => url).sort();
+  expect(entries.filter(({ path }) => path.startsWith('crds/')).map(({ url }) => url).sort()).toEqual(imports);
+});
