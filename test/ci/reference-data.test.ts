@@ -34,7 +34,10 @@ test.each(entries.map((entry) => [entry.path, entry]))('%s: the listed blob is t
   expect(url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/[\w.-]+\/[\w.-]+\/[0-9a-f]{40}\//);
 });
 
-test('the CRDs come from the same upstream files as cdk8s.yaml imports', () => {
+test('every CRD cdk8s.yaml imports bindings from is downloaded from the same upstream file', () => {
+  // ../shared may hold CRDs no binding is imported from any more (the Jaeger operator's): they are
+  // listed too, since synthesis reads the whole folder, but every import must be among them.
   const imports = [...readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8').matchAll(/^\s+- \w+:=(\S+)$/gm)].map(([, url]) => url).sort();
-  expect(entries.filter(({ path }) => path.startsWith('crds/')).map(({ url }) => url).sort()).toEqual(imports);
+  const listed = new Set(entries.filter(({ path }) => path.startsWith('crds/')).map(({ url }) => url));
+  expect(imports.filter((url) => !listed.has(url))).toEqual([]);
 });
