@@ -31,19 +31,20 @@ interface BadInput {
   readonly files?: Record<string, string>;
   /** Changes to the project as environments/*.ts define it (what a developer would edit). */
   readonly project?: (project: ProjectConfig & { environments: Environments }) => void;
-  /** Environment variables of the run (besides a fresh lock). */
-  readonly env?: (scratch: string) => NodeJS.ProcessEnv;
-  /** Prepares the scratch repository (e.g. a folder for --out). */
-  readonly prepare?: (scratch: string) => void;
+  /** Environment variables of the run, given a folder of the case's own (also `<scratch>` in argv). */
+  readonly env?: (folder: string) => NodeJS.ProcessEnv;
+  /** Prepares the case's own folder (e.g. a folder for --out). */
+  readonly prepare?: (folder: string) => void;
   readonly exitCode: number;
   /** What the `error:` line must say. */
   readonly message: string | RegExp;
 }
 
 const environmentNamed = (project: { environments: Environments }, name: string) => project.environments.find((environment) => environment.name === name)!;
+/** A CRD folder whose Route CRD is cut short: the first schema looked up reads it. */
 const corruptCrds = (scratch: string) => {
   const folder = join(scratch, 'crds');
-  cpSync(join(REPO_ROOT, '..', 'shared', 'crds'), folder, { recursive: true });
+  mkdirSync(folder);
   writeFileSync(join(folder, 'route.openshift.io_routes.yaml'), 'spec: [unclosed\n');
   return folder;
 };
@@ -203,18 +204,20 @@ function fingerprint(scratch: string): Record<string, string> {
 }
 
 describe('bad input: one error line, the right exit status, nothing changed', () => {
-  const template = mkdtempSync(join(tmpdir(), 'bad-input-template-'));
-  cpSync(join(REPO_ROOT, 'environments'), join(template, 'environments'), { recursive: true });
-  cpSync(join(REPO_ROOT, 'dist'), join(template, 'dist'), { recursive: true });
-  afterAll(() => rmSync(template, { recursive: true, force: true }));
+  // One scratch repository for every case: each case writes its files, runs, is checked, and has its
+  // files put back; anything else it needs lives in a folder of its own beside, removed after it.
+  const scratch = mkdtempSync(join(tmpdir(), 'bad-input-'));
+  cpSync(join(REPO_ROOT, 'environments'), join(scratch, 'environments'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(scratch, 'dist'), { recursive: true });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   test.each(Object.entries(CASES))('%s', (_name, input) => {
-    const scratch = mkdtempSync(join(tmpdir(), 'bad-input-'));
+    const extras = mkdtempSync(join(tmpdir(), 'bad-input-case-'));
+    const originals = Object.keys(input.files ?? {}).map((path) => [path, readFileSync(join(scratch, path))] as const);
     try {
-      cpSync(template, scratch, { recursive: true });
       for (const [path, content] of Object.entries(input.files ?? {})) writeFileSync(join(scratch, path), content);
-      input.prepare?.(scratch);
-      const env = { ...process.env, CO2_DEBUG: '', ...input.env?.(scratch) };
+      input.prepare?.(extras);
+      const env = { ...process.env, CO2_DEBUG: '', ...input.env?.(extras) };
       const before = fingerprint(scratch);
 
       const { exitCode, stdout, stderr } = runCommand(input.command ?? synthCommand, {
@@ -224,7 +227,7 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
           input.project?.(project);
           return project;
         },
-        argv: (input.argv ?? []).map((arg) => arg.replace('<scratch>', scratch)),
+        argv: (input.argv ?? []).map((arg) => arg.replace('<scratch>', extras)),
         env,
       });
 
@@ -238,8 +241,8 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
       expect(rest.length).toBeLessThanOrEqual(1);
       expect(fingerprint(scratch)).toEqual(before);
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      for (const [path, content] of originals) writeFileSync(join(scratch, path), content);
+      rmSync(extras, { recursive: true, force: true });
     }
   });
-
 });

@@ -36,22 +36,27 @@ describe('the write lock', () => {
   test('a second run stops after the timeout, naming who holds the lock and what to do', () => {
     hold(holder(process.ppid, { command: 'npm run set-image' }));
     let waited: LockHolder | undefined;
-    const attempt = () => withLock({ command: 'test', lockFile, timeoutMs: 100, env: {}, onWait: (busy) => (waited = busy) }, () => 'ran');
-    expect(attempt).toThrow(LockTimeoutError);
-    expect(attempt).toThrow(new RegExp(`another run holds .*write\\.lock \\(pid ${process.ppid} on .*"npm run set-image", started 2026-11-30T10:00:00.000Z\\) .*delete that file`));
+    let failure: unknown;
+    try {
+      withLock({ command: 'test', lockFile, timeoutMs: 60, env: {}, onWait: (busy) => (waited = busy) }, () => 'ran');
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(LockTimeoutError);
+    expect((failure as Error).message).toMatch(new RegExp(`another run holds .*write\\.lock \\(pid ${process.ppid} on .*"npm run set-image", started 2026-11-30T10:00:00.000Z\\) .*delete that file`));
     expect(waited?.command).toBe('npm run set-image');
     expect(JSON.parse(readFileSync(lockFile, 'utf8')).token).toBe('other');
   });
 
   test('a second run waits for the first to finish, then runs', async () => {
-    // The "first run" is a shell that holds the lock for 300 ms and then removes it, as a release does.
-    const first = spawn('sh', ['-c', `sleep 0.3; rm -f '${lockFile}'`]);
+    // The "first run" is a shell that holds the lock for 150 ms and then removes it, as a release does.
+    const first = spawn('sh', ['-c', `sleep 0.15; rm -f '${lockFile}'`]);
     hold(holder(first.pid!));
     const waits: LockHolder[] = [];
     const started = Date.now();
     const result = withLock({ command: 'test', lockFile, timeoutMs: 10_000, env: {}, onWait: (busy) => waits.push(busy) }, () => 'ran');
     expect(result).toBe('ran');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(waits).toHaveLength(1);
     await new Promise((done) => first.on('exit', done));
   });
