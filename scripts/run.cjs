@@ -9,10 +9,10 @@
  * run (6 MB of generated CRD bindings among them); plain Node then resolves and compiles hundreds of
  * modules one by one. So the entry and everything it imports (our sources and the npm packages) are
  * bundled by esbuild into one CommonJS file under node_modules/.cache/co2-calculator/build/<fingerprint>/,
- * and V8's code cache of that file is kept beside it, so later runs neither resolve modules nor compile
- * most functions again (see docs/benchmarks.md for what each step saves).
+ * and V8's code cache of that file is kept beside it (lib/core/code-cache.cjs), so later runs neither
+ * resolve modules nor compile most functions again (see docs/benchmarks.md for what each step saves).
  *
- * The fingerprint is the path, size and modification time of every TypeScript source (main.ts, lib/,
+ * The fingerprint is the path, size and modification time of every source (.ts and .cjs of main.ts, lib/,
  * environments/, imports/, scripts/) and of the installed packages' lockfile, so an edit, a new or deleted
  * file, or `npm ci` makes a fresh bundle on the next run. Data files (environments/images/*.json,
  * environments/previews.json, lib/backup/db-dump.sh) are not bundled: the code reads them from the
@@ -23,10 +23,9 @@
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
-const { dirname, join, relative } = require('node:path');
-const vm = require('node:vm');
+const { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { join, relative } = require('node:path');
+const { requireWithCodeCache } = require('../lib/core/code-cache.cjs');
 
 const REPO_ROOT = join(__dirname, '..');
 const SOURCES = ['main.ts', 'lib', 'environments', 'imports', 'scripts'];
@@ -49,7 +48,7 @@ function fingerprint() {
   const walk = (path) => {
     const stat = statSync(path);
     if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) walk(join(path, entry));
-    else if (path.endsWith('.ts')) add(path);
+    else if (path.endsWith('.ts') || path.endsWith('.cjs')) add(path);
   };
   for (const source of SOURCES) walk(join(REPO_ROOT, source));
   if (existsSync(INSTALLED)) add(INSTALLED);
@@ -92,38 +91,6 @@ function removeOtherBuilds(current) {
   }
 }
 
-/**
- * Runs a CommonJS file as Node would (module, require, __dirname), with V8's code cache kept beside it:
- * made at the end of a run without one, so it holds the functions that run compiled, and used by the
- * next runs. A cache V8 rejects (another Node version) is made again.
- */
-function runWithCodeCache(file) {
-  const cacheFile = `${file}.v8-cache`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) {
-    process.once('exit', () => {
-      try {
-        const aside = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(aside, script.createCachedData());
-        renameSync(aside, cacheFile);
-      } catch {
-        // The cache only saves time: a run that cannot write it still succeeded.
-      }
-    });
-  }
-  const module = new Module(file, null);
-  module.filename = file;
-  module.paths = Module._nodeModulePaths(dirname(file));
-  process.mainModule = module;
-  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
-}
-
 const entry = process.argv[2];
 if (!entry || !entry.endsWith('.ts')) {
   console.error('usage: node scripts/run.cjs <entry.ts> [arguments...]');
@@ -136,5 +103,5 @@ if (process.env.CO2_SYNTH_WITH_TSX === '1') {
   require(join(REPO_ROOT, entry));
 } else {
   mkdirSync(BUILDS, { recursive: true });
-  runWithCodeCache(bundleOf(entry));
+  requireWithCodeCache(bundleOf(entry));
 }

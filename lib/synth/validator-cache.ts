@@ -12,9 +12,10 @@
  * gone with a clean install); CO2_VALIDATOR_CACHE=<dir> moves it, CO2_VALIDATOR_CACHE=off disables it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
+import { requireWithCodeCache } from '../core/code-cache.cjs';
 import { REPO_ROOT } from '../core/repo-root';
 import { crdFilesOf, SchemaSources } from './schema-validator';
 
@@ -54,7 +55,7 @@ export class DiskValidatorCache implements ValidatorCache {
     if (!existsSync(`${base}.json`)) return undefined;
     try {
       const exports = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, string | null>;
-      const module = require(`${base}.js`) as Record<string, ValidateFunction>;
+      const module = requireWithCodeCache(`${base}.js`) as Record<string, ValidateFunction>;
       return Object.fromEntries(kinds.map((kind) => [kind, exports[kind] === null ? null : module[exports[kind]!]]));
     } catch {
       return undefined; // unreadable (e.g. a crash mid-write elsewhere): compile again
@@ -90,13 +91,21 @@ export function defaultValidatorCache(sources: SchemaSources, env: NodeJS.Proces
   return new DiskValidatorCache(resolve(setting ?? DEFAULT_CACHE_DIR), sources);
 }
 
-/** A digest of every input that changes what a compiled validator accepts. */
+/**
+ * A digest of every input that changes what a compiled validator accepts: the Ajv versions, and the
+ * name, size and modification time (to the second) of this project's validator code and of every schema file (as make
+ * decides what to rebuild). Reading the 4 MB of schemas on every run only to hash them cost more than
+ * the rest of loading the validators.
+ */
 export function inputsDigest(sources: SchemaSources): string {
   const hash = createHash('sha256');
-  const add = (label: string, content: string | Buffer) => hash.update(`${label}\0${content.length}\0`).update(content);
-  for (const name of ['ajv', 'ajv-formats']) add(name, require(`${name}/package.json`).version);
-  for (const source of VALIDATOR_SOURCES) add(source, readFileSync(join(REPO_ROOT, 'lib', 'synth', source)));
-  add('kubernetes', readFileSync(sources.kubernetesDefinitions));
-  for (const [folder, file] of crdFilesOf(sources)) add(file, readFileSync(join(folder, file)));
+  for (const name of ['ajv', 'ajv-formats']) hash.update(`${name}\0${require(`${name}/package.json`).version}\n`);
+  const add = (label: string, path: string) => {
+    const stat = statSync(path);
+    hash.update(`${label}\0${stat.size}\0${Math.floor(stat.mtimeMs / 1000)}\n`);
+  };
+  for (const source of VALIDATOR_SOURCES) add(source, join(REPO_ROOT, 'lib', 'synth', source));
+  add('kubernetes', sources.kubernetesDefinitions);
+  for (const [folder, file] of crdFilesOf(sources)) add(file, join(folder, file));
   return hash.digest('hex').slice(0, 16);
 }

@@ -115,7 +115,7 @@ describe('strict schema validation', () => {
 });
 
 describe('the cache of compiled validators', () => {
-  const { mkdtempSync, cpSync, appendFileSync, readdirSync } = require('node:fs') as typeof import('node:fs');
+  const { mkdtempSync, cpSync, appendFileSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
   const { tmpdir } = require('node:os') as typeof import('node:os');
   const manifests = () => standardSynthesis().environments.flatMap((e) => e.manifests);
 
@@ -141,9 +141,19 @@ describe('the cache of compiled validators', () => {
     const sources = defaultSchemaSources();
     const crds = mkdtempSync(join(tmpdir(), 'crds-'));
     cpSync(sources.crdDirectories[0], crds, { recursive: true });
+    // The digest reads names, sizes and modification times: a copy with the same times is the same input.
+    for (const file of readdirSync(crds)) {
+      const { atime, mtime } = statSync(join(sources.crdDirectories[0], file));
+      utimesSync(join(crds, file), atime, mtime);
+    }
     const changed = { ...sources, crdDirectories: [crds, ...sources.crdDirectories.slice(1)] };
     expect(inputsDigest(changed)).toBe(inputsDigest(sources));
-    appendFileSync(join(crds, readdirSync(crds).find((f) => f.endsWith('.yaml'))!), '\n# changed\n');
+    const crd = join(crds, readdirSync(crds).find((f) => f.endsWith('.yaml'))!);
+    // Rewritten with the same size (a changed value of the same length): a new modification time.
+    writeFileSync(crd, readFileSync(crd, 'utf8').replace('description', 'DESCRIPTION'));
+    utimesSync(crd, new Date(), new Date(Date.now() + 5000));
+    expect(inputsDigest(changed)).not.toBe(inputsDigest(sources));
+    appendFileSync(crd, '\n# changed\n');
     expect(inputsDigest(changed)).not.toBe(inputsDigest(sources));
   });
 

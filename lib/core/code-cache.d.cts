@@ -1,0 +1,2 @@
+/** See code-cache.cjs. */
+export declare function requireWithCodeCache(file: string): unknown;
