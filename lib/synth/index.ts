@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
 import { PreviewSettings, previewEnvironments } from '../config/previews';
@@ -6,16 +7,13 @@ import { Environment, EnvironmentConfigError, parseEnvironments } from '../confi
 import { checkProjectRules } from '../config/project-rules';
 import { renderEnvironmentReport } from '../report/environment-report';
 import { Manifest } from './manifest';
-import { checkSchemaSources, defaultSchemaSources } from './schema-sources';
-import { SchemaValidator } from './schema-validator';
-import { defaultValidatorCache } from './validator-cache';
+import { defaultSchemaValidator } from './schema-validator';
+import { chartManifests, checkManifests, renderFolder, SynthesisError } from './synthesize';
 
-/** The validator `npm run synth` uses: the shared schemas, with compiled validators cached on disk. */
-export function defaultSchemaValidator(env: NodeJS.ProcessEnv = process.env): SchemaValidator {
-  const sources = checkSchemaSources(defaultSchemaSources(env));
-  return new SchemaValidator(sources, defaultValidatorCache(sources, env));
+/** The objects of one environment, in construct order. */
+export function synthesizeEnvironment(environment: Environment, project: ProjectContext): Manifest[] {
+  return chartManifests(new Co2CalculatorChart(new App(), environment, project));
 }
-import { chartManifests, checkManifests, renderFolder, synthesizeEnvironment, SynthesisError } from './synthesize';
 
 /** What `npm run synth` renders: the environments, the previews, and how ArgoCD delivers them. */
 export interface ProjectConfig {
@@ -96,5 +94,5 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
 }
 
 export { SynthesisError } from './synthesize';
-export { SchemaValidator } from './schema-validator';
+export { defaultSchemaValidator, SchemaValidator } from './schema-validator';
 export { defaultSchemaSources } from './schema-sources';

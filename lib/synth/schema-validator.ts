@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closeObjects, strictKubernetesDefinitions } from './kubernetes-overlay';
-import { SchemaSourceError } from './schema-sources';
+import { checkSchemaSources, defaultSchemaSources, SchemaSourceError } from './schema-sources';
 import { Manifest } from './manifest';
 import { shareRepeatedSubschemas } from './shared-subschemas';
 import { makePortable } from './portable-schema';
-import { CompiledValidators, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';
+import { CompiledValidators, defaultValidatorCache, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';
 
 export interface SchemaSources {
   /** Kubernetes JSON-schema definitions (`_definitions.json` of cdk8s' kubernetes-schemas). */
@@ -45,6 +45,12 @@ interface CustomResourceDefinition {
 const SCHEMA_ID_BASE = 'https://schemas.co2-calculator.invalid';
 const KUBERNETES_SCHEMA_ID = `${SCHEMA_ID_BASE}/kubernetes-1.28.json`;
 const OBJECT_META_REF = `${KUBERNETES_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
+
+/** The validator the commands use: the shared schemas, with compiled validators cached on disk. */
+export function defaultSchemaValidator(env: NodeJS.ProcessEnv = process.env): SchemaValidator {
+  const sources = checkSchemaSources(defaultSchemaSources(env));
+  return new SchemaValidator(sources, defaultValidatorCache(sources, env));
+}
 
 export class SchemaValidator {
   private readonly validators = new Map<string, ValidateFunction | null>();

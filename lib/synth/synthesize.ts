@@ -1,6 +1,4 @@
-import { App, Chart } from 'cdk8s';
-import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
-import { Environment } from '../config/environment';
+import { Chart } from 'cdk8s';
 import { UserError } from '../core/errors';
 import { Manifest, manifestFileName, objectRef } from './manifest';
 import { renderManifest } from './render';
@@ -20,11 +18,6 @@ export function chartManifests(chart: Chart): Manifest[] {
     .flatMap((construct) => construct.node.validate().map((message) => `${construct.node.path}: ${message}`));
   if (errors.length > 0) throw new SynthesisError(errors);
   return chart.toJson() as Manifest[];
-}
-
-/** The objects of one environment, in construct order. */
-export function synthesizeEnvironment(environment: Environment, project: ProjectContext): Manifest[] {
-  return chartManifests(new Co2CalculatorChart(new App(), environment, project));
 }
 
 /**

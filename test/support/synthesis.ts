@@ -1,24 +1,66 @@
-import { App, Chart } from 'cdk8s';
-import { DELIVERY } from '../../environments/delivery';
-import { ENVIRONMENTS, imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
-import { diskFiles, ProjectFiles, withEdits } from '../../lib/config/project-files';
-import { formatImageReference, parseImageReference } from '../../lib/config/image';
-import { EnvironmentInput } from '../../lib/config/environment';
-import { environmentLabels } from '../../lib/core/labels';
-import { defaultSchemaValidator, SchemaValidator, synthesizeAll, Synthesis } from '../../lib/synth';
-import { Manifest } from '../../lib/synth/manifest';
-import { chartManifests, checkManifests } from '../../lib/synth/synthesize';
+/**
+ * What the test files share: the synthesized project, a schema validator, and charts to test one
+ * construct in. Heavy modules (the whole chart, the delivery chart, the report, Ajv's validators) are
+ * loaded only by the functions that need them: most test files use one or two of these helpers, and
+ * loading everything in each of them was most of the suite's time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Chart } from 'cdk8s';
+import type { EnvironmentInput } from '../../lib/config/environment';
+import type { ProjectFiles } from '../../lib/config/project-files';
+import type { SchemaValidator, Synthesis } from '../../lib/synth';
+import type { Manifest } from '../../lib/synth/manifest';
+
+const synth = () => require('../../lib/synth') as typeof import('../../lib/synth');
+const environments = () => require('../../environments') as typeof import('../../environments');
+const projectFiles = () => require('../../lib/config/project-files') as typeof import('../../lib/config/project-files');
 
 let validator: SchemaValidator | undefined;
 /** One validator per test file: compiling schemas is the slow part, and it is reusable. */
 export function sharedValidator(): SchemaValidator {
-  return (validator ??= defaultSchemaValidator());
+  return (validator ??= (require('../../lib/synth/schema-validator') as typeof import('../../lib/synth/schema-validator')).defaultSchemaValidator());
 }
 
-let standard: Synthesis | undefined;
-/** The environments of environments/ (previews included), synthesized and validated once per test file. */
+/**
+ * The syntheses every test file shares, made once per test run by test/support/global-setup.ts and
+ * read back from the folder it names in CO2_TEST_SYNTHESES (a file run without the setup makes them).
+ */
+const SHARED_SYNTHESES = {
+  standard: () => synth().synthesizeAll(environments().loadProject(), sharedValidator()),
+  snapshot: () => synth().synthesizeAll(environments().loadProject(withSnapshotVersions()), sharedValidator()),
+};
+export type SharedSynthesis = keyof typeof SHARED_SYNTHESES;
+
+export function serializeSynthesis(synthesis: Synthesis): string {
+  return JSON.stringify({ ...synthesis, files: [...synthesis.files] });
+}
+
+const shared = new Map<SharedSynthesis, Synthesis>();
+function sharedSynthesis(name: SharedSynthesis): Synthesis {
+  let synthesis = shared.get(name);
+  if (!synthesis) {
+    const folder = process.env.CO2_TEST_SYNTHESES;
+    const file = folder && join(folder, `${name}.json`);
+    if (file && existsSync(file)) {
+      const parsed = JSON.parse(readFileSync(file, 'utf8'));
+      synthesis = { ...parsed, files: new Map(parsed.files) } as Synthesis;
+    } else {
+      synthesis = SHARED_SYNTHESES[name]();
+    }
+    shared.set(name, synthesis);
+  }
+  return synthesis;
+}
+
+/** The environments of environments/ (previews included), synthesized and validated once per test run. */
 export function standardSynthesis(): Synthesis {
-  return (standard ??= synthesizeAll(loadProject(), sharedValidator()));
+  return sharedSynthesis('standard');
+}
+
+/** Makes every shared synthesis, as the global setup writes them. */
+export function makeSharedSyntheses(): Record<SharedSynthesis, Synthesis> {
+  return { standard: SHARED_SYNTHESES.standard(), snapshot: SHARED_SYNTHESES.snapshot() };
 }
 
 /**
@@ -27,33 +69,37 @@ export function standardSynthesis(): Synthesis {
  * so snapshots of the environments record their structure, not the versions of the day. dist/ and
  * its review (npm run diff) still show the real references.
  */
-export function withSnapshotVersions(files: ProjectFiles = diskFiles()): ProjectFiles {
+export function withSnapshotVersions(files: ProjectFiles = projectFiles().diskFiles()): ProjectFiles {
+  const { formatImageReference, parseImageReference } = require('../../lib/config/image') as typeof import('../../lib/config/image');
+  const { ENVIRONMENTS, imagesFile, PREVIEWS_FILE } = environments();
   const fixed = (reference: string) => formatImageReference({ repository: parseImageReference(reference).repository, tag: 'snapshot' });
   const fixAll = (images: Record<string, string>) => Object.fromEntries(Object.entries(images).map(([component, reference]) => [component, fixed(reference)]));
   const edits = new Map<string, string>();
   for (const { name } of ENVIRONMENTS) edits.set(imagesFile(name), JSON.stringify(fixAll(JSON.parse(files.read(imagesFile(name))))));
   const previews = JSON.parse(files.read(PREVIEWS_FILE)) as { images?: Record<string, string> }[];
   edits.set(PREVIEWS_FILE, JSON.stringify(previews.map((entry) => (entry.images ? { ...entry, images: fixAll(entry.images) } : entry))));
-  return withEdits(files, edits);
+  return projectFiles().withEdits(files, edits);
 }
 
-let snapshot: Synthesis | undefined;
 /** The environments of environments/ as standardSynthesis, with the images of withSnapshotVersions: what snapshots record. */
 export function snapshotSynthesis(): Synthesis {
-  return (snapshot ??= synthesizeAll(loadProject(withSnapshotVersions()), sharedValidator()));
+  return sharedSynthesis('snapshot');
 }
 
 /** A fresh synthesis of the same project, for determinism checks. */
 export function synthesizeProjectAgain(): Synthesis {
-  return synthesizeAll(loadProject(), sharedValidator());
+  return synth().synthesizeAll(environments().loadProject(), sharedValidator());
 }
 
-export function synthesize(environments: readonly EnvironmentInput[]): Synthesis {
-  return synthesizeAll({ environments, delivery: DELIVERY }, sharedValidator());
+export function synthesize(inputs: readonly EnvironmentInput[]): Synthesis {
+  const { DELIVERY } = require('../../environments/delivery') as typeof import('../../environments/delivery');
+  return synth().synthesizeAll({ environments: inputs, delivery: DELIVERY }, sharedValidator());
 }
 
 /** A chart for testing one construct, with the labels and namespace a real environment gives. */
 export function testChart(): Chart {
+  const { App, Chart } = require('cdk8s') as typeof import('cdk8s');
+  const { environmentLabels } = require('../../lib/core/labels') as typeof import('../../lib/core/labels');
   return new Chart(new App(), 'test', {
     namespace: 'co2-calculator-test',
     labels: environmentLabels('co2-calculator-test'),
@@ -63,6 +109,7 @@ export function testChart(): Chart {
 
 /** The chart's objects, after checking that every one is valid against its schema. */
 export function validManifests(chart: Chart): Manifest[] {
+  const { chartManifests, checkManifests } = require('../../lib/synth/synthesize') as typeof import('../../lib/synth/synthesize');
   const manifests = chartManifests(chart);
   expect(checkManifests('test', manifests, sharedValidator())).toEqual([]);
   return manifests;
