@@ -7,7 +7,12 @@
  *   npm run bench                     # 7 runs per row (at most 3 for the slow rows)
  *   npm run bench -- --runs 3         # fewer runs
  *   npm run bench -- --skip-cdk8s     # without the cdk8s CLI / ts-node row (about 20 s a run)
+ *   npm run bench -- --skip-ci        # without the .ci/run row (several minutes, needs the npm registry)
  *   npm run bench -- --out <file>     # write the report elsewhere (default docs/benchmarks.md)
+ *
+ * Two goals are checked side by side in one run: warm synthesis at most 0.8 times the kubectl
+ * kustomize row, and `npm test` at most half the time of the same command at BASELINE_COMMIT (the
+ * tree the goal was set against), checked out beside and run here with the same installed packages.
  *
  * Every number is the wall time of whole processes, started from here one after the other: process
  * start, module loading (a compiled copy of the TypeScript, or tsx, or ts-node), environment validation, synthesis,
@@ -16,11 +21,12 @@
  * Let nothing else run on the machine meanwhile.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listFiles } from '../lib/synth/output';
+import { sharedReferenceData } from '../lib/synth/schema-sources';
 
 const REPO_ROOT = resolve(__dirname, '..');
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
@@ -39,13 +45,23 @@ const DELIVERY_FOLDER = 'argocd';
 const PREVIEW_COUNTS = [10, 50, 200];
 /** Rows whose single run takes many seconds get at most this many runs. */
 const SLOW_RUNS = 3;
-const GOALS = { warmSynthMs: 1000, kustomizeRatio: 3, cdk8sSpeedup: 4, previewCount: 200, previewsMs: 10_000 };
-const USAGE = 'usage: npm run bench -- [--runs N] [--skip-cdk8s] [--out <file>]';
+const GOALS = { kustomizeRatio: 0.8, testRatio: 0.5, cdk8sSpeedup: 4, previewCount: 200, previewsMs: 10_000 };
+/**
+ * The commit whose `npm test` the test-time goal is measured against: main when that goal was set
+ * (538 tests). Its suite runs from a git worktree with this checkout's node_modules, which hold every
+ * package it needs at the same versions.
+ */
+const BASELINE_COMMIT = 'd24d5d4';
+/** Warm `npm test` runs per row: a run takes seconds. */
+const TEST_RUNS = 3;
+const USAGE = 'usage: npm run bench -- [--runs N] [--skip-cdk8s] [--skip-ci] [--out <file>]';
 
 interface Command {
   readonly file: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** @default the repository */
+  readonly cwd?: string;
 }
 
 /** Wall time of each run, and the largest resident set seen in any of them (undefined without GNU time). */
@@ -98,7 +114,7 @@ function runOnce(bench: Bench, command: Command): number | undefined {
     ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command.file, ...command.args]]
     : [command.file, [...command.args]];
   const result = spawnSync(file, args, {
-    cwd: REPO_ROOT,
+    cwd: command.cwd ?? REPO_ROOT,
     env: { ...childEnvironment(), ...command.env },
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
@@ -209,11 +225,7 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
     baseline,
     rows: [
       row('synth, first run (caches as found, empty folder)', first),
-      {
-        ...row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/'),
-        goal: `≤ ${seconds(GOALS.warmSynthMs)}`,
-        met: verdict(baseline.warmMs <= GOALS.warmSynthMs, seconds(baseline.warmMs)),
-      },
+      row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/; compared with kubectl kustomize below'),
       row('synth, warm, into an empty folder', empty, 'every file created'),
       row('synth, cold: validator cache deleted', cold, cacheNote),
       row('synth, first run after a fresh clone', fresh, 'no compiled copy of the sources, no validator cache: both are made'),
@@ -281,7 +293,7 @@ function benchKustomize(bench: Bench, runs: number, baseline: SynthBaseline, syn
       measurement,
       environments: environmentFolders(root).length,
       goal,
-      met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(1)}×`),
+      met: verdict(ratio <= GOALS.kustomizeRatio, `${ratio.toFixed(2)}×: synth ${seconds(baseline.warmMs)}`),
       note: `${folders.length} processes (${folders.join(', ')}), output to /dev/null; no schema validation; compared with synth warm`,
     };
   });
@@ -365,6 +377,77 @@ function verdict(met: boolean, value: string): string {
   return `${met ? 'yes' : '**no**'} (${value})`;
 }
 
+/** A command run in another folder than the repository, e.g. a checkout of the baseline commit. */
+function inFolder(cwd: string, command: Command): Command {
+  return { ...command, cwd };
+}
+
+/**
+ * `npm test` here and at BASELINE_COMMIT, side by side: a first run each (Jest's transform cache
+ * cold, as in a fresh clone), then warm runs. The goal compares the warm medians.
+ */
+function benchTests(bench: Bench): Row[] {
+  const baselineName = `\`npm test\` at ${BASELINE_COMMIT} (the goal's baseline), warm`;
+  const goal = `this ≤ ${GOALS.testRatio}× the baseline`;
+  const baselineDir = join(bench.scratch, 'baseline');
+  const added = spawnSync('git', ['worktree', 'add', '--detach', baselineDir, BASELINE_COMMIT], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (added.status !== 0) {
+    console.error(`cannot check out ${BASELINE_COMMIT}: ${added.stderr.trim()}`);
+    return [{ name: baselineName, goal, note: `skipped: ${BASELINE_COMMIT} cannot be checked out here (a shallow clone?)` }];
+  }
+  try {
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(baselineDir, 'node_modules'));
+    // The baseline finds ../shared beside itself; point it at this checkout's reference data instead.
+    const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
+    const npmTest = { file: 'npm', args: ['test', '--silent'] };
+    const baselineTest = { ...inFolder(baselineDir, npmTest), env: { K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory } };
+    const firstBaseline = measure(bench, 'npm test at the baseline, first run', 1, [baselineTest]);
+    const baseline = measure(bench, 'npm test at the baseline, warm', TEST_RUNS, [baselineTest]);
+    const first = measure(bench, 'npm test, first run', 1, [npmTest]);
+    const current = measure(bench, 'npm test, warm', TEST_RUNS, [npmTest]);
+    const ratio = median(current.wallMs) / median(baseline.wallMs);
+    return [
+      { name: `\`npm test\` at ${BASELINE_COMMIT}, first run`, measurement: firstBaseline, note: `Jest's transform cache cold; ${testCount(baselineDir)} tests` },
+      { name: baselineName, measurement: baseline, note: 'the same installed packages; ../shared of this checkout' },
+      { name: '`npm test`, first run', measurement: first, note: `Jest's transform cache as found; ${testCount(REPO_ROOT)} tests` },
+      {
+        name: '`npm test`, warm',
+        measurement: current,
+        goal,
+        met: verdict(ratio <= GOALS.testRatio, `${ratio.toFixed(2)}×`),
+        note: 'type-check included (test/typecheck.test.ts); same or more assertions than the baseline',
+      },
+    ];
+  } finally {
+    spawnSync('git', ['worktree', 'remove', '--force', baselineDir], { cwd: REPO_ROOT });
+  }
+}
+
+/** How many tests a checkout's unit suite has (`jest --listTests` lists files; this counts test cases). */
+function testCount(folder: string): string {
+  const listed = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--silent', '--json', '--testNamePattern', '^$'], { cwd: folder, encoding: 'utf8' });
+  try {
+    return String(JSON.parse(listed.stdout).numTotalTests);
+  } catch {
+    return 'an unknown number of';
+  }
+}
+
+/** The whole of CI: `.ci/run` on a fresh clone of this commit, with ../shared beside it, as CI runs it. */
+function benchCi(bench: Bench, skip: boolean): Row {
+  const name = '`.ci/run` on a fresh clone (npm ci, unit, integration, drift)';
+  if (skip) return { name, note: 'skipped (--skip-ci)' };
+  return unlessFailed(name, '', () => {
+    const clone = join(bench.scratch, 'ci', 'clone');
+    mkdirSync(join(bench.scratch, 'ci'));
+    symlinkSync(dirname(sharedReferenceData().crdDirectory), join(bench.scratch, 'ci', 'shared'));
+    const cloned = spawnSync('git', ['clone', '--quiet', '--no-hardlinks', REPO_ROOT, clone], { encoding: 'utf8' });
+    if (cloned.status !== 0) throw new CommandFailed({ file: 'git', args: ['clone'] }, cloned.stderr);
+    const measurement = measure(bench, '.ci/run', 1, [{ file: join(clone, '.ci', 'run'), args: [], cwd: clone }]);
+    return { name, measurement, note: 'one run; includes installing the packages and every test suite' };
+  });
+}
+
 // --- the report -----------------------------------------------------------------------------------
 
 function table(rows: readonly Row[]): string {
@@ -417,13 +500,14 @@ const EXPLANATION = `
 What each row includes:
 
 - **synth** is the command of \`npm run synth\` with \`--out <temporary folder> --quiet\`: process start, loading the
-  modules (scripts/run.cjs runs a JavaScript copy of the sources, made by esbuild when they change), validating the environment configs, synthesizing, validating every object
+  modules (scripts/run.cjs runs an esbuild bundle of the sources with V8's code cache, made again when they change),
+  validating the environment configs, synthesizing, validating every object
   against the Kubernetes 1.28 / CRD schemas, rendering YAML, and bringing the output folder up to date. Unless a row
   says "empty folder", the folder holds the previous run's output, as dist/ does for \`npm run synth\`: every file is
   read and compared, none needs rewriting. "Empty folder" rows create every file.
-- **warm**: the compiled copy of the sources and the cache of compiled schema validators (both under
+- **warm**: the bundle of the sources and the cache of compiled schema validators (both under
   \`node_modules/.cache/co2-calculator\`) are filled by the runs before. **cold** deletes the validator cache before each
-  run; **fresh clone** deletes both. **through tsx** runs main.ts through tsx instead of the compiled copy.
+  run; **fresh clone** deletes both. **through tsx** runs main.ts through tsx instead of the bundle.
 - **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
   ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
   TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. The CLI empties its
@@ -431,23 +515,29 @@ What each row includes:
 - **kubectl kustomize** renders the same objects: each folder of synth's output, with a kustomization.yaml listing
   its files, one process per folder; the rendered YAML goes to /dev/null. It parses and re-serializes the objects;
   it does not validate them against schemas.
+- **npm test** is the README's test command (type-check included) here and at the baseline commit, which is checked
+  out beside into a temporary git worktree and run with this checkout's packages. "First run" finds Jest's transform
+  cache as a fresh clone would for the baseline (cold); the warm rows follow it.
+- **.ci/run** is CI's whole job on a fresh \`git clone\` of this commit with \`../shared\` beside it: the Debian tools when
+  missing, \`npm ci\`, the unit and integration suites and the drift check.
 - **Per environment** is the median divided by the number of environments rendered (the ArgoCD folder not counted).
 - **Peak RSS** is GNU time's maximum resident set size: the largest single process of any run of the row.
 `;
 
 // --- main -----------------------------------------------------------------------------------------
 
-function parseOptions(): { runs: number; skipCdk8s: boolean; out: string } {
+function parseOptions(): { runs: number; skipCdk8s: boolean; skipCi: boolean; out: string } {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '7' },
       'skip-cdk8s': { type: 'boolean', default: false },
+      'skip-ci': { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'docs', 'benchmarks.md') },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not "${values.runs}"`);
-  return { runs, skipCdk8s: values['skip-cdk8s']!, out: resolve(values.out!) };
+  return { runs, skipCdk8s: values['skip-cdk8s']!, skipCi: values['skip-ci']!, out: resolve(values.out!) };
 }
 
 function hasGnuTime(scratch: string): boolean {
@@ -477,6 +567,8 @@ function main(): number {
       benchCdk8s(bench, options.skipCdk8s ? 0 : slowRuns, synth.baseline, synthOut),
       benchKustomize(bench, options.runs, synth.baseline, synthOut),
       ...benchPreviews(bench, slowRuns, synth.baseline),
+      ...benchTests(bench),
+      benchCi(bench, options.skipCi),
     ];
     const report = `${machineHeader(options.runs, loadAtStart)}\n\n${table(rows)}\n${EXPLANATION}`;
     console.log(report);

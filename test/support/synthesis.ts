@@ -22,47 +22,23 @@ export function sharedValidator(): SchemaValidator {
   return (validator ??= (require('../../lib/synth/schema-validator') as typeof import('../../lib/synth/schema-validator')).defaultSchemaValidator());
 }
 
+const shared = new Map<'standard' | 'snapshot', Synthesis>();
+
 /**
- * The syntheses every test file shares, made once per test run by test/support/global-setup.ts and
- * read back from the folder it names in CO2_TEST_SYNTHESES (a file run without the setup makes them).
+ * The environments of environments/ (previews included), synthesized and validated once per test run:
+ * by test/support/global-setup.ts, into the folder it names in CO2_TEST_SYNTHESES (a file run without
+ * the setup synthesizes it itself).
  */
-const SHARED_SYNTHESES = {
-  standard: () => synth().synthesizeAll(environments().loadProject(), sharedValidator()),
-  snapshot: () => synth().synthesizeAll(environments().loadProject(withSnapshotVersions()), sharedValidator()),
-};
-export type SharedSynthesis = keyof typeof SHARED_SYNTHESES;
-
-export function serializeSynthesis(synthesis: Synthesis): string {
-  return JSON.stringify({ ...synthesis, files: [...synthesis.files] });
-}
-
-const shared = new Map<SharedSynthesis, Synthesis>();
-function sharedSynthesis(name: SharedSynthesis): Synthesis {
-  let synthesis = shared.get(name);
+export function standardSynthesis(): Synthesis {
+  let synthesis = shared.get('standard');
   if (!synthesis) {
-    const folder = process.env.CO2_TEST_SYNTHESES;
-    const file = folder && join(folder, `${name}.json`);
-    if (file && existsSync(file)) {
-      const parsed = JSON.parse(readFileSync(file, 'utf8'));
-      synthesis = { ...parsed, files: new Map(parsed.files) } as Synthesis;
-    } else {
-      synthesis = SHARED_SYNTHESES[name]();
-    }
-    shared.set(name, synthesis);
+    const file = process.env.CO2_TEST_SYNTHESES && join(process.env.CO2_TEST_SYNTHESES, 'standard.json');
+    const { parseSynthesis } = require('../../lib/synth/serialize') as typeof import('../../lib/synth/serialize');
+    synthesis = file && existsSync(file) ? parseSynthesis(readFileSync(file, 'utf8')) : synth().synthesizeAll(environments().loadProject(), sharedValidator());
+    shared.set('standard', synthesis);
   }
   return synthesis;
 }
-
-/** The environments of environments/ (previews included), synthesized and validated once per test run. */
-export function standardSynthesis(): Synthesis {
-  return sharedSynthesis('standard');
-}
-
-/** Makes every shared synthesis, as the global setup writes them. */
-export function makeSharedSyntheses(): Record<SharedSynthesis, Synthesis> {
-  return { standard: SHARED_SYNTHESES.standard(), snapshot: SHARED_SYNTHESES.snapshot() };
-}
-
 /**
  * The data files with every application image at the fixed tag `snapshot` (repositories kept): which
  * version runs is data that the build pipeline changes on every deployment (npm run update-manifest),
@@ -83,7 +59,12 @@ export function withSnapshotVersions(files: ProjectFiles = projectFiles().diskFi
 
 /** The environments of environments/ as standardSynthesis, with the images of withSnapshotVersions: what snapshots record. */
 export function snapshotSynthesis(): Synthesis {
-  return sharedSynthesis('snapshot');
+  let synthesis = shared.get('snapshot');
+  if (!synthesis) {
+    synthesis = synth().synthesizeAll(environments().loadProject(withSnapshotVersions()), sharedValidator());
+    shared.set('snapshot', synthesis);
+  }
+  return synthesis;
 }
 
 /** A fresh synthesis of the same project, for determinism checks. */

@@ -117,14 +117,17 @@ describe('strict schema validation', () => {
 describe('the cache of compiled validators', () => {
   const { mkdtempSync, cpSync, appendFileSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
   const { tmpdir } = require('node:os') as typeof import('node:os');
-  const manifests = () => standardSynthesis().environments.flatMap((e) => e.manifests);
+  // A built-in kind, OpenShift's Route and an operator's CRD: enough kinds to show the cache at work,
+  // few enough to compile in a moment (compiling every kind takes seconds).
+  const CACHED_KINDS = ['Deployment', 'Route', 'ExternalSecret'];
+  const manifests = () => standardSynthesis().environments.flatMap((e) => e.manifests).filter((m) => CACHED_KINDS.includes(m.kind));
 
   test('a second validator reuses what the first compiled, and judges exactly the same', () => {
     const root = mkdtempSync(join(tmpdir(), 'validators-'));
     const sources = defaultSchemaSources();
     const first = new SchemaValidator(sources, new DiskValidatorCache(root, sources));
     first.prepare(manifests());
-    expect(first.stats).toEqual({ compiled: expect.any(Number), cached: 0 });
+    expect(first.stats).toEqual({ compiled: CACHED_KINDS.length, cached: 0 });
 
     const second = new SchemaValidator(sources, new DiskValidatorCache(root, sources));
     second.prepare(manifests());
