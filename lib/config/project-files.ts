@@ -56,6 +56,31 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /**
+ * Where JSON text stops being valid, for V8 messages that give no position ("Unexpected token '}'"):
+ * the shortest prefix that fails for another reason than ending too early ends one past the error.
+ * Every longer prefix fails the same way, so a binary search finds it.
+ */
+function firstErrorOffset(text: string): number {
+  const failsBeforeItsEnd = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message);
+      return !/end of JSON input/.test(message) && (position === null || Number(position[1]) < length);
+    }
+  };
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (failsBeforeItsEnd(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return Math.max(0, low - 1);
+}
+
+/**
  * Parses JSON text; a syntax error becomes a ProjectFileError `<file>:<line>:<column>: <message>`.
  * V8's messages give an offset ("at position 42") or a line and column; both are turned into
  * line:column of the file.
@@ -69,7 +94,7 @@ export function parseJson(text: string, file: string): unknown {
     const position = /at position (\d+)/.exec(message);
     const where = lineColumn
       ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-      : lineAndColumn(text, position ? Number(position[1]) : text.length);
+      : lineAndColumn(text, position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : firstErrorOffset(text));
     const what = message
       .replace(/\s*\(line \d+ column \d+\)/, '')
       .replace(/\s*(in JSON )?at position \d+.*$/, '')

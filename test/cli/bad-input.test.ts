@@ -16,6 +16,9 @@ import { join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
 import { Command, runCommand } from '../../lib/cli/context';
 import { diffCommand } from '../../lib/cli/diff-command';
+import { setImageCommand } from '../../lib/cli/set-image-command';
+import { updateManifestCommand } from '../../lib/cli/update-manifest-command';
+import { PIPELINE } from '../../environments/pipeline';
 import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
 import { ProjectFiles } from '../../lib/config/project-files';
@@ -46,6 +49,15 @@ const corruptCrds = (scratch: string) => {
   mkdirSync(folder);
   writeFileSync(join(folder, 'route.openshift.io_routes.yaml'), 'spec: [unclosed\n');
   return folder;
+};
+
+/** npm run update-manifest, for the pipeline of environments/pipeline.ts. */
+const updateManifest = updateManifestCommand(PIPELINE);
+/** Writes `event.json` into the case's folder: the dev dispatch of the pipeline's v3.0.7, changed by `edit`. */
+const dispatch = (edit: (payload: any) => void) => (folder: string) => {
+  const event = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'delivery', 'dispatch-events', 'v3.0.7-dev.json'), 'utf8'));
+  edit(event.client_payload);
+  writeFileSync(join(folder, 'event.json'), JSON.stringify(event));
 };
 
 const CASES: Record<string, BadInput> = {
@@ -176,6 +188,60 @@ const CASES: Record<string, BadInput> = {
   'diff of an environment that does not exist': { command: diffCommand, argv: ['qa'], exitCode: 2, message: 'unknown environment "qa"' },
   'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'" },
   'diff of a project that does not synthesize': { command: diffCommand, files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
+
+  // npm run set-image: the edit is written with dist/ or not at all.
+  'set-image of an unknown environment': { command: setImageCommand, argv: ['--env', 'qa', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "qa": valid environments are' },
+  'set-image of an unknown component': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'worker', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "worker"' },
+  'set-image to latest': { command: setImageCommand, argv: ['--env', 'prod', '--component', 'backend', '--tag', 'latest'], exitCode: 1, message: 'floating tag "latest"' },
+  'set-image to a branch tag without its digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'dev'], exitCode: 1, message: 'floating tag "dev"' },
+  'set-image to a malformed digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8@sha256:abc'], exitCode: 1, message: 'digest must be sha256: followed by 64 lowercase hex digits' },
+  'set-image without --tag': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend'], exitCode: 2, message: 'missing --tag' },
+  'set-image of a corrupt images file': { command: setImageCommand, files: { [imagesFile('dev')]: '{"backend": }' }, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: /environments\/images\/dev\.json:1:13: not valid JSON/ },
+  'set-image whose synthesis fails': {
+    command: setImageCommand,
+    argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8'],
+    project: (p) => (environmentNamed(p, 'prod').backup.schedule = 'nightly'),
+    exitCode: 1,
+    message: 'environment "prod": backup.schedule: must be a five-field cron schedule',
+  },
+
+  // npm run update-manifest: a refused dispatch or a failing synthesis changes nothing.
+  'a dispatch with a malformed digest': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: dispatch((payload) => (payload.images[0].digest = 'sha256:12')), exitCode: 1, message: 'digest' },
+  'a dispatch of an image no environment runs': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: dispatch((payload) => (payload.images[0].name = 'quay-its.epfl.ch/svc1751/worker')), exitCode: 1, message: 'quay-its.epfl.ch/svc1751/worker' },
+  'a release dispatch whose ref is not a version': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch((payload) => {
+      payload.branch = 'prod';
+      for (const image of payload.images) image.ref_name = 'main';
+    }),
+    exitCode: 1,
+    message: '"main"',
+  },
+  'a dispatch for another application': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: dispatch((payload) => (payload.repo_name = 'other-app')), exitCode: 1, message: 'other-app' },
+  'a dispatch event without its payload': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": "update-manifest"}'), exitCode: 1, message: 'client_payload' },
+  'a dispatch event that is not JSON': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": '), exitCode: 1, message: /event\.json:1:12: not valid JSON/ },
+  'update-manifest without --event': { command: updateManifest, argv: [], exitCode: 2, message: 'missing --event' },
+  'a dispatch whose synthesis fails': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch(() => {}),
+    project: (p) => (environmentNamed(p, 'staging').host = 'co2-calculator.epfl.ch'),
+    exitCode: 1,
+    message: 'is already the host of environment',
+  },
+
+  // backend.settings: what the environment derives is not overridden by accident; unread settings are refused.
+  'a backend setting overriding what the environment derives': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { FRONTEND_URL: 'https://elsewhere.epfl.ch' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.FRONTEND_URL',
+  },
+  'a backend setting the application does not read': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { ENVIRONMENT: 'production' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.ENVIRONMENT',
+  },
 
   // A bug of ours: a short message and how to see the trace, never the trace itself.
   'an internal error': {
