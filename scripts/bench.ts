@@ -377,6 +377,12 @@ function verdict(met: boolean, value: string): string {
   return `${met ? 'yes' : '**no**'} (${value})`;
 }
 
+/** K8S_DEFINITIONS and CRD_DIRECTORY naming this checkout's reference data, for a checkout elsewhere. */
+function sharedReferenceEnvironment(): Record<string, string> {
+  const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
+  return { K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory };
+}
+
 /** A command run in another folder than the repository, e.g. a checkout of the baseline commit. */
 function inFolder(cwd: string, command: Command): Command {
   return { ...command, cwd };
@@ -397,19 +403,21 @@ function benchTests(bench: Bench): Row[] {
   }
   try {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(baselineDir, 'node_modules'));
-    // The baseline finds ../shared beside itself; point it at this checkout's reference data instead.
-    const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
     const npmTest = { file: 'npm', args: ['test', '--silent'] };
-    const baselineTest = { ...inFolder(baselineDir, npmTest), env: { K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory } };
+    // The baseline finds ../shared beside itself; point it at this checkout's reference data instead.
+    const baselineTest = { ...inFolder(baselineDir, npmTest), env: sharedReferenceEnvironment() };
     const firstBaseline = measure(bench, 'npm test at the baseline, first run', 1, [baselineTest]);
     const baseline = measure(bench, 'npm test at the baseline, warm', TEST_RUNS, [baselineTest]);
+    spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--clearCache'], { cwd: REPO_ROOT });
     const first = measure(bench, 'npm test, first run', 1, [npmTest]);
-    const current = measure(bench, 'npm test, warm', TEST_RUNS, [npmTest]);
+    // The warm runs also leave Jest's report of each test file, for testTimes.
+    const reported = { ...npmTest, args: [...npmTest.args, '--', '--json', `--outputFile=${join(bench.scratch, 'jest.json')}`] };
+    const current = measure(bench, 'npm test, warm', TEST_RUNS, [reported]);
     const ratio = median(current.wallMs) / median(baseline.wallMs);
     return [
-      { name: `\`npm test\` at ${BASELINE_COMMIT}, first run`, measurement: firstBaseline, note: `Jest's transform cache cold; ${testCount(baselineDir)} tests` },
+      { name: `\`npm test\` at ${BASELINE_COMMIT}, first run`, measurement: firstBaseline, note: `Jest's transform cache cold (a new checkout); ${testCount(baselineDir)} tests` },
       { name: baselineName, measurement: baseline, note: 'the same installed packages; ../shared of this checkout' },
-      { name: '`npm test`, first run', measurement: first, note: `Jest's transform cache as found; ${testCount(REPO_ROOT)} tests` },
+      { name: '`npm test`, first run', measurement: first, note: `Jest's transform cache cleared first; ${testCount(REPO_ROOT)} tests` },
       {
         name: '`npm test`, warm',
         measurement: current,
@@ -423,14 +431,34 @@ function benchTests(bench: Bench): Row[] {
   }
 }
 
-/** How many tests a checkout's unit suite has (`jest --listTests` lists files; this counts test cases). */
+/** How many tests a checkout's unit suite has, from Jest's listing of every test without running one. */
 function testCount(folder: string): string {
-  const listed = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--silent', '--json', '--testNamePattern', '^$'], { cwd: folder, encoding: 'utf8' });
+  const listed = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--json', '--testNamePattern', 'no test is named this'], {
+    cwd: folder,
+    encoding: 'utf8',
+    env: { ...process.env, ...sharedReferenceEnvironment() },
+  });
   try {
     return String(JSON.parse(listed.stdout).numTotalTests);
   } catch {
     return 'an unknown number of';
   }
+}
+
+/** The slowest test files of the last warm `npm test`: where the suite's time goes. */
+function testTimes(bench: Bench): string {
+  const report = join(bench.scratch, 'jest.json');
+  if (!existsSync(report)) return '';
+  const results = (JSON.parse(readFileSync(report, 'utf8')) as { testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: unknown[] }> }).testResults;
+  const files = results.map((result) => ({ file: relative(REPO_ROOT, result.name), ms: result.endTime - result.startTime, tests: result.assertionResults.length })).sort((a, b) => b.ms - a.ms);
+  const total = files.reduce((sum, { ms }) => sum + ms, 0);
+  return [
+    `Where the last warm \`npm test\` spent its time: ${files.length} test files, ${seconds(total)} in all over Jest's workers (one per core), the slowest first:`,
+    '',
+    '| Test file | Tests | Time | Share |',
+    '| --- | --- | --- | --- |',
+    ...files.slice(0, 12).map(({ file, ms, tests }) => `| ${file} | ${tests} | ${seconds(ms)} | ${Math.round((100 * ms) / total)} % |`),
+  ].join('\n');
 }
 
 /** The whole of CI: `.ci/run` on a fresh clone of this commit, with ../shared beside it, as CI runs it. */
@@ -446,6 +474,79 @@ function benchCi(bench: Bench, skip: boolean): Row {
     const measurement = measure(bench, '.ci/run', 1, [{ file: join(clone, '.ci', 'run'), args: [], cwd: clone }]);
     return { name, measurement, note: 'one run; includes installing the packages and every test suite' };
   });
+}
+
+// --- where the time goes --------------------------------------------------------------------------
+
+/**
+ * Where a warm synthesis spends its time: one run under V8's sampling profiler (`--cpu-prof`), its
+ * self time grouped by where the code comes from. The bundle scripts/run.cjs runs is one file; esbuild
+ * marks the start of each module in it with a `// <path>` comment, which maps each sampled line back to
+ * its package or folder of lib/.
+ */
+function profileWarmSynth(bench: Bench, out: string): string {
+  const folder = join(bench.scratch, 'profile');
+  const command = synthCommand(out);
+  runOnce(bench, { ...command, args: ['--cpu-prof', `--cpu-prof-dir=${folder}`, ...command.args] });
+  const profile = JSON.parse(readFileSync(join(folder, readdirSync(folder)[0]), 'utf8')) as CpuProfile;
+  const origins = new Map<string, (line: number) => string>();
+  const originOf = (url: string, line: number, functionName: string): string => {
+    if (functionName === '(garbage collector)') return 'garbage collection';
+    if (url.includes('/validators/')) return 'compiled schema validators (running them)';
+    if (url.endsWith('/main.js') && url.includes('/build/')) {
+      if (!origins.has(url)) origins.set(url, bundleOrigins(url.replace(/^file:\/\//, '')));
+      return origins.get(url)!(line);
+    }
+    return 'Node.js itself: start, loading and compiling code, the file system';
+  };
+  const selfTime = new Map<number, number>();
+  profile.samples.forEach((node, index) => selfTime.set(node, (selfTime.get(node) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const byOrigin = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const micros = selfTime.get(node.id) ?? 0;
+    total += micros;
+    const origin = originOf(node.callFrame.url, node.callFrame.lineNumber, node.callFrame.functionName);
+    byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + micros);
+  }
+  const rows = [...byOrigin].sort(([, a], [, b]) => b - a).slice(0, 12);
+  return [
+    `Where a warm \`npm run synth\` spends its ${seconds(total / 1000)} of CPU (one run under \`node --cpu-prof\`, self time by origin):`,
+    '',
+    '| Origin | Time | Share |',
+    '| --- | --- | --- |',
+    ...rows.map(([origin, micros]) => `| ${origin} | ${Math.round(micros / 1000)} ms | ${Math.round((100 * micros) / total)} % |`),
+  ].join('\n');
+}
+
+interface CpuProfile {
+  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }>;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** For a line of an esbuild bundle (0-based), the package or lib/ folder of the module it belongs to. */
+function bundleOrigins(bundle: string): (line: number) => string {
+  const starts: Array<{ line: number; origin: string }> = [];
+  readFileSync(bundle, 'utf8')
+    .split('\n')
+    .forEach((text, line) => {
+      const marker = /^\/\/ ((?:node_modules\/((?:@[^/]+\/)?[^/]+))|([^/]+(?:\/[^/]+)?)\/)/.exec(text);
+      if (marker && /^\/\/ \S+\.(ts|js|cjs|mjs|json)$/.test(text)) starts.push({ line, origin: marker[2] ? `package ${marker[2]}` : `our ${marker[3]}` });
+    });
+  return (line) => {
+    let low = 0;
+    let high = starts.length - 1;
+    let found = 'the bundle\'s own glue';
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (starts[middle].line <= line) {
+        found = starts[middle].origin;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  };
 }
 
 // --- the report -----------------------------------------------------------------------------------
@@ -570,7 +671,8 @@ function main(): number {
       ...benchTests(bench),
       benchCi(bench, options.skipCi),
     ];
-    const report = `${machineHeader(options.runs, loadAtStart)}\n\n${table(rows)}\n${EXPLANATION}`;
+    const profile = profileWarmSynth(bench, synthOut);
+    const report = `${machineHeader(options.runs, loadAtStart)}\n\n${table(rows)}\n\n${profile}\n\n${testTimes(bench)}\n${EXPLANATION}`;
     console.log(report);
     writeFileSync(options.out, report);
     console.error(`wrote ${options.out}`);

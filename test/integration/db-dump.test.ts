@@ -320,24 +320,23 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     expect(entries(dumpDir)).toEqual([]);
   });
 
-  /** A pg_dump in front of the real one on PATH; `body` runs after it parsed --file into $file. */
-  function fakePgDump(name: string, body: string): string {
+  /** A bash script named `tool` in a folder of its own, to put in front of the real one on PATH. */
+  function fakeTool(name: string, tool: string, lines: readonly string[]): string {
     const bin = folder(name);
-    const fake = join(bin, 'pg_dump');
-    writeFileSync(
-      fake,
-      [
-        '#!/usr/bin/env bash',
-        'set -euo pipefail',
-        `real=${JSON.stringify(join(clientBin, 'pg_dump'))}`,
-        'if [[ ${1:-} == --version ]]; then exec "$real" --version; fi',
-        'for arg in "$@"; do if [[ $arg == --file=* ]]; then file=${arg#--file=}; fi; done',
-        body,
-        '',
-      ].join('\n'),
-    );
+    const fake = join(bin, tool);
+    writeFileSync(fake, ['#!/usr/bin/env bash', 'set -euo pipefail', ...lines, ''].join('\n'));
     chmodSync(fake, 0o755);
     return bin;
+  }
+
+  /** A pg_dump in front of the real one on PATH; `body` runs after it parsed --file into $file. */
+  function fakePgDump(name: string, body: string): string {
+    return fakeTool(name, 'pg_dump', [
+      `real=${JSON.stringify(join(clientBin, 'pg_dump'))}`,
+      'if [[ ${1:-} == --version ]]; then exec "$real" --version; fi',
+      'for arg in "$@"; do if [[ $arg == --file=* ]]; then file=${arg#--file=}; fi; done',
+      body,
+    ]);
   }
 
   /**
@@ -402,23 +401,13 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
 
   /** A pg_restore in front of the real one; `body` runs for the full read-back (--file=/dev/null). */
   function fakePgRestore(name: string, body: string): string {
-    const bin = folder(name);
-    const fake = join(bin, 'pg_restore');
-    writeFileSync(
-      fake,
-      [
-        '#!/usr/bin/env bash',
-        'set -euo pipefail',
-        `real=${JSON.stringify(pgRestore)}`,
-        'for arg in "$@"; do if [[ $arg == --file=/dev/null ]]; then',
-        body,
-        'fi; done',
-        'exec "$real" "$@"',
-        '',
-      ].join('\n'),
-    );
-    chmodSync(fake, 0o755);
-    return bin;
+    return fakeTool(name, 'pg_restore', [
+      `real=${JSON.stringify(pgRestore)}`,
+      'for arg in "$@"; do if [[ $arg == --file=/dev/null ]]; then',
+      body,
+      'fi; done',
+      'exec "$real" "$@"',
+    ]);
   }
 
   /** Starts the script, waits until `ready()` holds, sends SIGTERM; returns its exit code and output. */
