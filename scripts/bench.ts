@@ -15,7 +15,7 @@
  * tree the goal was set against), checked out beside and run here with the same installed packages.
  *
  * Every number is the wall time of whole processes, started from here one after the other: process
- * start, module loading (a compiled copy of the TypeScript, or tsx, or ts-node), environment validation, synthesis,
+ * start, module loading (a bundle of the TypeScript, or tsx, or ts-node), environment validation, synthesis,
  * schema validation of every object, rendering YAML and writing each file into an empty temporary
  * folder (never dist/). Peak RSS is GNU time's %M: the largest resident set of any process of a run.
  * Let nothing else run on the machine meanwhile.
@@ -31,7 +31,7 @@ import { sharedReferenceData } from '../lib/synth/schema-sources';
 const REPO_ROOT = resolve(__dirname, '..');
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
-/** Where scripts/run.cjs keeps the JavaScript copy of the sources it runs; deleted for the fresh-clone row. */
+/** Where scripts/run.cjs keeps the bundles it runs; deleted for the fresh-clone row. */
 const COMPILED_COPY = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'build');
 const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 /**
@@ -228,8 +228,8 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
       row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/; compared with kubectl kustomize below'),
       row('synth, warm, into an empty folder', empty, 'every file created'),
       row('synth, cold: validator cache deleted', cold, cacheNote),
-      row('synth, first run after a fresh clone', fresh, 'no compiled copy of the sources, no validator cache: both are made'),
-      row('synth through tsx instead of the compiled copy, warm', throughTsx, 'CO2_SYNTH_WITH_TSX=1: what scripts/run.cjs saves'),
+      row('synth, first run after a fresh clone', fresh, 'no bundle of the sources, no validator cache: both are made'),
+      row('synth through tsx instead of the bundle, warm', throughTsx, 'CO2_SYNTH_WITH_TSX=1: what scripts/run.cjs saves'),
       row('`npm run synth` (through npm)', viaNpm, 'warm, plus npm’s own start'),
     ],
   };
