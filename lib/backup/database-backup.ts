@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cronScheduleProblem, isTimeZone } from '../config/schedule';
 import { join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -79,18 +80,11 @@ function checkWholeNumber(prop: string, value: number, min: number, max = Number
   return value;
 }
 
-/** Five cron fields, or one of the macros the CronJob controller knows. TZ= prefixes are refused: timeZone says it. */
-const CRON_SCHEDULE = /^(?:@(?:yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9*?/,A-Za-z-]+(?:\s+[0-9*?/,A-Za-z-]+){4})$/;
-
+/** The schedule and time zone as the CronJob controller checks them (lib/config/schedule.ts). */
 function checkSchedule(schedule: string, timeZone: string): void {
-  if (!CRON_SCHEDULE.test(schedule.trim())) {
-    throw new Error(`${DatabaseBackup.NAME}: schedule "${schedule}" is not a cron schedule of five fields such as "30 1 * * *"`);
-  }
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw new Error(`${DatabaseBackup.NAME}: timeZone "${timeZone}" is not an IANA time zone such as "Europe/Zurich"`);
-  }
+  const problem = cronScheduleProblem(schedule);
+  if (problem) throw new Error(`${DatabaseBackup.NAME}: schedule "${schedule}": ${problem}`);
+  if (!isTimeZone(timeZone)) throw new Error(`${DatabaseBackup.NAME}: timeZone "${timeZone}" is not an IANA time zone such as "Europe/Zurich"`);
 }
 
 /**
