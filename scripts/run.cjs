@@ -69,7 +69,7 @@ function bundleOf(entry) {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: 'node22',
     outfile: aside,
     external: EXTERNAL,
     metafile: true,
