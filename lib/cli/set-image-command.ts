@@ -17,12 +17,12 @@
  * synthesis fails, 2 for a bad command line.
  */
 import { join } from 'node:path';
-import { IMAGES_FOLDER } from '../config/project-files';
+import { IMAGES_FOLDER, ProjectFiles } from '../config/project-files';
 import { UsageError } from '../core/errors';
 import { planImageChange } from '../delivery/set-image';
 import { CommandContext } from './context';
 import { parseCommandLine } from './run';
-import { changedFiles, synthesizeAndWrite } from './write-output';
+import { changedFiles, synthesizeAndWrite, withWriteLock } from './write-output';
 
 const USAGE = 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest>';
 
@@ -41,22 +41,25 @@ export function setImageCommand(context: CommandContext): number {
   const missing = (['env', 'component', 'tag'] as const).filter((option) => values[option] === undefined);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((option) => `--${option}`).join(', ')}\n${USAGE}`);
 
-  const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag! });
-  const where = `${change.file} ${values.component}`;
-  if (!change.changed) {
-    context.stdout(`${where}: already ${change.after}, unchanged`);
-    return 0;
-  }
-  const { result } = synthesizeAndWrite({
+  const request = {
     command: 'npm run set-image',
     repoRoot: context.repoRoot,
     outDir: join(context.repoRoot, 'dist'),
-    edits: new Map([[change.file, change.content]]),
-    loadProject: (files) => context.loadProject(files),
+    loadProject: (files: ProjectFiles) => context.loadProject(files),
     env: context.env,
-    onRecovered: (sentence) => context.stderr(`note: ${sentence}`),
+    onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
+  };
+  // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
+  return withWriteLock(request, () => {
+    const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag! });
+    const where = `${change.file} ${values.component}`;
+    if (!change.changed) {
+      context.stdout(`${where}: already ${change.after}, unchanged`);
+      return 0;
+    }
+    const { result } = synthesizeAndWrite({ ...request, edits: new Map([[change.file, change.content]]) });
+    context.stdout(`${where}: ${change.before} -> ${change.after}`);
+    context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
+    return 0;
   });
-  context.stdout(`${where}: ${change.before} -> ${change.after}`);
-  context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
-  return 0;
 }

@@ -18,12 +18,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diskFiles, imagesFile, readJsonArgument } from '../config/project-files';
+import { diskFiles, imagesFile, ProjectFiles, readJsonArgument } from '../config/project-files';
 import { describeSystemError, UsageError, UserError } from '../core/errors';
 import { DeliveryPipeline, parseDispatchEvent, planManifestUpdate } from '../delivery/update-manifest';
 import { Command } from './context';
 import { parseCommandLine } from './run';
-import { changedFiles, synthesizeAndWrite } from './write-output';
+import { changedFiles, synthesizeAndWrite, withWriteLock } from './write-output';
 
 const USAGE = 'usage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]';
 
@@ -45,27 +45,29 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
   if (messageFile !== undefined) writeMessage(messageFile, '');
 
   const payload = parseDispatchEvent(readJsonArgument(values.event), values.event);
-  const files = diskFiles(context.repoRoot);
-  const plan = planManifestUpdate(payload, pipeline, (environment) => ({ path: imagesFile(environment), text: files.read(imagesFile(environment)) }));
-  if (plan.kind === 'not-deployed' || plan.edits.size === 0) {
-    for (const line of plan.lines) context.stdout(line);
-    return 0;
-  }
-
-  const { result } = synthesizeAndWrite({
+  const request = {
     command: 'npm run update-manifest',
     repoRoot: context.repoRoot,
     outDir: join(context.repoRoot, 'dist'),
-    edits: plan.edits,
-    loadProject: (projectFiles) => context.loadProject(projectFiles),
+    loadProject: (projectFiles: ProjectFiles) => context.loadProject(projectFiles),
     env: context.env,
-    onRecovered: (sentence) => context.stderr(`note: ${sentence}`),
+    onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
+  };
+  // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
+  return withWriteLock(request, () => {
+    const files = diskFiles(context.repoRoot);
+    const plan = planManifestUpdate(payload, pipeline, (environment) => ({ path: imagesFile(environment), text: files.read(imagesFile(environment)) }));
+    if (plan.kind === 'not-deployed' || plan.edits.size === 0) {
+      for (const line of plan.lines) context.stdout(line);
+      return 0;
+    }
+    const { result } = synthesizeAndWrite({ ...request, edits: plan.edits });
+    for (const line of plan.lines) context.stdout(line);
+    context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
+    context.stdout(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
+    if (messageFile !== undefined) writeMessage(messageFile, plan.commitMessage);
+    return 0;
   });
-  for (const line of plan.lines) context.stdout(line);
-  context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
-  context.stdout(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
-  if (messageFile !== undefined) writeMessage(messageFile, plan.commitMessage);
-  return 0;
 };
 
 function writeMessage(file: string, message: string): void {

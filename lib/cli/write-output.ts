@@ -20,6 +20,8 @@ export interface WriteRequest {
   readonly outDir: string;
   /** Repository files to change (path relative to the repository -> content), with the output. @default none */
   readonly edits?: ReadonlyMap<string, string>;
+  /** Files outside the project written in the same step (absolute path -> content): a commit message. @default none */
+  readonly alongside?: ReadonlyMap<string, string>;
   /** The project, read from the given files (environments/index.ts: loadProject). */
   readonly loadProject: (files: ProjectFiles) => ProjectConfig;
   readonly env?: NodeJS.ProcessEnv;
@@ -32,18 +34,29 @@ export interface WriteOutcome {
   readonly result: CommitResult;
 }
 
+/**
+ * Runs `fn` under the write lock, after a killed run's write was finished or undone. A command that
+ * edits a file computes the edit inside `fn`, from the file as it is under the lock: planned before,
+ * two writers would each start from the same old file and one edit would be lost.
+ */
+export function withWriteLock<T>(request: Pick<WriteRequest, 'repoRoot' | 'command' | 'outDir' | 'env' | 'onRecovered'>, fn: () => T): T {
+  return withLock({ command: request.command, lockFile: lockFileOf(request.repoRoot), env: request.env }, () => {
+    const recovered = recoverInterruptedWrite(journalFileFor(resolve(request.outDir)));
+    if (recovered) (request.onRecovered ?? ((sentence) => console.error(`note: ${sentence}`)))(recovered);
+    return fn();
+  });
+}
+
 export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
   const outDir = resolve(request.outDir);
   const edits = request.edits ?? new Map<string, string>();
-  return withLock({ command: request.command, lockFile: lockFileOf(request.repoRoot), env: request.env }, () => {
-    const recovered = recoverInterruptedWrite(journalFileFor(outDir));
-    if (recovered) (request.onRecovered ?? ((sentence) => console.error(`note: ${sentence}`)))(recovered);
+  return withWriteLock(request, () => {
     // Refuse a folder that may not be replaced before spending a synthesis on it.
     inspectOutputFolder(outDir);
     const synthesis = synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(request.env));
     const result = commitChange({
       tree: { root: outDir, files: synthesis.files },
-      files: new Map([...edits].map(([path, content]) => [resolve(request.repoRoot, path), content])),
+      files: new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]),
     }, { env: request.env });
     return { synthesis, result };
   });
