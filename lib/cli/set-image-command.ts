@@ -17,7 +17,7 @@
  * synthesis fails, 2 for a bad command line.
  */
 import { join } from 'node:path';
-import { IMAGES_FOLDER, ProjectFiles } from '../config/project-files';
+import { diskFiles, IMAGES_FOLDER, ProjectFiles } from '../config/project-files';
 import { UsageError } from '../core/errors';
 import { planImageChange } from '../delivery/set-image';
 import { CommandContext } from './context';
@@ -51,7 +51,8 @@ export function setImageCommand(context: CommandContext): number {
   };
   // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
   return withWriteLock(request, () => {
-    const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag! });
+    const environments = context.loadProject(diskFiles(context.repoRoot)).environments.map((environment) => String((environment as { name?: unknown }).name));
+    const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag!, environments });
     const where = `${change.file} ${values.component}`;
     if (!change.changed) {
       context.stdout(`${where}: already ${change.after}, unchanged`);

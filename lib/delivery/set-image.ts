@@ -28,6 +28,8 @@ export interface SetImageRequest {
   readonly component: string;
   /** A tag, a digest (`sha256:…`), or `<tag>@sha256:…`. */
   readonly version: string;
+  /** The environments the project synthesizes: an images file none of them reads is not edited. @default every file of imagesDir */
+  readonly environments?: readonly string[];
 }
 
 export interface ImageChange {
@@ -81,8 +83,10 @@ export function planImageChange(request: SetImageRequest): ImageChange {
         .map((file) => file.slice(0, -'.json'.length))
         .sort()
     : [];
-  if (!environments.includes(request.environment)) {
-    throw new SetImageError(`unknown environment "${request.environment}": valid environments are ${quoted(environments)} (${request.imagesDir})`);
+  const valid = request.environments ? environments.filter((name) => request.environments!.includes(name)) : environments;
+  if (!valid.includes(request.environment)) {
+    const unread = environments.includes(request.environment) ? `${join(request.imagesDir, `${request.environment}.json`)} exists, but no environment of the project reads it; ` : '';
+    throw new SetImageError(`unknown environment "${request.environment}": ${unread}valid environments are ${quoted(valid)} (${request.imagesDir})`);
   }
   const file = join(request.imagesDir, `${request.environment}.json`);
   const images = parseJson(readFileSync(resolve(root, file), 'utf8'), file);

@@ -10,7 +10,7 @@
  * rules (hosts, names, namespaces), values the API server or the application would reject, previews
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
@@ -197,6 +197,13 @@ const CASES: Record<string, BadInput> = {
   'set-image to a malformed digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8@sha256:abc'], exitCode: 1, message: 'digest must be sha256: followed by 64 lowercase hex digits' },
   'set-image without --tag': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend'], exitCode: 2, message: 'missing --tag' },
   'set-image of a corrupt images file': { command: setImageCommand, files: { [imagesFile('dev')]: '{"backend": }' }, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: /environments\/images\/dev\.json:1:13: not valid JSON/ },
+  'set-image of an images file that no environment reads': {
+    command: setImageCommand,
+    files: { [imagesFile('qa')]: readFileSync(join(REPO_ROOT, imagesFile('dev')), 'utf8') },
+    argv: ['--env', 'qa', '--component', 'backend', '--tag', 'v1.0.8'],
+    exitCode: 1,
+    message: 'unknown environment "qa": environments/images/qa.json exists, but no environment of the project reads it; valid environments are "dev", "local", "prod", "staging"',
+  },
   'set-image whose synthesis fails': {
     command: setImageCommand,
     argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8'],
@@ -285,7 +292,7 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
 
   test.each(Object.entries(CASES))('%s', (_name, input) => {
     const extras = mkdtempSync(join(tmpdir(), 'bad-input-case-'));
-    const originals = Object.keys(input.files ?? {}).map((path) => [path, readFileSync(join(scratch, path))] as const);
+    const originals = Object.keys(input.files ?? {}).map((path) => [path, existsSync(join(scratch, path)) ? readFileSync(join(scratch, path)) : undefined] as const);
     try {
       for (const [path, content] of Object.entries(input.files ?? {})) writeFileSync(join(scratch, path), content);
       input.prepare?.(extras);
@@ -313,7 +320,10 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
       expect(rest.length).toBeLessThanOrEqual(1);
       expect(fingerprint(scratch)).toEqual(before);
     } finally {
-      for (const [path, content] of originals) writeFileSync(join(scratch, path), content);
+      for (const [path, content] of originals) {
+        if (content === undefined) rmSync(join(scratch, path));
+        else writeFileSync(join(scratch, path), content);
+      }
       rmSync(extras, { recursive: true, force: true });
     }
   });
