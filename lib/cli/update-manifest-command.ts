@@ -12,14 +12,17 @@
  *
  * Only environments/images/<env>.json is edited, and only together with dist/ (lib/cli/write-output.ts):
  * a refused dispatch or a failing synthesis leaves every file as it was. The commit message is printed
- * last, and written to --message-file when given (emptied when nothing changed). Exit status: 0 when
+ * last, and written to --message-file when given, in the same step as the edit and dist/; a refused
+ * dispatch, or one that changes nothing, leaves that file untouched. The message file may not be a file
+ * of the project (environments/, dist/, a tracked file): it would be committed. Exit status: 0 when
  * applied or when there is nothing to apply (a branch that deploys nothing here, images already
  * pinned), 1 when the dispatch is refused or synthesis fails, 2 for a bad command line.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { diskFiles, imagesFile, ProjectFiles, readJsonArgument } from '../config/project-files';
-import { describeSystemError, UsageError, UserError } from '../core/errors';
+import { UsageError } from '../core/errors';
 import { DeliveryPipeline, parseDispatchEvent, planManifestUpdate } from '../delivery/update-manifest';
 import { Command } from './context';
 import { parseCommandLine } from './run';
@@ -40,9 +43,7 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
     USAGE,
   );
   if (values.event === undefined) throw new UsageError(`missing --event\n${USAGE}`);
-  const messageFile = values['message-file'];
-  // Emptied first, so a caller never commits with the message of an earlier run.
-  if (messageFile !== undefined) writeMessage(messageFile, '');
+  const messageFile = values['message-file'] === undefined ? undefined : checkMessageFile(values['message-file'], context.repoRoot);
 
   const payload = parseDispatchEvent(readJsonArgument(values.event), values.event);
   const request = {
@@ -61,19 +62,35 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
       for (const line of plan.lines) context.stdout(line);
       return 0;
     }
-    const { result } = synthesizeAndWrite({ ...request, edits: plan.edits });
+    const alongside = new Map(messageFile === undefined ? [] : [[messageFile, plan.commitMessage]]);
+    const { result } = synthesizeAndWrite({ ...request, edits: plan.edits, alongside });
     for (const line of plan.lines) context.stdout(line);
     context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
     context.stdout(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
-    if (messageFile !== undefined) writeMessage(messageFile, plan.commitMessage);
     return 0;
   });
 };
 
-function writeMessage(file: string, message: string): void {
-  try {
-    writeFileSync(file, message);
-  } catch (error) {
-    throw new UserError(`--message-file ${file}: cannot write it: ${describeSystemError(error)}`);
+/**
+ * The absolute path of --message-file, refused when it is a file of the project: written into
+ * environments/ or dist/ (or over a tracked file) it would end up in the commit it describes.
+ */
+function checkMessageFile(file: string, repoRoot: string): string {
+  const absolute = resolve(file);
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return dirname(path) === path ? path : join(real(dirname(path)), basename(path));
+    }
+  };
+  const inside = (folder: string) => !relative(real(join(repoRoot, folder)), real(absolute)).startsWith('..');
+  const tracked = () =>
+    !relative(real(repoRoot), real(absolute)).startsWith('..') &&
+    spawnSync('git', ['ls-files', '--error-unmatch', '--', real(absolute)], { cwd: repoRoot, stdio: 'ignore' }).status === 0;
+  if (inside('environments') || inside('dist') || tracked()) {
+    throw new UsageError(`--message-file ${file}: is a file of this repository (environments/, dist/ or tracked by git), which the commit would include; give a file outside it, such as one from mktemp`);
   }
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) throw new UsageError(`--message-file ${file}: is a folder, not a file`);
+  return absolute;
 }

@@ -228,6 +228,35 @@ const CASES: Record<string, BadInput> = {
   'a dispatch for another application': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: dispatch((payload) => (payload.repo_name = 'other-app')), exitCode: 1, message: 'other-app' },
   'a dispatch event without its payload': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": "update-manifest"}'), exitCode: 1, message: 'client_payload' },
   'a dispatch event that is not JSON': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": '), exitCode: 1, message: /event\.json:1:12: not valid JSON/ },
+  'a message file inside environments/': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json', '--message-file', '<repo>/environments/images/dev.json'],
+    prepare: dispatch(() => {}),
+    exitCode: 2,
+    message: /^--message-file .*environments\/images\/dev\.json: is a file of this repository \(environments\/, dist\/ or tracked by git\), which the commit would include/,
+  },
+  'a message file inside dist/, through a relative path': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json', '--message-file', '<repo>/environments/../dist/dev/new-file.txt'],
+    prepare: dispatch(() => {}),
+    exitCode: 2,
+    message: 'is a file of this repository',
+  },
+  'a refused dispatch leaves the message file untouched': {
+    command: updateManifest,
+    files: { 'commit-message.txt': 'the message of an earlier run\n' },
+    argv: ['--event', '<scratch>/event.json', '--message-file', '<repo>/commit-message.txt'],
+    prepare: dispatch((payload) => (payload.images[0].digest = 'sha256:12')),
+    exitCode: 1,
+    message: 'digest',
+  },
+  'a message file that cannot be written: the edit and dist/ are not written either': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json', '--message-file', '<scratch>/no-such-folder/message.txt'],
+    prepare: dispatch(() => {}),
+    exitCode: 1,
+    message: /^cannot write a file beside .*no-such-folder\/message\.txt: no such file or folder$/,
+  },
   'update-manifest without --event': { command: updateManifest, argv: [], exitCode: 2, message: 'missing --event' },
   'a dispatch whose synthesis fails': {
     command: updateManifest,
@@ -306,7 +335,7 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
           input.project?.(project);
           return project;
         },
-        argv: (input.argv ?? []).map((arg) => arg.replace('<scratch>', extras)),
+        argv: (input.argv ?? []).map((arg) => arg.replace('<scratch>', extras).replace('<repo>', scratch)),
         env,
       });
 
