@@ -9,7 +9,7 @@
  * CO2_DEBUG=1 prints the stack trace of any failure.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { systemErrorCode, UsageError, UserError } from '../core/errors';
+import { describeSystemError, systemErrorCode, UsageError, UserError } from '../core/errors';
 
 export const INTERNAL_ERROR_EXIT_CODE = 70;
 export const DEBUG_VARIABLE = 'CO2_DEBUG';
@@ -39,8 +39,24 @@ export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process
   };
 }
 
+/**
+ * A reader that went away (`| head -1`) or a full device under a redirected stdout loses the rest of
+ * what we print, not the work: the files are written, so the exit status stays what the work says, and
+ * no unhandled 'error' event turns it into a stack trace.
+ */
+function toleratePrintFailures(): void {
+  let told = false;
+  process.stdout.on('error', (error) => {
+    if (systemErrorCode(error) === 'EPIPE' || told) return;
+    told = true;
+    process.stderr.write(`note: standard output could not be written (${describeSystemError(error)}); the command's work is not affected\n`);
+  });
+  process.stderr.on('error', () => {});
+}
+
 /** Runs a command's main function and sets the exit status, printing a failure as described above. */
 export function runCli(main: () => number | void): void {
+  toleratePrintFailures();
   try {
     process.exitCode = main() ?? 0;
   } catch (error) {

@@ -167,16 +167,21 @@ export function journalFileFor(path: string): string {
 }
 
 function writeJournal(journalFile: string, journal: Journal): void {
-  mkdirSync(dirname(journalFile), { recursive: true });
   const aside = `${journalFile}.${process.pid}`;
-  writeFileSync(aside, `${JSON.stringify(journal, null, 2)}\n`);
-  const fd = openSync(aside, 'r');
   try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    mkdirSync(dirname(journalFile), { recursive: true });
+    writeFileSync(aside, `${JSON.stringify(journal, null, 2)}\n`);
+    const fd = openSync(aside, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(aside, journalFile);
+  } catch (error) {
+    rmSync(aside, { force: true });
+    fail('write the journal of this write,', journalFile, error);
   }
-  renameSync(aside, journalFile);
 }
 
 function readJournal(journalFile: string): Journal | undefined {
@@ -324,8 +329,27 @@ export function commitChange(change: Change, options: CommitOptions = {}): Commi
   }
 
   // 2. Swap. From here on the journal says "finish this", so a crash completes rather than undoes it.
-  writeJournal(journalFile, journal('swapping'));
+  try {
+    writeJournal(journalFile, journal('swapping'));
+  } catch (error) {
+    recoverInterruptedWrite(journalFile);
+    throw error;
+  }
   did('journal: swapping');
+  try {
+    swap(stagedTree, stagedFiles, journalFile, did);
+  } catch (error) {
+    throw new OutputError(`the write stopped half-way (${describeSystemError(error)}); run the command again: it completes the write first (${journalFile})`);
+  }
+  return { changes, strays, filesChanged: files.map(({ target }) => target), written: true };
+}
+
+function swap(
+  stagedTree: { root: string; staged: string; aside: string } | undefined,
+  stagedFiles: ReadonlyArray<{ target: string; staged: string }>,
+  journalFile: string,
+  did: (what: string) => void,
+): void {
   if (stagedTree) {
     if (existsSync(stagedTree.root)) {
       renameSync(stagedTree.root, stagedTree.aside);
@@ -344,7 +368,6 @@ export function commitChange(change: Change, options: CommitOptions = {}): Commi
   }
   unlinkSync(journalFile);
   did('journal: done');
-  return { changes, strays, filesChanged: files.map(({ target }) => target), written: true };
 }
 
 /** Writes a tree on its own: commitChange for callers without other files (tests, benchmarks). */

@@ -108,3 +108,17 @@ describe('bad input through the real entry points', () => {
     expect(tree(join(REPO_ROOT, 'dist')) + readdirSync(join(REPO_ROOT, 'environments', 'images')).map((file) => readFileSync(join(REPO_ROOT, 'environments', 'images', file), 'utf8')).join()).toBe(before);
   });
 });
+
+describe('a reader that goes away (npm run synth | head -1)', () => {
+  test('does not turn a finished write into a failure or a stack trace', async () => {
+    const out = join(scratch, 'closed-stdout');
+    const child = spawn(process.execPath, [RUN, 'main.ts', '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The read end closes before the command prints: every line it prints then meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const status = await new Promise((done) => child.on('exit', done));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(listFiles(out)).toEqual(listFiles(join(REPO_ROOT, 'dist')));
+  });
+});

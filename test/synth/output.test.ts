@@ -168,3 +168,50 @@ describe('a run killed after any operation', () => {
     expect(recoverInterruptedWrite(journalFileFor(root))).toBeUndefined();
   });
 });
+
+/**
+ * A device that fills up (or a file system that fails) at any write or rename of a commit: the command
+ * reports one OutputError line, never a raw system error, and the files are the old ones, or, when the
+ * failure hit the swap, the next run's recovery completes the new ones.
+ */
+describe('a write that fails at any operation', () => {
+  const OLD = new Map([['dev/a.yaml', 'a1\n'], ['README.md', 'old\n']]);
+  const NEW = new Map([['dev/a.yaml', 'a2\n'], ['prod/p.yaml', 'p\n']]);
+  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+
+  test('is one line, and the next run leaves the old state or the new one', () => {
+    const outcomes = new Set<string>();
+    for (let failAt = 1; ; failAt++) {
+      rmSync(base, { recursive: true, force: true });
+      mkdirSync(base);
+      writeTree(root, OLD);
+      const imagesFile = join(base, 'images.json');
+      writeFileSync(imagesFile, 'old\n');
+      const [oldTree, calls] = [snapshot(root), { count: 0 }];
+      const full = () => {
+        if (++calls.count === failAt) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      };
+      const spies = (['writeFileSync', 'renameSync', 'mkdirSync'] as const).map((name) => {
+        const original = fs[name] as (...args: unknown[]) => unknown;
+        return jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => (full(), original(...args))) as never);
+      });
+      let failure: unknown;
+      try {
+        commitChange({ tree: { root, files: NEW }, files: new Map([[imagesFile, 'new\n']]) });
+      } catch (error) {
+        failure = error;
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+      if (failure === undefined) break;
+      expect({ failAt, failure }).toEqual({ failAt, failure: expect.any(OutputError) });
+      expect((failure as Error).message).not.toContain('\n');
+      recoverInterruptedWrite(journalFileFor(root));
+      const state = JSON.stringify(snapshot(root)) === JSON.stringify(oldTree) && readFileSync(imagesFile, 'utf8') === 'old\n' ? 'old' : readFileSync(imagesFile, 'utf8') === 'new\n' && snapshot(root)['prod/p.yaml'] === 'p\n' ? 'new' : 'mixed';
+      expect({ failAt, state }).not.toMatchObject({ state: 'mixed' });
+      expect(readdirSync(base).sort()).toEqual(['dist', 'images.json']);
+      outcomes.add(state);
+    }
+    expect([...outcomes].sort()).toEqual(['new', 'old']);
+  });
+});
