@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { systemErrorCode, UserError } from '../core/errors';
+import { describeSystemError, systemErrorCode, UserError } from '../core/errors';
 
 export const LOCK_TOKEN_VARIABLE = 'CO2_LOCK_TOKEN';
 export const LOCK_TIMEOUT_VARIABLE = 'CO2_LOCK_TIMEOUT';
@@ -57,14 +57,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** What a lock file that names no holder (`null`, `0`, edited by hand) reads as: nobody, whose lock is taken over. */
+const NOBODY: LockHolder = { pid: -1, host: '?', command: 'unknown', startedAt: '?', token: '' };
+
 function readHolder(lockFile: string): LockHolder | undefined {
+  let holder: Partial<LockHolder> | null;
   try {
-    return JSON.parse(readFileSync(lockFile, 'utf8')) as LockHolder;
+    holder = JSON.parse(readFileSync(lockFile, 'utf8'));
   } catch (error) {
     if (systemErrorCode(error) === 'ENOENT') return undefined;
-    // Unreadable or half-written by hand: treat as a holder we know nothing about.
-    return { pid: -1, host: '?', command: 'unknown', startedAt: '?', token: '' };
+    return NOBODY;
   }
+  const valid = typeof holder === 'object' && holder !== null && Number.isInteger(holder.pid) && typeof holder.host === 'string' && typeof holder.token === 'string';
+  return valid ? { command: 'unknown', startedAt: '?', ...holder } as LockHolder : NOBODY;
 }
 
 export function describeHolder(holder: LockHolder): string {
@@ -128,15 +133,28 @@ export function withLock<T>(options: LockOptions, fn: () => T): T {
     startedAt: new Date().toISOString(),
     token: randomBytes(8).toString('hex'),
   };
-  mkdirSync(dirname(lockFile), { recursive: true });
+  const create = () => {
+    try {
+      mkdirSync(dirname(lockFile), { recursive: true });
+    } catch (error) {
+      // mkdir -p over a file says EEXIST.
+      throw new UserError(`cannot create the write lock ${lockFile}: ${systemErrorCode(error) === 'EEXIST' ? 'a path component is a file, not a folder' : describeSystemError(error)}`);
+    }
+    try {
+      return tryCreate(lockFile, holder);
+    } catch (error) {
+      throw new UserError(`cannot create the write lock ${lockFile}: ${describeSystemError(error)}`);
+    }
+  };
 
   const deadline = Date.now() + timeoutMs;
   let told = false;
-  while (!tryCreate(lockFile, holder)) {
+  while (!create()) {
     const other = readHolder(lockFile);
     if (!other) continue;
-    if (other.host === holder.host && other.pid > 0 && !isAlive(other.pid)) {
-      (options.onTakeOver ?? ((dead) => console.error(`note: taking over the lock of a run that ended without releasing it (${describeHolder(dead)})`)))(other);
+    // Lock files are created whole (linked into place), so one that names nobody was never a run's.
+    if (other === NOBODY || (other.host === holder.host && other.pid > 0 && !isAlive(other.pid))) {
+      (options.onTakeOver ?? ((dead) => console.error(`note: taking over the lock ${dead === NOBODY ? `${lockFile}, which names no run` : `of a run that ended without releasing it (${describeHolder(dead)})`}`)))(other);
       takeOver(lockFile, other);
       continue;
     }

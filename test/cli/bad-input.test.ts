@@ -10,9 +10,9 @@
  * rules (hosts, names, namespaces), values the API server or the application would reject, previews
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
 import { Command, runCommand } from '../../lib/cli/context';
 import { diffCommand } from '../../lib/cli/diff-command';
@@ -164,6 +164,13 @@ const CASES: Record<string, BadInput> = {
     argv: ['--out', '<scratch>/file/dist'],
     exitCode: 1,
     message: /cannot read the output folder .*file\/dist: a path component is a file, not a folder/,
+  },
+
+  // The write lock (lib/cli/lock.ts), as a read-only checkout or a broken cache leaves it.
+  'a write lock that cannot be created': {
+    files: { 'node_modules/.cache/co2-calculator': 'a file where the lock\'s folder should be' },
+    exitCode: 1,
+    message: /^cannot create the write lock .*co2-calculator\/write\.lock: a path component is a file, not a folder$/,
   },
 
   // The reference data beside the repository.
@@ -321,9 +328,14 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
 
   test.each(Object.entries(CASES))('%s', (_name, input) => {
     const extras = mkdtempSync(join(tmpdir(), 'bad-input-case-'));
-    const originals = Object.keys(input.files ?? {}).map((path) => [path, existsSync(join(scratch, path)) ? readFileSync(join(scratch, path)) : undefined] as const);
+    // A folder the case replaces by a file (the lock's) is moved aside and put back after.
+    const original = (path: string) => (!existsSync(path) ? undefined : statSync(path).isDirectory() ? (renameSync(path, `${path}.aside`), 'folder' as const) : readFileSync(path));
+    const originals = Object.keys(input.files ?? {}).map((path) => [path, original(join(scratch, path))] as const);
     try {
-      for (const [path, content] of Object.entries(input.files ?? {})) writeFileSync(join(scratch, path), content);
+      for (const [path, content] of Object.entries(input.files ?? {})) {
+        mkdirSync(dirname(join(scratch, path)), { recursive: true });
+        writeFileSync(join(scratch, path), content);
+      }
       input.prepare?.(extras);
       const env = { ...process.env, CO2_DEBUG: '', ...input.env?.(extras) };
       const before = fingerprint(scratch);
@@ -350,8 +362,9 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
       expect(fingerprint(scratch)).toEqual(before);
     } finally {
       for (const [path, content] of originals) {
-        if (content === undefined) rmSync(join(scratch, path));
-        else writeFileSync(join(scratch, path), content);
+        if (content === undefined || content === 'folder') rmSync(join(scratch, path), { force: true });
+        if (content === 'folder') renameSync(join(scratch, `${path}.aside`), join(scratch, path));
+        else if (content !== undefined) writeFileSync(join(scratch, path), content);
       }
       rmSync(extras, { recursive: true, force: true });
     }

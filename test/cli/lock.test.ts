@@ -84,4 +84,21 @@ describe('the write lock', () => {
     hold(holder(process.ppid));
     expect(() => withLock({ command: 'test', lockFile, timeoutMs: 50, env: { [LOCK_TOKEN_VARIABLE]: 'guessed' }, ...quiet }, () => 'ran')).toThrow(LockTimeoutError);
   });
+
+  test.each(['null', '0', 'false', '""', '[]', '{"pid": "1"}', '{'])('a lock file holding %s names no run: it is taken over at once, not waited on', (content) => {
+    writeFileSync(lockFile, content);
+    const takenOver: LockHolder[] = [];
+    const started = Date.now();
+    expect(withLock({ command: 'test', lockFile, timeoutMs: 60_000, env: {}, onWait: () => {}, onTakeOver: (gone) => takenOver.push(gone) }, () => 'ran')).toBe('ran');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(takenOver.map(({ pid }) => pid)).toEqual([-1]);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  test('a lock that cannot be created (a read-only checkout) is one error line', () => {
+    writeFileSync(join(folder, 'cache'), 'a file where the lock\'s folder should be');
+    expect(() => withLock({ command: 'test', lockFile: join(folder, 'cache', 'write.lock'), env: {}, ...quiet }, () => 'ran')).toThrow(
+      /^cannot create the write lock .*cache\/write\.lock: a path component is a file, not a folder$/,
+    );
+  });
 });
