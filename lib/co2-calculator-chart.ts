@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { backendFeatures, backendSecretKeys } from './application/backend-settings';
-import { DOCS_IMAGE, FRONTEND_IMAGE } from './application/contract';
+import { BACKEND_IMAGE, DOCS_IMAGE, FRONTEND_IMAGE, POSTGRES_IMAGE } from './application/contract';
 import { applySyncWaves } from './argocd/sync-waves';
 import { DatabaseBackup } from './backup/database-backup';
 import { Environment } from './config/environment';
@@ -81,6 +81,7 @@ export class Co2CalculatorChart extends Chart {
       image: environment.images.frontend,
       contract: FRONTEND_IMAGE,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      user: this.platform.podUser(FRONTEND_IMAGE.user),
       replicas: environment.frontend.replicas,
       resources: environment.frontend.resources,
       // Published to every browser in /injectEnv.js: plain values only (FRONTEND_SETTINGS).
@@ -94,6 +95,7 @@ export class Co2CalculatorChart extends Chart {
     this.backend = new Backend(this, 'Backend', {
       image: environment.images.backend,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      user: this.platform.podUser(BACKEND_IMAGE.user),
       replicas: environment.backend.replicas,
       resources: environment.backend.resources,
       secret: { name: backendSecret.secretName, keys: backendSecret.keys },
@@ -127,6 +129,7 @@ export class Co2CalculatorChart extends Chart {
       contract: docs.contract,
       serverConfig: { directory: DOCS_IMAGE.serverConfigDirectory, file: DOCS_IMAGE.serverConfigFile, content: docs.config },
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      user: this.platform.podUser(DOCS_IMAGE.user),
       ...environment.docs,
       allowIngressFrom: [this.platform.edgePeer],
     });
@@ -143,6 +146,8 @@ export class Co2CalculatorChart extends Chart {
         image: environment.backup.image,
         database: this.database,
         serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+        // The client image is the official postgres image too (OPERATIONS_DEFAULTS.backupImage).
+        user: this.platform.podUser(POSTGRES_IMAGE.user),
         resources: environment.backup.resources,
         size: environment.backup.storageSize,
         storageClassName: environment.backup.storageClass,
@@ -203,6 +208,7 @@ export class Co2CalculatorChart extends Chart {
     return new InClusterPostgres(this, 'Postgres', {
       ...database,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
+      user: this.platform.podUser(POSTGRES_IMAGE.user),
       credentialsSecretName: credentials.secretName,
       // Every process that runs with the database connection: the API, its migrations, the backup.
       allowFrom: [Backend.IDENTITY, MigrationJob.IDENTITY, DatabaseBackup.IDENTITY].map((identity) => ({ podLabels: selectorLabels(this, identity) })),

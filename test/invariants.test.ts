@@ -8,7 +8,9 @@ import { LABEL, MANAGED_BY, PART_OF } from '../lib/core/labels';
 import { ANNOTATION } from '../lib/argocd/annotations';
 import { Manifest } from '../lib/synth/manifest';
 import { platformFor } from '../lib/platform';
+import { BACKEND_IMAGE, DOCS_IMAGE, FRONTEND_IMAGE, ImageUser, POSTGRES_IMAGE } from '../lib/application/contract';
 import { containersOf, matches, podTemplates, ref, strings } from './support/kubernetes';
+import { nonRootRefusal } from './support/kubelet';
 import { standardSynthesis } from './support/synthesis';
 
 const environments = standardSynthesis().environments.map(({ environment, manifests }) => [environment.name, environment, manifests] as const);
@@ -69,13 +71,43 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(violations).toEqual([]);
   });
 
-  test('no pod fixes its user, group or fsGroup (OpenShift assigns them from the project range)', () => {
+  const assignsUids = environment.platform.name === 'openshift';
+  (assignsUids ? test : test.skip)('no pod fixes its user, group or fsGroup (OpenShift assigns them from the project range)', () => {
     const fixed = pods.flatMap(({ owner, spec }) =>
       [spec.securityContext, ...containersOf(spec).map((c) => c.securityContext)].flatMap((context) =>
         ['runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups'].filter((key) => context?.[key] !== undefined).map((key) => `${ref(owner)}: ${key}`),
       ),
     );
     expect(fixed).toEqual([]);
+  });
+
+  (assignsUids ? test.skip : test)('the kubelet starts every container: each runs as a non-root user it can verify, its image\'s own account', () => {
+    // The User each image's config carries, from its Dockerfile (lib/application/contract.ts).
+    const imageUsers = new Map<string, ImageUser>([
+      [environment.images.frontend.repository, FRONTEND_IMAGE.user],
+      [environment.images.backend.repository, BACKEND_IMAGE.user],
+      [environment.images.docs.repository, DOCS_IMAGE.user],
+      ...[environment.database.mode === 'in-cluster' ? environment.database.image : undefined, environment.backup?.image]
+        .filter((image) => image !== undefined)
+        .map((image) => [image!.repository, POSTGRES_IMAGE.user] as [string, ImageUser]),
+    ]);
+    const refused: string[] = [];
+    for (const { owner, spec } of pods) {
+      for (const container of containersOf(spec)) {
+        const at = `${ref(owner)} container ${container.name}`;
+        const user = imageUsers.get(parseImageReference(container.image).repository);
+        if (user === undefined) {
+          refused.push(`${at}: image ${container.image} has no user in the application contract`);
+          continue;
+        }
+        const refusal = nonRootRefusal(spec.securityContext, container.securityContext, user.imageUser);
+        if (refusal) refused.push(`${at}: ${refusal}`);
+        // Its own account, so the files the image gives that account stay its own.
+        const uid = container.securityContext?.runAsUser ?? spec.securityContext?.runAsUser;
+        if (uid !== undefined && uid !== user.uid) refused.push(`${at}: runs as ${uid}, the image's ${user.name} is ${user.uid}`);
+      }
+    }
+    expect(refused).toEqual([]);
   });
 
   test('pods mount no service account token', () => {

@@ -21,10 +21,17 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
     expect([...after.keys()].filter((key) => !before.has(key)).sort()).toEqual(['Ingress/backend', 'Ingress/docs', 'Ingress/frontend']);
   });
 
-  test('changes nothing else but the peers the NetworkPolicies admit from outside', () => {
+  test('changes nothing else but the peers the NetworkPolicies admit from outside, and who the pods run as', () => {
     const after = byRef(kubernetes);
+    // Plain Kubernetes assigns no UIDs: the pods run as their images' accounts (Platform.podUser).
+    const userKeys = ['runAsUser', 'runAsGroup', 'fsGroup', 'fsGroupChangePolicy'];
+    const withoutUser = (m: Manifest) =>
+      JSON.stringify(m, (key, value) => (key === 'securityContext' && value?.runAsNonRoot !== undefined ? Object.fromEntries(Object.entries(value).filter(([k]) => !userKeys.includes(k))) : value));
+    const pinned = kubernetes.filter((m) => JSON.stringify(m) !== withoutUser(m)).map(ref).sort();
+    expect(pinned).toEqual(['CronJob/db-dump', 'Deployment/backend', 'Deployment/docs', 'Deployment/frontend', 'Job/backend-migration']);
+    expect(openshift.filter((m) => JSON.stringify(m) !== withoutUser(m)).map(ref)).toEqual([]);
     const changed = openshift
-      .filter((m) => after.has(ref(m)) && JSON.stringify(after.get(ref(m))) !== JSON.stringify(m))
+      .filter((m) => after.has(ref(m)) && withoutUser(after.get(ref(m))!) !== withoutUser(m))
       .map(ref)
       .sort();
     expect(changed).toEqual([

@@ -23,6 +23,43 @@ export const NGINX_UNPRIVILEGED_COMMIT = '8ead5cede31b9dc5a976d1b44bb1987226b486
  */
 export const NGINX_PACKAGE_COMMIT = '4f496b8020374691c6d599487f1472d291bbb710';
 
+/**
+ * The user an image's processes run as when Kubernetes sets none: its Dockerfile's `USER` and the
+ * account behind it. The kubelet refuses a container with `runAsNonRoot: true` whose image user is a
+ * name (it cannot tell the uid) or root, unless the pod gives a numeric `runAsUser`; platforms that do
+ * not assign UIDs take `uid`/`gid` from here (see Platform.podUser).
+ */
+export interface ImageUser {
+  /** The account name in the image's /etc/passwd. */
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  /** The image config's `User` as the kubelet sees it: a name, a number, or '' (root) when the Dockerfile sets none. */
+  readonly imageUser: string;
+  /** Where the account and USER are declared. */
+  readonly readAt: string;
+}
+
+/**
+ * nginx-unprivileged's user, shared by the frontend and docs images (both `FROM
+ * nginxinc/nginx-unprivileged:stable` and set no USER of their own, frontend/Dockerfile:48-72,
+ * docs/Dockerfile:34-43): `ARG UID=101`, `ARG GID=101`, the nginx account created with them, `USER $UID`,
+ * so the image config's User is the number and passes the kubelet's check without a runAsUser.
+ */
+const NGINX_UNPRIVILEGED_USER: ImageUser = {
+  name: 'nginx',
+  uid: 101,
+  gid: 101,
+  imageUser: '101',
+  readAt: 'nginxinc/docker-nginx-unprivileged stable/debian/Dockerfile (ARG UID/GID, adduser, USER $UID)',
+};
+
+/** nginx-unprivileged's STOPSIGNAL SIGQUIT: nginx's graceful shutdown. */
+const NGINX_STOP_SIGNAL = {
+  signal: 'SIGQUIT',
+  behaviour: 'nginx closes its listeners, finishes the requests in progress, closes idle keep-alive connections, then exits',
+} as const;
+
 /** A directory a process writes to; with a read-only root filesystem it must be a volume. */
 export interface WritablePath {
   readonly path: string;
@@ -32,6 +69,13 @@ export interface WritablePath {
 
 /** What an HTTP image serves: its port and the paths Kubernetes probes. */
 export interface WebImageContract {
+  /** Who the processes run as. */
+  readonly user: ImageUser;
+  /**
+   * The signal the runtime sends to stop the container (the image's STOPSIGNAL), and what the
+   * process does with it.
+   */
+  readonly stopSignal: { readonly signal: 'SIGTERM' | 'SIGQUIT' | 'SIGINT'; readonly behaviour: string };
   /** The container port, plain HTTP. */
   readonly port: number;
   readonly probes: {
@@ -56,6 +100,21 @@ export interface WebImageContract {
  * image (backend/Dockerfile:46-52, EXPOSE 8000 at :54).
  */
 export const BACKEND_IMAGE = {
+  user: {
+    name: 'appuser',
+    uid: 1001,
+    gid: 1001,
+    imageUser: 'appuser',
+    // groupadd -g 1001 appgroup; useradd -u 1001 -g appgroup appuser; USER appuser (same at v1.0.7).
+    readAt: 'backend/Dockerfile:35-39',
+  },
+  stopSignal: {
+    // No STOPSIGNAL in backend/Dockerfile; `sh -c "exec opentelemetry-instrument uvicorn …"` (:60) leaves
+    // uvicorn as PID 1 (opentelemetry-instrument execs its target).
+    signal: 'SIGTERM',
+    behaviour:
+      'uvicorn stops accepting, waits for open requests and streams until UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN (no limit by default), then runs the lifespan shutdown',
+  },
   port: 8000,
   probes: {
     // GET /healthz: 200 without touching the database (backend/app/main.py:296-304).
@@ -356,6 +415,8 @@ export const ELASTICSEARCH_CA_SECRET_KEY = 'ELASTICSEARCH_CA_CERT_FILE';
 // ---------------------------------------------------------------------------------------------------
 
 export const FRONTEND_IMAGE = {
+  user: NGINX_UNPRIVILEGED_USER,
+  stopSignal: NGINX_STOP_SIGNAL,
   // listen 8080 (frontend/nginx.conf:45; EXPOSE 8080 at frontend/Dockerfile:69).
   port: 8080,
   probes: {
@@ -405,6 +466,8 @@ export const FRONTEND_SETTINGS = {
  * does nothing without /etc/nginx/templates (stable/debian/20-envsubst-on-templates.sh:41).
  */
 export const DOCS_IMAGE = {
+  user: NGINX_UNPRIVILEGED_USER,
+  stopSignal: NGINX_STOP_SIGNAL,
   port: 8080,
   siteRoot: '/usr/share/nginx/html',
   serverConfigDirectory: '/etc/nginx/conf.d',
@@ -417,4 +480,42 @@ export const DOCS_IMAGE = {
         'README.md:14-15); nothing writes /var/cache/nginx or /var/run',
     },
   ],
+} as const;
+
+// ---------------------------------------------------------------------------------------------------
+// PostgreSQL: the official image (docker-library/postgres), for the in-cluster database and the backup client
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The official postgres image's account: `groupadd -r postgres --gid=999; useradd -r -g postgres
+ * --uid=999` and no USER, so it starts as root and its entrypoint steps down with gosu; started as
+ * another user it runs the server itself, faking the passwd entry with nss_wrapper when the uid has
+ * none (docker-library/postgres 6edb0a8, 15/trixie/Dockerfile:11-13, docker-entrypoint.sh:68-88; the
+ * same in the image pinned below, docker-library/repo-info repos/postgres/remote/15.19-trixie.md).
+ */
+export const POSTGRES_IMAGE = {
+  user: {
+    name: 'postgres',
+    uid: 999,
+    gid: 999,
+    imageUser: '',
+    readAt: 'docker-library/postgres 6edb0a8, 15/trixie/Dockerfile:11-13 (no USER)',
+  } satisfies ImageUser,
+  /**
+   * The image's PGDATA is /var/lib/postgresql/data, its VOLUME (Dockerfile:184-187). A volume's root
+   * belongs to root (group fsGroup); the entrypoint makes PGDATA itself and chmods it 0700
+   * (docker-entrypoint.sh:37-41), which only the owner may, and initdb refuses a non-empty directory
+   * (lost+found): PGDATA is therefore a directory inside the mount.
+   */
+  dataMount: '/var/lib/postgresql/data',
+  pgdata: '/var/lib/postgresql/data/pgdata',
+  /** The socket directory (Dockerfile: install --mode 3777 /var/run/postgresql) and mktemp for nss_wrapper (entrypoint:76-77). */
+  writablePaths: [
+    { path: '/var/run/postgresql', why: 'the server\'s unix socket and lock file (docker-entrypoint.sh:45)' },
+    { path: '/tmp', why: 'nss_wrapper\'s passwd and group files under an unknown uid (docker-entrypoint.sh:76-77)' },
+  ] as readonly WritablePath[],
+  /** Variables the entrypoint reads to create the role and database on the first start (docker-entrypoint.sh:234-238). */
+  credentialVariables: { user: 'POSTGRES_USER', password: 'POSTGRES_PASSWORD', database: 'POSTGRES_DB' },
+  /** STOPSIGNAL SIGINT: PostgreSQL's fast shutdown (Dockerfile:206). */
+  stopSignal: 'SIGINT',
 } as const;

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
 import { ComponentIdentity, componentLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
+import type { PodUser } from '../core/restricted-pod';
 import { oneShotJobSpec } from '../workloads/one-shot-job';
 import { checkClientVersion } from './postgres-client';
 import { REPO_ROOT } from '../core/repo-root';
@@ -69,6 +70,8 @@ export interface DatabaseBackupProps {
    * the volume fails anyway, after loading the database for minutes. @default 90 (VolumeAlmostFull's threshold)
    */
   readonly maxVolumeUsagePercent?: number;
+  /** The numeric user of the pod (Platform.podUser of the image's user). @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /** Refuses a count or duration that is not a whole number within bounds, naming the prop. */
@@ -165,6 +168,7 @@ export class DatabaseBackup extends Construct {
             serviceAccountName: props.serviceAccountName,
             backoffLimit,
             activeDeadlineSeconds,
+            user: props.user,
             container: {
               name: DatabaseBackup.NAME,
               image: formatImageReference(props.image),

@@ -175,8 +175,12 @@ export const OPERATIONS_DEFAULTS = {
   /** The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. */
   backupImage: 'docker.io/library/postgres:17.2-bookworm',
   backupResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-  /** sclorg's PostgreSQL: runs as a non-root user and under any UID, as restricted pods require. */
-  postgresImage: 'quay.io/sclorg/postgresql-16-c9s:20260819',
+  /**
+   * The official PostgreSQL image at the managed server's major version (EPFL DBaaS 15), so migrations
+   * are tried where they run; it runs under any non-root UID (lib/application/contract.ts, POSTGRES_IMAGE).
+   * Digest from docker-library/repo-info repos/postgres/remote/15.19-trixie.md.
+   */
+  postgresImage: 'docker.io/library/postgres:15.19-trixie@sha256:dfbbb0ad8cab91d41e99123664e37a9b25d0413426d4fb3154e4d668e5d35246',
   postgresResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
 } as const;
 
@@ -329,10 +333,10 @@ export const databaseSchema = z.discriminatedUnion('mode', [
   }),
   z.strictObject({
     mode: z.literal('in-cluster'),
-    /** A PostgreSQL image that runs as a non-root user (no fixed UID is set). @default OPERATIONS_DEFAULTS.postgresImage */
+    /** The official postgres image or one built like it (POSTGRES_IMAGE). @default OPERATIONS_DEFAULTS.postgresImage */
     image: imageReference.prefault(OPERATIONS_DEFAULTS.postgresImage),
-    /** Major version the image runs. @default 16 */
-    serverMajorVersion: serverMajorVersion.default(16),
+    /** Major version the image runs. @default 15 */
+    serverMajorVersion: serverMajorVersion.default(15),
     storageSize,
     /** @default the cluster's default storage class */
     storageClass: dnsSubdomain.optional(),

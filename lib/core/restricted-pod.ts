@@ -4,8 +4,9 @@
  *
  * - non-root, RuntimeDefault seccomp, all capabilities dropped, no privilege escalation;
  * - a read-only root filesystem, with emptyDirs where a process must write;
- * - no runAsUser, runAsGroup or fsGroup: OpenShift assigns them from the project's UID range and
- *   rejects pods that ask for values outside it;
+ * - no runAsUser, runAsGroup or fsGroup unless the pod is given a `user`: OpenShift assigns them from
+ *   the project's UID range and rejects pods that ask for values outside it; plain Kubernetes assigns
+ *   none, so there the platform passes the image's own numeric user (Platform.podUser);
  * - requests and limits on every container, init containers included;
  * - no service account token and no service-link variables unless asked for.
  */
@@ -24,6 +25,15 @@ export const RESTRICTED_CONTAINER_SECURITY_CONTEXT: k8s.SecurityContext = {
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
 };
+
+/**
+ * A numeric user and group for every container of a pod, where the platform does not assign one:
+ * the image's own account, so files the image owns stay readable. Never root.
+ */
+export interface PodUser {
+  readonly uid: number;
+  readonly gid: number;
+}
 
 /** A writable directory backed by an emptyDir, for a container whose root filesystem is read-only. */
 export interface ScratchDirectory {
@@ -48,6 +58,8 @@ export interface ContainerOptions {
   /** Writable directories; each becomes an emptyDir volume of the pod. @default none */
   readonly scratchDirectories?: ScratchDirectory[];
   readonly volumeMounts?: k8s.VolumeMount[];
+  /** @default none */
+  readonly lifecycle?: k8s.Lifecycle;
 }
 
 export interface PodOptions {
@@ -60,6 +72,13 @@ export interface PodOptions {
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Run as this user and group; with a persistentVolumeClaim mounted, the volume is also given the
+   * group (fsGroup). @default none: the platform assigns them (OpenShift's restricted-v2)
+   */
+  readonly user?: PodUser;
+  /** The pod mounts a claim (fsGroup with `user`). @default whether a volume is a persistentVolumeClaim; a StatefulSet's claim templates need it set */
+  readonly mountsClaim?: boolean;
 }
 
 /** `/var/cache/nginx` -> `var-cache-nginx`: a volume name that says what it backs. */
@@ -86,6 +105,7 @@ function restrictedContainer(options: ContainerOptions): k8s.Container {
     livenessProbe: options.livenessProbe,
     readinessProbe: options.readinessProbe,
     startupProbe: options.startupProbe,
+    lifecycle: options.lifecycle,
     securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
     terminationMessagePolicy: 'FallbackToLogsOnError',
     volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
@@ -106,12 +126,27 @@ export function restrictedPodSpec(options: PodOptions): k8s.PodSpec {
     serviceAccountName: options.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+    securityContext: podSecurityContext(options.user, options.mountsClaim ?? volumes.some((volume) => volume.persistentVolumeClaim !== undefined)),
     restartPolicy: options.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: options.terminationGracePeriodSeconds ?? 30,
     initContainers: initContainers.length > 0 ? initContainers : undefined,
     containers: options.containers.map(restrictedContainer),
     volumes: volumes.length > 0 ? volumes : undefined,
+  };
+}
+
+function podSecurityContext(user: PodUser | undefined, claim: boolean): k8s.PodSecurityContext {
+  if (user === undefined) return RESTRICTED_POD_SECURITY_CONTEXT;
+  if (!(Number.isInteger(user.uid) && user.uid > 0 && Number.isInteger(user.gid) && user.gid >= 0)) {
+    throw new Error(`pod user ${user.uid}:${user.gid} must be a positive uid and a group id: the restricted profile runs nothing as root`);
+  }
+  // A claim's volume belongs to root; the group lets the pod's user write it. OnRootMismatch skips
+  // the recursive chown on every start once the volume's root has the group.
+  return {
+    ...RESTRICTED_POD_SECURITY_CONTEXT,
+    runAsUser: user.uid,
+    runAsGroup: user.gid,
+    ...(claim ? { fsGroup: user.gid, fsGroupChangePolicy: 'OnRootMismatch' } : {}),
   };
 }
 

@@ -3,22 +3,26 @@ import { Construct } from 'constructs';
 import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { restrictedPodSpec } from '../core/restricted-pod';
+import { PodUser, restrictedPodSpec } from '../core/restricted-pod';
+import { POSTGRES_IMAGE } from '../application/contract';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';
 import { DatabaseConnection } from './database-connection';
 
 export const POSTGRES_PORT = 5432;
 /** The component label of the database's objects; sync-waves.ts starts it before the migration hook. */
 export const DATABASE_COMPONENT = 'database';
-/** Keys of the credentials Secret, as the sclorg image reads them. */
+/** Keys of the credentials Secret (the names clients assemble DB_URL from; the server reads them under POSTGRES_IMAGE's names). */
 export const POSTGRES_CREDENTIAL_KEYS = ['POSTGRESQL_USER', 'POSTGRESQL_PASSWORD', 'POSTGRESQL_DATABASE'] as const;
 
 export interface InClusterPostgresProps {
   /**
-   * A PostgreSQL image that declares a non-root user and tolerates any UID, since no runAsUser is set
-   * (sclorg's postgresql-*-c9s images do; the official postgres image starts as root and does not).
+   * The official postgres image (docker-library) or one built like it: the POSTGRES_IMAGE contract
+   * (its variables, PGDATA, socket directory). It starts as any non-root UID, the platform's or
+   * `user`.
    */
   readonly image: ImageReference;
+  /** The numeric user of the pod (Platform.podUser of POSTGRES_IMAGE.user). @default none: the platform assigns it */
+  readonly user?: PodUser;
   readonly serverMajorVersion: number;
   readonly resources: ContainerResources;
   readonly serviceAccountName: string;
@@ -61,6 +65,13 @@ export class InClusterPostgres extends Construct {
     const podLabels = versionedLabels(this, identity, imageVersionLabel(props.image));
     const credential = (key: string): k8s.EnvVar => ({ name: key, valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } } });
     const credentials = POSTGRES_CREDENTIAL_KEYS.map(credential);
+    // The same keys under the names the image's entrypoint reads.
+    const names = POSTGRES_IMAGE.credentialVariables;
+    const serverCredentials: k8s.EnvVar[] = [
+      { ...credential('POSTGRESQL_USER'), name: names.user },
+      { ...credential('POSTGRESQL_PASSWORD'), name: names.password },
+      { ...credential('POSTGRESQL_DATABASE'), name: names.database },
+    ];
     this.connection = {
       serverMajorVersion: props.serverMajorVersion,
       env: [
@@ -70,7 +81,7 @@ export class InClusterPostgres extends Construct {
     };
     // pg_isready over TCP on the pod's own address, as the configured role, for the configured database.
     const ready: k8s.Probe = {
-      exec: { command: ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$POSTGRESQL_USER" -d "$POSTGRESQL_DATABASE"`] },
+      exec: { command: ['/bin/sh', '-c', `pg_isready -h 127.0.0.1 -p ${POSTGRES_PORT} -U "$${names.user}" -d "$${names.database}"`] },
       periodSeconds: 10,
       timeoutSeconds: 5,
       failureThreshold: 3,
@@ -96,6 +107,9 @@ export class InClusterPostgres extends Construct {
           metadata: { labels: podLabels },
           spec: restrictedPodSpec({
             serviceAccountName: props.serviceAccountName,
+            user: props.user,
+            // The data is on the claim template's volume.
+            mountsClaim: true,
             // Time for a clean shutdown checkpoint before the kill.
             terminationGracePeriodSeconds: 60,
             containers: [
@@ -103,14 +117,14 @@ export class InClusterPostgres extends Construct {
                 name: 'postgres',
                 image: formatImageReference(props.image),
                 ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
-                env: credentials,
+                env: [...serverCredentials, { name: 'PGDATA', value: POSTGRES_IMAGE.pgdata }],
                 resources: props.resources,
                 readinessProbe: ready,
                 livenessProbe: { ...ready, initialDelaySeconds: 30, periodSeconds: 20 },
                 startupProbe: { ...ready, failureThreshold: 30 },
-                // The image writes its generated configuration to $HOME, its socket to /var/run/postgresql.
-                scratchDirectories: [{ path: '/var/lib/pgsql' }, { path: '/var/run/postgresql' }, { path: '/tmp' }],
-                volumeMounts: [{ name: 'data', mountPath: '/var/lib/pgsql/data' }],
+                scratchDirectories: POSTGRES_IMAGE.writablePaths.map(({ path }) => ({ path })),
+                // PGDATA is a directory inside the mount, which the server creates and owns (POSTGRES_IMAGE.pgdata).
+                volumeMounts: [{ name: 'data', mountPath: POSTGRES_IMAGE.dataMount }],
               },
             ],
           }),

@@ -21,6 +21,9 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): Platform
   return {
     edgePeer: namespace(options.ingressControllerNamespace),
     monitoringPeer: namespace(options.monitoringNamespace),
+    // Nothing assigns UIDs here, and the kubelet cannot check a USER given by name (or none, root)
+    // against runAsNonRoot: run as the image's own account, by number.
+    podUser: (image) => ({ uid: image.uid, gid: image.gid }),
     expose(scope: Construct, props: ExposeProps): void {
       const tlsSecretName = `${props.host.replace(/\./g, '-')}-tls`;
       props.paths.forEach(({ path, workload, stripPrefix, timeoutSeconds, maxBodySizeMb }, index) => {

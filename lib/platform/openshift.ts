@@ -21,6 +21,8 @@ export function openShiftPlatform(options: OpenShiftPlatformOptions = {}): Platf
   return {
     edgePeer: { namespaceLabels: { 'policy-group.network.openshift.io/ingress': '' } },
     monitoringPeer: { namespaceLabels: { 'network.openshift.io/policy-group': 'monitoring' } },
+    // restricted-v2 assigns a UID (and fsGroup) from the project's range, and refuses one outside it.
+    podUser: () => undefined,
 
     expose(scope: Construct, props: ExposeProps): void {
       for (const { path, workload, stripPrefix, timeoutSeconds } of props.paths) {

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import type { ImageUser } from '../application/contract';
+import type { PodUser } from '../core/restricted-pod';
 import { NetworkPeer } from '../networking/network-policy';
 import { WebWorkload } from '../workloads/web-workload';
 
@@ -25,14 +27,19 @@ export interface ExposeProps {
 
 /**
  * What differs between the clusters we deploy to. Constructs never ask which platform they run on; the
- * chart asks the platform for the two things that differ: how the host is published, and which peer
- * brings outside traffic into the namespace (for the NetworkPolicies).
+ * chart asks the platform for what differs: how the host is published, which peer brings outside
+ * traffic into the namespace (for the NetworkPolicies), and who the pods run as.
  */
 export interface Platform {
   /** Pods that carry traffic from outside the cluster to our Services. */
   readonly edgePeer: NetworkPeer;
   /** Pods of the cluster's monitoring stack that scrape our metrics endpoints. */
   readonly monitoringPeer: NetworkPeer;
+  /**
+   * The numeric user a pod of this image runs as, or undefined where the platform assigns one (and
+   * refuses pods that pin their own).
+   */
+  podUser(image: ImageUser): PodUser | undefined;
   /** Publishes the paths on the host. */
   expose(scope: Construct, props: ExposeProps): void;
 }

@@ -7,7 +7,7 @@ import { ImageReference, imageVersionLabel } from '../config/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { httpProbe } from '../core/restricted-pod';
+import { httpProbe, PodUser } from '../core/restricted-pod';
 import { DatabaseConnection } from '../database/database-connection';
 import { NetworkPeer } from '../networking/network-policy';
 import { telemetryEnvironment, TelemetryEnvironmentOptions } from '../observability/telemetry-environment';
@@ -45,12 +45,16 @@ export interface BackendProps {
   readonly allowIngressFrom: NetworkPeer[];
   /** Where the API exports traces and metrics (OTLP). @default no export */
   readonly telemetry?: Omit<TelemetryEnvironmentOptions, 'serviceVersion'>;
+  /** The numeric user of the image's processes (Platform.podUser of BACKEND_IMAGE.user). @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /** What every process of the backend image needs: the image and the database connection. */
 export interface BackendRuntime {
   readonly image: ImageReference;
   readonly env: readonly k8s.EnvVar[];
+  /** @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /** Refuses a Secret that lacks a key an enabled feature reads. */
@@ -104,7 +108,7 @@ export class Backend extends Construct {
     });
 
     // The migration reads only DB_URL (MIGRATION_COMMAND).
-    this.runtime = { image: props.image, env: props.database.env };
+    this.runtime = { image: props.image, env: props.database.env, user: props.user };
 
     const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secret.name, key } } }));
     const version = backendVersionSettings(props.image);
@@ -129,6 +133,7 @@ export class Backend extends Construct {
       ...identity,
       image: props.image,
       serviceAccountName: props.serviceAccountName,
+      user: props.user,
       replicas: props.replicas,
       resources: props.resources,
       containerPort: BACKEND_IMAGE.port,

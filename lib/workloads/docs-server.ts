@@ -53,6 +53,6 @@ server {
 `;
   return {
     config,
-    contract: { port: DOCS_IMAGE.port, probes: { liveness: HEALTH_PATH, readiness: HEALTH_PATH }, writablePaths: DOCS_IMAGE.writablePaths },
+    contract: { user: DOCS_IMAGE.user, stopSignal: DOCS_IMAGE.stopSignal, port: DOCS_IMAGE.port, probes: { liveness: HEALTH_PATH, readiness: HEALTH_PATH }, writablePaths: DOCS_IMAGE.writablePaths },
   };
 }

@@ -45,6 +45,7 @@ export class MigrationJob extends Construct {
         serviceAccountName: props.serviceAccountName,
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 600,
+        user: props.runtime.user,
         container: {
           name: 'migrate',
           image: formatImageReference(props.runtime.image),

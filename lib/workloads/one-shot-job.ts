@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { ContainerOptions, restrictedPodSpec } from '../core/restricted-pod';
+import { ContainerOptions, PodUser, restrictedPodSpec } from '../core/restricted-pod';
 
 export interface OneShotJobOptions {
   /** Labels of the pods. */
@@ -12,6 +12,8 @@ export interface OneShotJobOptions {
   readonly backoffLimit: number;
   /** Wall-clock limit of the whole Job, retries included. */
   readonly activeDeadlineSeconds: number;
+  /** The numeric user of the pod (Platform.podUser). @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /**
@@ -28,6 +30,7 @@ export function oneShotJobSpec(options: OneShotJobOptions): k8s.JobSpec {
       spec: restrictedPodSpec({
         serviceAccountName: options.serviceAccountName,
         restartPolicy: 'Never',
+        user: options.user,
         containers: [options.container],
         volumes: options.volumes,
       }),

@@ -6,7 +6,7 @@ import { ReplicaRange } from '../config/environment';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { httpProbe } from '../core/restricted-pod';
+import { httpProbe, PodUser } from '../core/restricted-pod';
 import { NetworkPeer } from '../networking/network-policy';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
 
@@ -34,6 +34,8 @@ export interface StaticSiteProps extends ComponentIdentity {
   readonly serverConfig?: ServerConfig;
   /** @default 80 */
   readonly servicePort?: number;
+  /** The numeric user of the pods (Platform.podUser of the contract's user). @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /**

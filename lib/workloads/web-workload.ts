@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
-import { restrictedPodSpec, ScratchDirectory } from '../core/restricted-pod';
+import { PodUser, restrictedPodSpec, ScratchDirectory } from '../core/restricted-pod';
 import { ReplicaRange } from '../config/environment';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';
 import { DisruptionBudget } from './disruption-budget';
@@ -54,6 +54,8 @@ export interface WebWorkloadProps extends ComponentIdentity {
   readonly podAnnotations?: Record<string, string>;
   /** Who may connect to the HTTP port; everything else is refused by the namespace's default deny. */
   readonly allowIngressFrom: NetworkPeer[];
+  /** The numeric user of the pods (Platform.podUser). @default none: the platform assigns it */
+  readonly user?: PodUser;
 }
 
 /**
@@ -100,6 +102,7 @@ export class WebWorkload extends Construct {
           spec: {
             ...restrictedPodSpec({
               serviceAccountName: props.serviceAccountName,
+              user: props.user,
               containers: [
                 {
                   name: props.name,
