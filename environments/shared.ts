@@ -28,13 +28,16 @@ export const ALERT_RECIPIENTS = {
 } as const;
 
 /**
- * Files and integrations of the EPFL environments, as the team's own chart wires them in every
- * environment (EPFL-ENAC/co2-calculator e81d480,
- * helm/templates/backend-deployment.yaml:125-235): uploads in EPFL
- * S3 with stored files encrypted, the OPDo audit export to Elasticsearch and the Tableau travel import.
- * Their credentials are keys of the backend Secret (see the README, "Secrets").
+ * Files, integrations and role provider of the EPFL environments, as the team's own chart wires them
+ * in every environment (EPFL-ENAC/co2-calculator v1.0.7,
+ * helm/templates/backend-deployment.yaml:110-235): uploads in EPFL
+ * S3 with stored files encrypted, the OPDo audit export to Elasticsearch, the Tableau travel import,
+ * and roles from EPFL's Accred API, the provider the application's docs name for production
+ * (docs/src/architecture/04-auth-flow.md:122-130). Their credentials are keys of the backend Secret
+ * (see the README, "Secrets").
  */
 export const EPFL_BACKEND_FEATURES = {
+  roleProvider: 'accred',
   files: { s3: true, encryption: true },
   integrations: { elasticsearch: true, tableau: true },
 } as const;

@@ -109,6 +109,7 @@ export class Co2CalculatorChart extends Chart {
         DEBUG: String(environment.backend.debug),
         FILES_MAX_SIZE_MB: String(files.maxUploadSizeMb),
         STALE_JOB_TIMEOUT_MINUTES: String(environment.backend.staleJobTimeoutMinutes),
+        PROVIDER_PLUGIN: environment.backend.roleProvider,
         ...environment.backend.settings,
         ...Object.fromEntries(Object.entries(environment.backend.extraSettings).map(([name, { value }]) => [name, value])),
       },

@@ -24,6 +24,14 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(contractViolations(environment, manifests)).toEqual([]);
   });
 
+  test('the role provider is Accred on EPFL\'s clusters (the provider the stored users carry), the JWT claims elsewhere', () => {
+    const epfl = openshift && environment.database.mode === 'managed';
+    expect(config.PROVIDER_PLUGIN).toBe(epfl ? 'accred' : 'default');
+    const api = get(manifests, 'Deployment', 'backend').spec.template.spec.containers[0];
+    const accred = api.env.filter((v: any) => v.name.startsWith('ACCRED_')).map((v: any) => [v.name, v.valueFrom?.secretKeyRef?.key]);
+    expect(accred).toEqual(epfl ? [['ACCRED_API_URL', 'ACCRED_API_URL'], ['ACCRED_API_USERNAME', 'ACCRED_API_USERNAME'], ['ACCRED_API_KEY', 'ACCRED_API_KEY']] : []);
+  });
+
   test('the check sees the API, the migration, the SPA and the docs', () => {
     const images = Object.values(environment.images).map((image) => image.repository);
     const checked = podTemplates(manifests)
@@ -103,7 +111,7 @@ describe('the contract check', () => {
     ['the storage path missing', 'Deployment', 'backend', (d: any) => (container(d).env = container(d).env.filter((v: any) => v.name !== 'FILES_STORAGE_PATH')), /does not provide FILES_STORAGE_PATH/],
     ['a setting nothing reads', 'ConfigMap', 'backend-config', (c: any) => (c.data.ENVIRONMENT = 'production'), /sets ENVIRONMENT, which the deployment must not set/],
     ['an unknown setting', 'ConfigMap', 'backend-config', (c: any) => (c.data.FEATURE_X = '1'), /sets FEATURE_X, which the application does not read/],
-    ['a secret as plain configuration', 'ConfigMap', 'backend-config', (c: any) => (c.data.ACCRED_API_KEY = 'key'), /ACCRED_API_KEY is a secret but comes as plain configMap/],
+    ['a secret as plain configuration', 'Deployment', 'backend', (d: any) => (container(d).env.find((v: any) => v.name === 'ACCRED_API_KEY').valueFrom = undefined, container(d).env.find((v: any) => v.name === 'ACCRED_API_KEY').value = 'key'), /ACCRED_API_KEY is a secret but comes as plain/],
     ['no volume for /tmp', 'Deployment', 'backend', (d: any) => (container(d).volumeMounts = container(d).volumeMounts.filter((m: any) => m.mountPath !== '/tmp')), /\/tmp is written by the application but has no writable volume/],
     ['a writable directory nobody writes', 'Deployment', 'frontend', (d: any) => {
       d.spec.template.spec.volumes.push({ name: 'cache', emptyDir: {} });
@@ -112,7 +120,7 @@ describe('the contract check', () => {
     ['a secret published to browsers', 'Deployment', 'frontend', (d: any) => container(d).env.push({ name: 'APP_SENTRY_DSN', valueFrom: { secretKeyRef: { name: 'x', key: 'dsn' } } }), /APP_SENTRY_DSN comes from a Secret/],
     ['a replica-shared claim that is ReadWriteOnce', 'PersistentVolumeClaim', 'backend-files', (c: any) => (c.spec.accessModes = ['ReadWriteOnce']), /several replicas store files on PersistentVolumeClaim\/backend-files/],
     ['the migration given a setting it does not read', 'Job', 'backend-migration', (j: any) => container(j).env.push({ name: 'SECRET_KEY', valueFrom: { secretKeyRef: { name: 'backend-secrets', key: 'SECRET_KEY' } } }), /sets SECRET_KEY, which the migration does not read/],
-    ['a key the Secret is not said to hold', 'Deployment', 'backend', (d: any) => container(d).env.push({ name: 'ACCRED_API_KEY', valueFrom: { secretKeyRef: { name: 'backend-secrets', key: 'ACCRED_API_KEY' } } }), /reads key ACCRED_API_KEY, which the environment's backend-secrets is not said to hold/],
+    ['a key the Secret is not said to hold', 'Deployment', 'backend', (d: any) => (container(d).env.find((v: any) => v.name === 'ACCRED_API_KEY').valueFrom.secretKeyRef.key = 'ACCRED_KEY'), /reads key ACCRED_KEY, which the environment's backend-secrets is not said to hold/],
     ['the CA file not where ELASTICSEARCH_CA_CERT points', 'Deployment', 'backend', (d: any) => (container(d).env.find((v: any) => v.name === 'ELASTICSEARCH_CA_CERT').value = '/etc/ssl/certs/ca.crt'), /ELASTICSEARCH_CA_CERT \/etc\/ssl\/certs\/ca.crt is not the ELASTICSEARCH_CA_CERT_FILE key/],
     ['docs probed where its server does not answer', 'Deployment', 'docs', (d: any) => (container(d).livenessProbe.httpGet.path = '/'), /livenessProbe on \/, which the server config does not answer/],
   ])('finds %s', (_case, kind, name, change, expected) => {

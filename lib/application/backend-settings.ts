@@ -24,15 +24,30 @@ export const FEATURE_FIELDS: Readonly<Record<Exclude<BackendFeature, 'core'>, st
   filesEncryption: 'backend.files.encryption',
   elasticsearch: 'backend.integrations.elasticsearch',
   tableau: 'backend.integrations.tableau',
+  accred: 'backend.roleProvider',
 };
 
 /** The features an environment's backend settings turn on (see `backend` in lib/config/environment.ts). */
 export function backendFeatures(backend: {
   readonly files: { readonly s3: boolean; readonly encryption: boolean };
   readonly integrations: { readonly elasticsearch: boolean; readonly tableau: boolean };
+  readonly roleProvider?: RoleProvider;
 }): BackendFeatures {
-  return { s3: backend.files.s3, filesEncryption: backend.files.encryption, elasticsearch: backend.integrations.elasticsearch, tableau: backend.integrations.tableau };
+  return {
+    s3: backend.files.s3,
+    filesEncryption: backend.files.encryption,
+    elasticsearch: backend.integrations.elasticsearch,
+    tableau: backend.integrations.tableau,
+    accred: backend.roleProvider === 'accred',
+  };
 }
+
+/**
+ * The role providers a deployment may choose (PROVIDER_PLUGIN; the application's third, 'test', serves
+ * only /login-test): 'default' reads roles from the JWT claims, 'accred' asks EPFL's Accred API.
+ */
+export const ROLE_PROVIDERS = ['default', 'accred'] as const;
+export type RoleProvider = (typeof ROLE_PROVIDERS)[number];
 
 export function isFeatureOn(feature: BackendFeature, features: BackendFeatures): boolean {
   return feature === 'core' || features[feature];
@@ -54,8 +69,7 @@ export function requiredBackendSettings(features: BackendFeatures): BackendSetti
 
 /**
  * Environment variables of the backend Secret, read by reference, for these features: the required
- * secrets of every enabled feature. (Optional secrets, such as the Accred credentials, are wired by no
- * environment yet.)
+ * secrets of every enabled feature.
  */
 export function backendSecretVariables(features: BackendFeatures): BackendSettingName[] {
   return requiredBackendSettings(features).filter((name) => BACKEND_SETTINGS[name].provision === 'secret');

@@ -167,7 +167,7 @@ export const MIGRATION_COMMAND = {
 } as const;
 
 /** An application feature an environment turns on or off; `core` is always on. */
-export type BackendFeature = 'core' | 's3' | 'filesEncryption' | 'elasticsearch' | 'tableau';
+export type BackendFeature = 'core' | 's3' | 'filesEncryption' | 'elasticsearch' | 'tableau' | 'accred';
 
 /**
  * How the deployment provides a setting:
@@ -300,9 +300,15 @@ export const BACKEND_SETTINGS = {
   REFRESH_TOKEN_EXPIRE_HOURS: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:265; backend/app/api/v1/auth.py:111` },
   OAUTH_SCOPE: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:241-244; backend/app/api/v1/auth.py:92` },
   OAUTH_COOKIE_PATH: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:245-248; backend/app/api/v1/auth.py:137` },
-  PROVIDER_PLUGIN: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:167-197; backend/app/providers/role_provider.py:663` },
-  ACCRED_API_URL: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:200-203; backend/app/providers/role_provider.py:353` },
-  ACCRED_API_HEALTH_URL: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:212-215; backend/app/main.py:333` },
+  PROVIDER_PLUGIN: {
+    feature: 'core',
+    provision: 'derived',
+    required: true,
+    derivedFrom: 'backend.roleProvider',
+    // 'default' reads roles from the JWT claims, 'accred' asks EPFL's Accred API (config.py:167-197); users are
+    // stored under the provider's id (backend/app/models/user.py), so an environment keeps the provider its data has.
+    readAt: `${CONFIG}:167-197; backend/app/providers/role_provider.py:663; backend/app/providers/unit_provider.py:356`,
+  },
   WEEKS_PER_YEAR: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:132-135; backend/app/modules/equipment/schemas.py:234` },
   CO2_PER_KM_KG: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:138-142; backend/app/api/v1/carbon_report_module_stats.py:175` },
   LOKI_ENABLED: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:145; backend/app/core/logging.py:213` },
@@ -319,9 +325,15 @@ export const BACKEND_SETTINGS = {
   PIPELINE_RECONCILER_INTERVAL_SECONDS: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:402-412; backend/app/tasks/_pipeline_reconciler.py:111` },
   RUN_POD_HEARTBEAT: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:415-427; backend/app/main.py:87` },
   POD_HEARTBEAT_INTERVAL_SECONDS: { feature: 'core', provision: 'tunable', readAt: `${CONFIG}:428-437; backend/app/tasks/_pod_heartbeat.py:119` },
-  // Credentials of the 'accred' role provider: a secret whenever someone wires that provider.
-  ACCRED_API_USERNAME: { feature: 'core', provision: 'secret', confidential: false, readAt: `${CONFIG}:204-207; backend/app/providers/role_provider.py:354` },
-  ACCRED_API_KEY: { feature: 'core', provision: 'secret', confidential: true, readAt: `${CONFIG}:208-211; backend/app/providers/role_provider.py:355` },
+
+  // --- accred: EPFL's Accred API as the role and unit provider (PROVIDER_PLUGIN=accred) -----------
+  // The providers refuse to start without all three (role_provider.py:357-361, unit_provider.py:106-110); the team's
+  // chart takes them from its Secret (helm/templates/backend-deployment.yaml:110-124 at v1.0.7).
+  ACCRED_API_URL: { feature: 'accred', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:200-203; backend/app/providers/role_provider.py:353; backend/app/providers/unit_provider.py:102` },
+  ACCRED_API_USERNAME: { feature: 'accred', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:204-207; backend/app/providers/role_provider.py:354; backend/app/providers/unit_provider.py:103` },
+  ACCRED_API_KEY: { feature: 'accred', provision: 'secret', required: true, confidential: true, readAt: `${CONFIG}:208-211; backend/app/providers/role_provider.py:355; backend/app/providers/unit_provider.py:104` },
+  // Only reported by /ready, never failing it (main.py:333-349).
+  ACCRED_API_HEALTH_URL: { feature: 'accred', provision: 'tunable', readAt: `${CONFIG}:212-215; backend/app/main.py:333` },
 
   // --- s3: uploads in S3 instead of the files volume ---------------------------------------------
   // files.py:61-74 uses S3 when hostname, access key and secret key are all set; the bucket is needed too.
@@ -329,9 +341,11 @@ export const BACKEND_SETTINGS = {
   S3_BUCKET: { feature: 's3', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:97-100; backend/app/api/v1/files.py:71` },
   S3_ACCESS_KEY_ID: { feature: 's3', provision: 'secret', required: true, confidential: true, readAt: `${CONFIG}:85-88; backend/app/api/v1/files.py:63,68` },
   S3_SECRET_ACCESS_KEY: { feature: 's3', provision: 'secret', required: true, confidential: true, readAt: `${CONFIG}:89-92; backend/app/api/v1/files.py:64,69` },
-  S3_ENDPOINT_PROTOCOL: { feature: 's3', provision: 'tunable', readAt: `${CONFIG}:77-80; backend/app/api/v1/files.py:67` },
-  S3_REGION: { feature: 's3', provision: 'tunable', readAt: `${CONFIG}:93-96; backend/app/api/v1/files.py:70` },
-  S3_PATH_PREFIX: { feature: 's3', provision: 'tunable', readAt: `${CONFIG}:101-104; backend/app/api/v1/files.py:72` },
+  // From the Secret, as the team's chart has them (helm/templates/backend-deployment.yaml:140-174 at v1.0.7): the
+  // prefix the existing uploads are stored under must not change, and the region and protocol go with the endpoint.
+  S3_ENDPOINT_PROTOCOL: { feature: 's3', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:77-80; backend/app/api/v1/files.py:67` },
+  S3_REGION: { feature: 's3', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:93-96; backend/app/api/v1/files.py:70` },
+  S3_PATH_PREFIX: { feature: 's3', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:101-104; backend/app/api/v1/files.py:72` },
 
   // --- filesEncryption: both set enable encryption of stored files (files.py:47-59) ---------------
   FILES_ENCRYPTION_KEY: { feature: 'filesEncryption', provision: 'secret', required: true, confidential: true, readAt: `${CONFIG}:55-65; backend/app/api/v1/files.py:48,58` },
@@ -362,7 +376,8 @@ export const BACKEND_SETTINGS = {
   // The HMAC key the JWTs are signed with (professional_travel_api_provider.py:573).
   TABLEAU_CONNECTED_APP_SECRET_VALUE: { feature: 'tableau', provision: 'secret', required: true, confidential: true, readAt: `${CONFIG}:159; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:122` },
   TABLEAU_USERNAME: { feature: 'tableau', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:160; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:568,581` },
-  TABLEAU_VERIFY_SSL: { feature: 'tableau', provision: 'tunable', readAt: `${CONFIG}:161; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:124` },
+  // From the Secret, as the team's chart has it (helm/templates/backend-deployment.yaml:231-235 at v1.0.7).
+  TABLEAU_VERIFY_SSL: { feature: 'tableau', provision: 'secret', required: true, confidential: false, readAt: `${CONFIG}:161; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:124` },
   TABLEAU_REQUEST_TIMEOUT_SECONDS: { feature: 'tableau', provision: 'tunable', readAt: `${CONFIG}:162; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:123` },
   TABLEAU_REST_MIN_API_VERSION: { feature: 'tableau', provision: 'tunable', readAt: `${CONFIG}:163; backend/app/services/data_ingestion/api_providers/professional_travel_api_provider.py:125` },
 } as const satisfies Record<string, BackendSetting>;

@@ -8,7 +8,7 @@
  * file only describes what an environment may set.
  */
 import { z } from 'zod';
-import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting } from '../application/backend-settings';
+import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting, ROLE_PROVIDERS } from '../application/backend-settings';
 import { checkClientVersion } from '../backup/postgres-client';
 import { UserError } from '../core/errors';
 import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
@@ -241,6 +241,12 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
           .prefault({}),
       })
       .prefault({}),
+    /**
+     * PROVIDER_PLUGIN: where users' roles come from; "accred" reads the Accred credentials from the
+     * backend Secret. It decides the provider id users are stored under: keep the one the data has.
+     * @default "default" (the JWT claims)
+     */
+    roleProvider: oneOf(ROLE_PROVIDERS).default('default'),
     /** Optional integrations; their secrets come from the backend Secret when on. @default both off */
     integrations: z
       .strictObject({

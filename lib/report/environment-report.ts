@@ -74,6 +74,7 @@ const FEATURE_NAMES: Record<keyof BackendFeatures, string> = {
   filesEncryption: 'encrypted files',
   elasticsearch: 'Elasticsearch audit export',
   tableau: 'Tableau travel import',
+  accred: 'Accred role provider',
 };
 
 function describeFeatures(environment: Environment): string {

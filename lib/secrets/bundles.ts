@@ -25,9 +25,9 @@ export const SECRET_BUNDLES = {
     defaultName: 'backend-secrets',
     folder: 'backend',
     // What every environment needs; features add theirs.
-    keys: backendSecretVariables({ s3: false, filesEncryption: false, elasticsearch: false, tableau: false }),
+    keys: backendSecretVariables({ s3: false, filesEncryption: false, elasticsearch: false, tableau: false, accred: false }),
     purpose:
-      'backend (session key, OAuth client; S3, file encryption, Elasticsearch and Tableau credentials when on), ' +
+      'backend (session key, OAuth client; S3, file encryption, Elasticsearch, Tableau and Accred credentials when on), ' +
       'and with a managed database the DB_URL of the backend, migration Job and db-dump CronJob',
   },
   databaseMonitoring: {

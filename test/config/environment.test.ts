@@ -19,6 +19,7 @@ describe('a valid environment', () => {
       staleJobTimeoutMinutes: 60,
       files: { maxUploadSizeMb: 100, s3: false, encryption: false, volume: { size: '1Gi', storageClass: 'rcp-nas', retain: true } },
       integrations: { elasticsearch: false, tableau: false },
+      roleProvider: 'default',
       settings: {},
       extraSettings: {},
     });

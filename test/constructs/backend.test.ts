@@ -7,8 +7,8 @@ import { Backend, BackendProps } from '../../lib/workloads/backend';
 import { MigrationJob } from '../../lib/workloads/migration-job';
 import { find, testChart, validManifests } from '../support/synthesis';
 
-const NONE: BackendFeatures = { s3: false, filesEncryption: false, elasticsearch: false, tableau: false };
-const ALL: BackendFeatures = { s3: true, filesEncryption: true, elasticsearch: true, tableau: true };
+const NONE: BackendFeatures = { s3: false, filesEncryption: false, elasticsearch: false, tableau: false, accred: false };
+const ALL: BackendFeatures = { s3: true, filesEncryption: true, elasticsearch: true, tableau: true, accred: true };
 
 const props: BackendProps = {
   image: parseImageReference('quay.io/example/backend:2.0.0'),
