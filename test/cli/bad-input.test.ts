@@ -128,6 +128,21 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "prod": backup.image: the image "docker.io/library/postgres:14.10" has pg_dump 14, older than the server\'s PostgreSQL 15',
   },
+  'a time zone in the wrong case': { project: (p) => (environmentNamed(p, 'prod').backup.timeZone = 'europe/zurich'), exitCode: 1, message: 'environment "prod": backup.timeZone: "europe/zurich" is not an IANA time zone such as "Europe/Zurich" (the case matters' },
+  'a host that is an IP address': { project: (p) => (environmentNamed(p, 'staging').host = '10.1.2.3'), exitCode: 1, message: 'environment "staging": host: "10.1.2.3" is an IP address; a Route or Ingress host must be a DNS name' },
+  'an ingress class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.ingressClassName = 'Nginx_Public'), exitCode: 1, message: 'environment "local": platform.ingressClassName: must be a DNS-1123 subdomain' },
+  'a route label key whose prefix is over 253 characters': {
+    project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { [`${'a'.repeat(254)}/route`]: 'public' } } }),
+    exitCode: 1,
+    message: /^environment "prod": platform\.routeLabels\.frontend\.a{254}\/route: the prefix is 254 characters, more than the 253 of a DNS-1123 subdomain/,
+  },
+  'a route label value over 63 characters': {
+    project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { route: 'p'.repeat(64) } } }),
+    exitCode: 1,
+    message: 'environment "prod": platform.routeLabels.frontend.route: is 64 characters, more than the 63 of a label value',
+  },
+  'a target revision that is not a git ref': { project: (p) => (environmentNamed(p, 'prod').delivery.targetRevision = 'release..1'), exitCode: 1, message: 'environment "prod": delivery.targetRevision: must not contain ".."' },
+  'a target revision with a space': { project: (p) => (environmentNamed(p, 'dev').delivery.targetRevision = 'my branch'), exitCode: 1, message: 'environment "dev": delivery.targetRevision: must not contain spaces' },
   'more minimum replicas than maximum': { project: (p) => (environmentNamed(p, 'prod').backend.replicas = { min: 5, max: 3 }), exitCode: 1, message: 'environment "prod": backend.replicas.min: 5 is above max (3)' },
   'a misspelt field': { project: (p) => (environmentNamed(p, 'prod').replica = 3), exitCode: 1, message: 'environment "prod": unknown field "replica"' },
 
