@@ -161,6 +161,8 @@ const CASES: Record<string, BadInput> = {
   // The command line.
   'an unknown flag': { argv: ['--bogus'], exitCode: 2, message: "Unknown option '--bogus'" },
   'a flag without its value': { argv: ['--out'], exitCode: 2, message: "Option '--out <value>' argument missing" },
+  'a repeated flag, where the last would silently win': { argv: ['--out', '<scratch>/a', '--out', '<scratch>/b'], exitCode: 2, message: '--out is given more than once; give it once' },
+  'set-image with --env given twice': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8', '--env', 'prod'], exitCode: 2, message: '--env is given more than once' },
   'a stray argument': { argv: ['dev'], exitCode: 2, message: "Unexpected argument 'dev'" },
 
   // The output folder.
