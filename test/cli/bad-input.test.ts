@@ -163,6 +163,18 @@ const CASES: Record<string, BadInput> = {
   'a flag without its value': { argv: ['--out'], exitCode: 2, message: "Option '--out <value>' argument missing" },
   'a repeated flag, where the last would silently win': { argv: ['--out', '<scratch>/a', '--out', '<scratch>/b'], exitCode: 2, message: '--out is given more than once; give it once' },
   'set-image with --env given twice': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8', '--env', 'prod'], exitCode: 2, message: '--env is given more than once' },
+  'an environment name with a newline, ESC and a bidi override': {
+    command: setImageCommand,
+    argv: ['--env', 'dev\nerror: all good\x1b[2J\u202e', '--component', 'backend', '--tag', 'v1.0.8'],
+    exitCode: 1,
+    message: 'unknown environment "dev\\nerror: all good\\x1b[2J\\u202e"',
+  },
+  'a flag value of a million characters is cut short in the message': {
+    command: setImageCommand,
+    argv: ['--env', 'x'.repeat(1_000_000), '--component', 'backend', '--tag', 'v1.0.8'],
+    exitCode: 1,
+    message: /^unknown environment "x{900,1000}\.\.\. \(\d+ more characters\)$/,
+  },
   'a stray argument': { argv: ['dev'], exitCode: 2, message: "Unexpected argument 'dev'" },
 
   // The output folder.
