@@ -43,6 +43,7 @@ const SYSTEM_ERROR_WORDS: Record<string, string> = {
   ENOTEMPTY: 'folder not empty',
   EBUSY: 'resource busy',
   EXDEV: 'on another file system',
+  ELOOP: 'too many symbolic links (a link that points back at itself?)',
 };
 
 /** A system error in words, for one-line messages: "permission denied" rather than "EACCES: ...". */

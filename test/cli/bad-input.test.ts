@@ -10,7 +10,7 @@
  * rules (hosts, names, namespaces), values the API server or the application would reject, previews
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
@@ -200,6 +200,28 @@ const CASES: Record<string, BadInput> = {
     files: { 'node_modules/.cache/co2-calculator': 'a file where the lock\'s folder should be' },
     exitCode: 1,
     message: /^cannot create the write lock .*co2-calculator\/write\.lock: a path component is a file, not a folder$/,
+  },
+
+  'a malformed journal of an interrupted write': {
+    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), '{"pid": 1, "phase": "swapping", "files": null}'),
+    argv: ['--out', '<scratch>/out'],
+    exitCode: 1,
+    message: /^the journal of an interrupted write, .*\.out\.synth-journal\.json, cannot be read \(it is not a journal this tool writes\); check the output folder by hand/,
+  },
+  'a journal that is not JSON': {
+    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), 'null'),
+    argv: ['--out', '<scratch>/out'],
+    exitCode: 1,
+    message: 'cannot be read (it is not a journal this tool writes)',
+  },
+  'a symlink loop in the CRD folder': {
+    env: (folder) => {
+      mkdirSync(join(folder, 'crds'));
+      symlinkSync('loop.yaml', join(folder, 'crds', 'loop.yaml'));
+      return { CRD_DIRECTORY: join(folder, 'crds'), CO2_VALIDATOR_CACHE: 'off' };
+    },
+    exitCode: 1,
+    message: /crds\/loop\.yaml: cannot be read as a CustomResourceDefinition \(YAML\): ELOOP: too many symbolic links encountered/,
   },
 
   // The reference data beside the repository.
