@@ -15,6 +15,7 @@ import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
+import { derivedNameProblem } from './derived-names';
 import { gitRefProblem } from './git-ref';
 import { dnsSubdomainProblem, hostProblem, labelKeyProblem, labelValueProblem } from './kubernetes-names';
 
@@ -501,6 +502,8 @@ export const environmentSchema = z
     }).optional(),
   })
   .superRefine((environment, ctx) => {
+    const nameProblem = derivedNameProblem(environment.name, environment.namespace !== undefined);
+    if (nameProblem) ctx.addIssue({ code: 'custom', path: ['name'], message: nameProblem });
     if (environment.backend.debug && environment.appEnvironment !== 'development') {
       ctx.addIssue({
         code: 'custom',
