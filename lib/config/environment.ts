@@ -15,6 +15,7 @@ import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
+import { backendSettingTypeProblem } from './backend-setting-types';
 import { derivedNameProblem } from './derived-names';
 import { gitRefProblem } from './git-ref';
 import { dnsSubdomainProblem, hostProblem, labelKeyProblem, labelValueProblem } from './kubernetes-names';
@@ -266,7 +267,7 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
   .superRefine((backend, ctx) => {
     const features = backendFeatures(backend);
     for (const key of Object.keys(backend.settings)) {
-      const refusal = refuseBackendSetting(key, features);
+      const refusal = refuseBackendSetting(key, features) ?? backendSettingTypeProblem(key, backend.settings[key]);
       if (refusal) ctx.addIssue({ code: 'custom', path: ['settings', key], message: refusal });
     }
     for (const key of Object.keys(backend.extraSettings)) {

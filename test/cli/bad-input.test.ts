@@ -336,6 +336,16 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "prod": backend.settings.FRONTEND_URL',
   },
+  'a backend setting of the wrong type': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { ACCESS_TOKEN_EXPIRE_MINUTES: '8h' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.ACCESS_TOKEN_EXPIRE_MINUTES: "8h" is not a whole number, which the application declares for ACCESS_TOKEN_EXPIRE_MINUTES (backend/app/core/config.py:264)',
+  },
+  'a backend setting below the application\'s bound': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { POLLER_INTERVAL_SECONDS: '0' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.POLLER_INTERVAL_SECONDS: 0 is below 1, the least the application accepts (backend/app/core/config.py:354)',
+  },
   'a backend setting the application does not read': {
     project: (p) => (environmentNamed(p, 'prod').backend.settings = { ENVIRONMENT: 'production' }),
     exitCode: 1,
