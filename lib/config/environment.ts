@@ -503,7 +503,7 @@ export const environmentSchema = z
     }).optional(),
   })
   .superRefine((environment, ctx) => {
-    const nameProblem = derivedNameProblem(environment.name, environment.namespace !== undefined);
+    const nameProblem = derivedNameProblem(environment.name);
     if (nameProblem) ctx.addIssue({ code: 'custom', path: ['name'], message: nameProblem });
     if (environment.backend.debug && environment.appEnvironment !== 'development') {
       ctx.addIssue({

@@ -143,10 +143,10 @@ const CASES: Record<string, BadInput> = {
   },
   'a target revision that is not a git ref': { project: (p) => (environmentNamed(p, 'prod').delivery.targetRevision = 'release..1'), exitCode: 1, message: 'environment "prod": delivery.targetRevision: must not contain ".."' },
   'a target revision with a space': { project: (p) => (environmentNamed(p, 'dev').delivery.targetRevision = 'my branch'), exitCode: 1, message: 'environment "dev": delivery.targetRevision: must not contain spaces' },
-  'an environment name so long that its namespace would overflow': {
-    project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 's'.repeat(49), namespace: undefined }),
+  'an environment name so long that its instance label (and namespace) would overflow': {
+    project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 's'.repeat(49), namespace: 'co2-calculator-s' }),
     exitCode: 1,
-    message: `environment "${'s'.repeat(49)}": name: "${'s'.repeat(49)}" is 49 characters: its namespace "co2-calculator-${'s'.repeat(49)}" would be more than 63`,
+    message: `environment "${'s'.repeat(49)}": name: "${'s'.repeat(49)}" is 49 characters: the label app.kubernetes.io/instance "co2-calculator-${'s'.repeat(49)}" would be 64, more than the 63 of a label value`,
   },
   'more minimum replicas than maximum': { project: (p) => (environmentNamed(p, 'prod').backend.replicas = { min: 5, max: 3 }), exitCode: 1, message: 'environment "prod": backend.replicas.min: 5 is above max (3)' },
   'a misspelt field': { project: (p) => (environmentNamed(p, 'prod').replica = 3), exitCode: 1, message: 'environment "prod": unknown field "replica"' },
