@@ -64,7 +64,7 @@ function bundleOf(entry) {
   // Written aside, then renamed: a run interrupted half-way never leaves a bundle that looks complete,
   // and two runs building at once both end with a whole file.
   const aside = `${bundle}.${process.pid}.tmp`;
-  const result = buildSync({
+  const result = buildOrExit(buildSync, {
     entryPoints: [join(REPO_ROOT, entry)],
     bundle: true,
     platform: 'node',
@@ -74,13 +74,30 @@ function bundleOf(entry) {
     external: EXTERNAL,
     metafile: true,
     absWorkingDir: REPO_ROOT,
-    logLevel: 'error',
+    logLevel: 'silent',
   });
   // What went into the bundle, for tests that check what a command loads (test/report/topology.test.ts).
   writeFileSync(`${bundle}.inputs.json`, `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n`);
   renameSync(aside, bundle);
   removeOtherBuilds(folder);
   return bundle;
+}
+
+/**
+ * esbuild's build, or, when a source does not parse (a syntax error in environments/*.ts), one
+ * `error: file:line:column: message` line and exit status 1: bad input, not a bug of ours.
+ */
+function buildOrExit(buildSync, options) {
+  try {
+    return buildSync(options);
+  } catch (error) {
+    const [first] = error.errors ?? [];
+    if (!first) throw error;
+    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';
+    const more = error.errors.length > 1 ? ` (and ${error.errors.length - 1} more)` : '';
+    console.error(`error: ${where}${first.text}${more}`.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, ' '));
+    process.exit(1);
+  }
 }
 
 /** Only the newest fingerprint's bundles are run again; a bundle being written by a live process is left alone. */

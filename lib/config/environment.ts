@@ -15,6 +15,16 @@ import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
 import { parseImageReference } from './image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
+import { backendSettingTypeProblem } from './backend-setting-types';
+import { derivedNameProblem } from './derived-names';
+import { gitRefProblem } from './git-ref';
+import { dnsSubdomainProblem, hostProblem, labelKeyProblem, labelValueProblem } from './kubernetes-names';
+
+/** A zod check from a function that says what is wrong with a string (kubernetes-names.ts, git-ref.ts). */
+const rule = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const found = problem(value);
+  if (found) ctx.addIssue({ code: 'custom', message: found });
+};
 
 const DNS1123_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
@@ -38,7 +48,8 @@ export const hostName = z
   .string()
   .min(1, { message: 'must not be empty', abort: true })
   .max(253, 'must be at most 253 characters')
-  .regex(DNS1123_SUBDOMAIN, 'must be a lowercase DNS name such as co2-calculator.epfl.ch');
+  .regex(DNS1123_SUBDOMAIN, 'must be a lowercase DNS name such as co2-calculator.epfl.ch')
+  .superRefine(rule(hostProblem));
 
 /** A resource amount: the API server refuses negative requests, limits and sizes. */
 export const quantity = z.string().superRefine((value, ctx) => {
@@ -69,10 +80,7 @@ export const hostAndPort = z
   }, 'the port must be from 1 to 65535');
 
 /** A map of label keys to values, e.g. an instance selector. */
-export const labelMap = z.record(
-  z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label key'),
-  z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/, 'must be a label value'),
-);
+export const labelMap = z.record(z.string().superRefine(rule(labelKeyProblem)), z.string().superRefine(rule(labelValueProblem)));
 
 /** A CronJob schedule, as the CronJob controller parses it (see lib/config/schedule.ts). */
 export const cronSchedule = z.string().superRefine((value, ctx) => {
@@ -81,7 +89,7 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
 });
 
 /** An IANA time zone name, as CronJob's timeZone takes it. */
-export const timeZone = z.string().refine(isTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone such as "Europe/Zurich"` });
+export const timeZone = z.string().refine(isTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not an IANA time zone such as "Europe/Zurich" (the case matters: the CronJob controller's lookup is case-sensitive)` });
 
 /** An image reference pinned by tag or digest; parsed into its parts. */
 export const imageReference = z.string().transform((reference, ctx) => {
@@ -269,7 +277,7 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
   .superRefine((backend, ctx) => {
     const features = backendFeatures(backend);
     for (const key of Object.keys(backend.settings)) {
-      const refusal = refuseBackendSetting(key, features);
+      const refusal = refuseBackendSetting(key, features) ?? backendSettingTypeProblem(key, backend.settings[key]);
       if (refusal) ctx.addIssue({ code: 'custom', path: ['settings', key], message: refusal });
     }
     for (const key of Object.keys(backend.extraSettings)) {
@@ -378,7 +386,7 @@ export const platformSchema = z.discriminatedUnion('name', [
   z.strictObject({
     name: z.literal('kubernetes'),
     /** @default "nginx" */
-    ingressClassName: z.string().min(1, 'must not be empty').default('nginx'),
+    ingressClassName: z.string().min(1, 'must not be empty').superRefine(rule(dnsSubdomainProblem)).default('nginx'),
     /** cert-manager ClusterIssuer that signs the host's certificate. */
     clusterIssuer: z.string().min(1, 'must not be empty'),
     /** Namespace of the ingress controller, admitted by the NetworkPolicies. @default "ingress-nginx" */
@@ -477,7 +485,7 @@ export const environmentSchema = z
     delivery: z
       .union([z.literal(false), z.strictObject({
         /** Branch, tag or commit of the GitOps repository ArgoCD syncs dist/<name>/ from. @default "main" */
-        targetRevision: z.string().min(1, 'must not be empty').default('main'),
+        targetRevision: z.string().min(1, 'must not be empty').superRefine(rule(gitRefProblem)).default('main'),
         /**
          * Whether deleting the Application also deletes the environment's objects (ArgoCD's resources
          * finalizer). @default false: removing an Application by mistake must not take the environment down.
@@ -505,6 +513,8 @@ export const environmentSchema = z
     }).optional(),
   })
   .superRefine((environment, ctx) => {
+    const nameProblem = derivedNameProblem(environment.name);
+    if (nameProblem) ctx.addIssue({ code: 'custom', path: ['name'], message: nameProblem });
     if (environment.backend.debug && environment.appEnvironment !== 'development') {
       ctx.addIssue({
         code: 'custom',

@@ -70,8 +70,10 @@ export function cronScheduleProblem(schedule: string): string | undefined {
 /** Whether the name is an IANA time zone (Node's ICU knows the same database as Go's tzdata). */
 export function isTimeZone(name: string): boolean {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return !/^[+-]|^\d/.test(name);
+    // Intl ignores case; Go's time.LoadLocation, which the CronJob controller uses, does not.
+    const resolved = new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+    const exact = resolved === name || Intl.supportedValuesOf('timeZone').includes(name) || resolved.toLowerCase() !== name.toLowerCase();
+    return exact && !/^[+-]|^\d/.test(name);
   } catch {
     return false;
   }

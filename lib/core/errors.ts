@@ -43,6 +43,7 @@ const SYSTEM_ERROR_WORDS: Record<string, string> = {
   ENOTEMPTY: 'folder not empty',
   EBUSY: 'resource busy',
   EXDEV: 'on another file system',
+  ELOOP: 'too many symbolic links (a link that points back at itself?)',
 };
 
 /** A system error in words, for one-line messages: "permission denied" rather than "EACCES: ...". */
@@ -50,4 +51,21 @@ export function describeSystemError(error: unknown): string {
   const code = systemErrorCode(error);
   if (code && SYSTEM_ERROR_WORDS[code]) return SYSTEM_ERROR_WORDS[code];
   return (error as Error)?.message ?? String(error);
+}
+
+/** Longest error line printed: an input quoted in a message (a pasted file, a huge flag) is cut short. */
+const MAX_LINE = 1000;
+
+/**
+ * A message as it may be printed on a terminal: control characters (newline, ESC, BEL, NUL, C1) and
+ * bidirectional overrides (U+202A-202E, U+2066-2069), which an input could use to fake or hide output,
+ * are written as escapes, and the line is cut at MAX_LINE characters.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = text.replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (char) => {
+    const code = char.charCodeAt(0);
+    return code === 0x0a ? '\\n' : code === 0x09 ? '\\t' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}... (${escaped.length - MAX_LINE} more characters)` : escaped;
 }

@@ -186,12 +186,19 @@ function writeJournal(journalFile: string, journal: Journal): void {
 
 function readJournal(journalFile: string): Journal | undefined {
   if (!existsSync(journalFile)) return undefined;
+  const unreadable = (why: string) =>
+    new OutputError(`the journal of an interrupted write, ${journalFile}, cannot be read (${why}); check the output folder by hand (git status), then delete that file`);
+  let journal: Journal;
   try {
-    return JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+    journal = JSON.parse(readFileSync(journalFile, 'utf8'));
   } catch (error) {
-    throw new OutputError(`the journal of an interrupted write, ${journalFile}, cannot be read (${describeSystemError(error)}); ` +
-      'check the output folder by hand (git status), then delete that file');
+    throw unreadable(describeSystemError(error));
   }
+  const paths = (value: unknown, keys: readonly string[]) => typeof value === 'object' && value !== null && keys.every((key) => typeof (value as Record<string, unknown>)[key] === 'string');
+  const valid = typeof journal === 'object' && journal !== null && (journal.phase === 'building' || journal.phase === 'swapping') &&
+    (journal.tree === undefined || paths(journal.tree, ['root', 'staged', 'aside'])) && Array.isArray(journal.files) && journal.files.every((file) => paths(file, ['target', 'staged']));
+  if (!valid) throw unreadable('it is not a journal this tool writes');
+  return journal;
 }
 
 /**

@@ -10,7 +10,7 @@
  * rules (hosts, names, namespaces), values the API server or the application would reject, previews
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
@@ -128,6 +128,26 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "prod": backup.image: the image "docker.io/library/postgres:14.10" has pg_dump 14, older than the server\'s PostgreSQL 15',
   },
+  'a time zone in the wrong case': { project: (p) => (environmentNamed(p, 'prod').backup.timeZone = 'europe/zurich'), exitCode: 1, message: 'environment "prod": backup.timeZone: "europe/zurich" is not an IANA time zone such as "Europe/Zurich" (the case matters' },
+  'a host that is an IP address': { project: (p) => (environmentNamed(p, 'staging').host = '10.1.2.3'), exitCode: 1, message: 'environment "staging": host: "10.1.2.3" is an IP address; a Route or Ingress host must be a DNS name' },
+  'an ingress class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.ingressClassName = 'Nginx_Public'), exitCode: 1, message: 'environment "local": platform.ingressClassName: must be a DNS-1123 subdomain' },
+  'a route label key whose prefix is over 253 characters': {
+    project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { [`${'a'.repeat(254)}/route`]: 'public' } } }),
+    exitCode: 1,
+    message: /^environment "prod": platform\.routeLabels\.frontend\.a{254}\/route: the prefix is 254 characters, more than the 253 of a DNS-1123 subdomain/,
+  },
+  'a route label value over 63 characters': {
+    project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { route: 'p'.repeat(64) } } }),
+    exitCode: 1,
+    message: 'environment "prod": platform.routeLabels.frontend.route: is 64 characters, more than the 63 of a label value',
+  },
+  'a target revision that is not a git ref': { project: (p) => (environmentNamed(p, 'prod').delivery.targetRevision = 'release..1'), exitCode: 1, message: 'environment "prod": delivery.targetRevision: must not contain ".."' },
+  'a target revision with a space': { project: (p) => (environmentNamed(p, 'dev').delivery.targetRevision = 'my branch'), exitCode: 1, message: 'environment "dev": delivery.targetRevision: must not contain spaces' },
+  'an environment name so long that its instance label (and namespace) would overflow': {
+    project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 's'.repeat(49), namespace: 'co2-calculator-s' }),
+    exitCode: 1,
+    message: `environment "${'s'.repeat(49)}": name: "${'s'.repeat(49)}" is 49 characters: the label app.kubernetes.io/instance "co2-calculator-${'s'.repeat(49)}" would be 64, more than the 63 of a label value`,
+  },
   'more minimum replicas than maximum': { project: (p) => (environmentNamed(p, 'prod').backend.replicas = { min: 5, max: 3 }), exitCode: 1, message: 'environment "prod": backend.replicas.min: 5 is above max (3)' },
   'a misspelt field': { project: (p) => (environmentNamed(p, 'prod').replica = 3), exitCode: 1, message: 'environment "prod": unknown field "replica"' },
 
@@ -146,6 +166,20 @@ const CASES: Record<string, BadInput> = {
   // The command line.
   'an unknown flag': { argv: ['--bogus'], exitCode: 2, message: "Unknown option '--bogus'" },
   'a flag without its value': { argv: ['--out'], exitCode: 2, message: "Option '--out <value>' argument missing" },
+  'a repeated flag, where the last would silently win': { argv: ['--out', '<scratch>/a', '--out', '<scratch>/b'], exitCode: 2, message: '--out is given more than once; give it once' },
+  'set-image with --env given twice': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8', '--env', 'prod'], exitCode: 2, message: '--env is given more than once' },
+  'an environment name with a newline, ESC and a bidi override': {
+    command: setImageCommand,
+    argv: ['--env', 'dev\nerror: all good\x1b[2J\u202e', '--component', 'backend', '--tag', 'v1.0.8'],
+    exitCode: 1,
+    message: 'unknown environment "dev\\nerror: all good\\x1b[2J\\u202e"',
+  },
+  'a flag value of a million characters is cut short in the message': {
+    command: setImageCommand,
+    argv: ['--env', 'x'.repeat(1_000_000), '--component', 'backend', '--tag', 'v1.0.8'],
+    exitCode: 1,
+    message: /^unknown environment "x{900,1000}\.\.\. \(\d+ more characters\)$/,
+  },
   'a stray argument': { argv: ['dev'], exitCode: 2, message: "Unexpected argument 'dev'" },
 
   // The output folder.
@@ -171,6 +205,28 @@ const CASES: Record<string, BadInput> = {
     files: { 'node_modules/.cache/co2-calculator': 'a file where the lock\'s folder should be' },
     exitCode: 1,
     message: /^cannot create the write lock .*co2-calculator\/write\.lock: a path component is a file, not a folder$/,
+  },
+
+  'a malformed journal of an interrupted write': {
+    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), '{"pid": 1, "phase": "swapping", "files": null}'),
+    argv: ['--out', '<scratch>/out'],
+    exitCode: 1,
+    message: /^the journal of an interrupted write, .*\.out\.synth-journal\.json, cannot be read \(it is not a journal this tool writes\); check the output folder by hand/,
+  },
+  'a journal that is not JSON': {
+    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), 'null'),
+    argv: ['--out', '<scratch>/out'],
+    exitCode: 1,
+    message: 'cannot be read (it is not a journal this tool writes)',
+  },
+  'a symlink loop in the CRD folder': {
+    env: (folder) => {
+      mkdirSync(join(folder, 'crds'));
+      symlinkSync('loop.yaml', join(folder, 'crds', 'loop.yaml'));
+      return { CRD_DIRECTORY: join(folder, 'crds'), CO2_VALIDATOR_CACHE: 'off' };
+    },
+    exitCode: 1,
+    message: /crds\/loop\.yaml: cannot be read as a CustomResourceDefinition \(YAML\): ELOOP: too many symbolic links encountered/,
   },
 
   // The reference data beside the repository.
@@ -279,6 +335,16 @@ const CASES: Record<string, BadInput> = {
     project: (p) => (environmentNamed(p, 'prod').backend.settings = { FRONTEND_URL: 'https://elsewhere.epfl.ch' }),
     exitCode: 1,
     message: 'environment "prod": backend.settings.FRONTEND_URL',
+  },
+  'a backend setting of the wrong type': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { ACCESS_TOKEN_EXPIRE_MINUTES: '8h' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.ACCESS_TOKEN_EXPIRE_MINUTES: "8h" is not a whole number, which the application declares for ACCESS_TOKEN_EXPIRE_MINUTES (backend/app/core/config.py:264)',
+  },
+  'a backend setting below the application\'s bound': {
+    project: (p) => (environmentNamed(p, 'prod').backend.settings = { POLLER_INTERVAL_SECONDS: '0' }),
+    exitCode: 1,
+    message: 'environment "prod": backend.settings.POLLER_INTERVAL_SECONDS: 0 is below 1, the least the application accepts (backend/app/core/config.py:354)',
   },
   'a backend setting the application does not read': {
     project: (p) => (environmentNamed(p, 'prod').backend.settings = { ENVIRONMENT: 'production' }),

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../lib/core/repo-root';
 import { journalFileFor, listFiles, OWNERSHIP_FILE } from '../../lib/synth/output';
+import { copyEnvironment, copyRepository } from './support/repository-copy';
 
 const RUN = join(REPO_ROOT, 'scripts', 'run.cjs');
 
@@ -120,5 +121,17 @@ describe('a reader that goes away (npm run synth | head -1)', () => {
     const status = await new Promise((done) => child.on('exit', done));
     expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
     expect(listFiles(out)).toEqual(listFiles(join(REPO_ROOT, 'dist')));
+  });
+});
+
+describe('a syntax error in environments/*.ts', () => {
+  test('is one error line naming the file, line and column, exit 1, nothing written', () => {
+    const copy = copyRepository(join(scratch, 'syntax-error-repo'));
+    writeFileSync(join(copy, 'environments', 'dev.ts'), `${readFileSync(join(copy, 'environments', 'dev.ts'), 'utf8')}export const broken = ;\n`);
+    const before = tree(join(copy, 'dist'));
+    const run = spawnSync(process.execPath, [join(copy, 'scripts', 'run.cjs'), 'main.ts'], { cwd: copy, encoding: 'utf8', env: copyEnvironment() });
+    const lines = readFileSync(join(copy, 'environments', 'dev.ts'), 'utf8').split('\n').length - 1;
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: `error: environments/dev.ts:${lines}:23: Unexpected ";"\n` });
+    expect(tree(join(copy, 'dist'))).toBe(before);
   });
 });
