@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors';
+import { referenceDataRoot } from '../core/reference-data';
 import { REPO_ROOT } from '../core/repo-root';
 import { SchemaSources } from './schema-validator';
 
@@ -9,7 +10,8 @@ export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');
 
 /**
  * Where the schemas come from: the shared reference data beside this repository (never copied into
- * it), and the project's own reference CRDs. K8S_DEFINITIONS and CRD_DIRECTORY point the shared part
+ * it; on a clone without it, the copy lib/core/reference-data.ts downloads), and the project's own
+ * reference CRDs. K8S_DEFINITIONS and CRD_DIRECTORY point the shared part
  * elsewhere, e.g. on a machine with another layout.
  */
 export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): SchemaSources {
@@ -20,8 +22,8 @@ export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): Sche
 /** The shared part alone: the Kubernetes definitions file and the operators' CRD folder. */
 export function sharedReferenceData(env: NodeJS.ProcessEnv = process.env): { readonly kubernetesDefinitions: string; readonly crdDirectory: string } {
   return {
-    kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(REPO_ROOT, '..', 'shared', 'schemas', 'k8s-v1.28.0-definitions.json')),
-    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(REPO_ROOT, '..', 'shared', 'crds')),
+    kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(referenceDataRoot(env), 'schemas', 'k8s-v1.28.0-definitions.json')),
+    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(referenceDataRoot(env), 'crds')),
   };
 }
 

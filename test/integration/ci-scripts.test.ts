@@ -25,7 +25,7 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('shellcheck', () => {
-  const scripts = ['.ci/run', '.ci/fetch-reference-data', '.github/scripts/apply-dispatch.sh'];
+  const scripts = ['.ci/run', '.ci/fetch-reference-data', '.github/scripts/apply-dispatch.sh', 'scripts/git-hooks/pre-commit'];
   test.each(scripts)('finds nothing in %s', (script) => {
     const shellcheck = requireTool('shellcheck', 'shellcheck');
     const result = spawnSync(shellcheck, ['--shell=bash', '--severity=style', '--format=gcc', join(REPO, script)], { encoding: 'utf8' });
