@@ -4,6 +4,8 @@
  * of the Sync phase (pkg/sync/sync_phase.go:26-28); a hook is one task per phase it names
  * (sync_phase.go:13-25), and a `Skip` hook none. One phase+wave runs at a time, and the next starts
  * when every task of it is healthy or, for hooks, completed (pkg/sync/sync_context.go:416-457).
+ * The same holds in gitops-engine 97ad5b59a627 (argo-cd v3.3.10); what 3.x changes is which kinds
+ * have health, see BAD_HEALTH and appliedWhileStuck below.
  */
 import { ANNOTATION } from '../../lib/argocd/annotations';
 import { Manifest } from '../../lib/synth/manifest';
