@@ -1,6 +1,6 @@
 /**
- * The order in which ArgoCD applies an environment. How ArgoCD 2.12 runs a sync (gitops-engine
- * faf5a4e5c37d, the version argo-cd v2.12.13 pins in go.mod):
+ * The order in which ArgoCD applies an environment. How a sync runs (gitops-engine faf5a4e5c37d of
+ * argo-cd v2.12.13; the same in 97ad5b59a627 of v3.3.10 unless noted below):
  *
  * - Tasks are sorted by phase (PreSync, Sync, PostSync), then wave, then kind, then name
  *   (pkg/sync/sync_tasks.go:85-111). A `Sync` hook is a task of the Sync phase in its own wave, so it
@@ -20,6 +20,17 @@
  *   waits for one wave after the last wave of the Sync phase (`syncPhaseLastWave`,
  *   sync_context.go:761-808): removed objects go only once everything declared is healthy.
  *
+ * Argo CD 3.x (v3.3.10 pins gitops-engine 97ad5b59a627 in ./gitops-engine) gives health to kinds that
+ * had none: CronJob (Degraded after a failed Job), OpenTelemetryCollector (Degraded at "0/1" while
+ * its pod starts), GrafanaDashboard (Progressing until the operator reconciles it), ExternalSecret.
+ * Health gates only a wave that is not the last: in the last wave of the Sync phase the objects are
+ * applied and the sync succeeds "EVEN if those objects subsequently degraded" (sync_context.go:570-606,
+ * multiStep in sync_tasks.go:274-276). So everything after the migration shares one final wave: a
+ * failed backup or a starting collector raises its own alert and never blocks a release. Only what
+ * the migration truly needs is gated: the Secret producers and the in-cluster PostgreSQL.
+ * PruneLast moves prunes one wave after the last (sync_context.go:944-960): a Pending claim or a
+ * Progressing object there delays only the removal of deleted objects, never an apply.
+ *
  * The waves:
  *
  * -1  Namespace: only where the environment ships its own namespace (previews).
@@ -27,11 +38,8 @@
  *  1  backing services: the in-cluster PostgreSQL (StatefulSet and Service). The migration hook
  *     connects to it, so it must be ready first; wave 0 holds its credentials and its policy.
  *  2  the migration Job (a Sync hook): its ServiceAccount, ConfigMap, Secret and database exist now.
- *  3  workloads and their Services, autoscalers, disruption budgets, the telemetry pipeline and the
- *     backup CronJob: the schema is migrated.
- *  4  what exposes the workloads: Routes / Ingresses.
- *  5  what watches them: ServiceMonitor, alert rules and routing, dashboards.
- *  6  claims that no pod mounts during the sync (see below), last.
+ *  3  the last wave, not waited on: workloads, Services, autoscalers, budgets, the telemetry
+ *     pipeline, the backup CronJob, Routes / Ingresses, monitoring, dashboards and claims.
  *
  * PersistentVolumeClaims take their wave from the pods that mount them, not from their kind. With
  * WaitForFirstConsumer storage a claim stays Pending (Progressing) until a pod mounts it. A claim
@@ -54,11 +62,12 @@ export const SyncWave = {
   CONFIGURATION: 0,
   BACKING_SERVICES: 1,
   MIGRATION: 2,
+  /** The last wave: health is not waited on, so no object here can hold back another. */
   WORKLOADS: 3,
-  EXPOSURE: 4,
-  MONITORING: 5,
-  /** Claims that only CronJobs mount (or nothing does): nothing in the sync would bind them. */
-  CLAIMS: 6,
+  EXPOSURE: 3,
+  MONITORING: 3,
+  /** Claims that only CronJobs mount (or nothing does): last, where nothing waits for them to bind. */
+  CLAIMS: 3,
 } as const;
 
 export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {

@@ -50,13 +50,6 @@ export const METRICS = {
     labels: ['state', 'pool_name', 'service_name'],
     description: 'SQLAlchemy pool connections by state (used, idle) (semconv db.client.connections.usage).',
   },
-  dbClientConnectionsMax: {
-    name: 'db_client_connections_max',
-    source: 'backend',
-    type: 'gauge',
-    labels: ['pool_name', 'service_name'],
-    description: 'Size limit of each SQLAlchemy pool.',
-  },
   spanDuration: {
     name: 'traces_span_metrics_duration_seconds',
     source: 'spanmetrics',

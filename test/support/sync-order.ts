@@ -4,6 +4,8 @@
  * of the Sync phase (pkg/sync/sync_phase.go:26-28); a hook is one task per phase it names
  * (sync_phase.go:13-25), and a `Skip` hook none. One phase+wave runs at a time, and the next starts
  * when every task of it is healthy or, for hooks, completed (pkg/sync/sync_context.go:416-457).
+ * The same holds in gitops-engine 97ad5b59a627 (argo-cd v3.3.10); what 3.x changes is which kinds
+ * have health, see BAD_HEALTH and appliedWhileStuck below.
  */
 import { ANNOTATION } from '../../lib/argocd/annotations';
 import { Manifest } from '../../lib/synth/manifest';
@@ -62,3 +64,42 @@ export const describeStep = (manifest: Manifest) =>
   syncSteps(manifest)
     .map(({ phase, wave }) => `${phase === 'Sync' ? '' : `${phase} `}wave ${wave}`)
     .join(', ');
+
+/**
+ * Kinds whose health Argo CD 3.3 computes (gitops-engine 97ad5b59a627 pkg/health/health.go for the
+ * built-in ones, argo-cd v3.3.10 resource_customizations/<group>/<kind>/health.lua for the rest) and
+ * the bad states each can be stuck in. Kinds not listed have no health: applied means done.
+ */
+export const BAD_HEALTH: Readonly<Record<string, readonly ('Degraded' | 'Progressing')[]>> = {
+  Deployment: ['Degraded', 'Progressing'],
+  StatefulSet: ['Degraded', 'Progressing'],
+  PersistentVolumeClaim: ['Degraded', 'Progressing'],
+  HorizontalPodAutoscaler: ['Degraded', 'Progressing'],
+  Ingress: ['Progressing'],
+  Service: ['Progressing'],
+  CronJob: ['Degraded'],
+  OpenTelemetryCollector: ['Degraded', 'Progressing'],
+  GrafanaDashboard: ['Degraded', 'Progressing'],
+  ExternalSecret: ['Degraded', 'Progressing'],
+  Route: ['Degraded', 'Progressing'],
+};
+
+/**
+ * The objects a sync applies when `stuck` stays in a bad health state, as sync_context.go (v3.3.10
+ * gitops-engine) runs it: one phase+wave at a time; when there is more than one (multiStep), a wave
+ * with a Degraded object fails the sync and one with a Progressing object waits forever, so no later
+ * wave is applied. The last wave is applied and the sync ends whatever its health. Prune tasks are
+ * left out: they touch only removed objects.
+ */
+export function appliedWhileStuck(manifests: readonly Manifest[], stuck: Manifest): Set<Manifest> {
+  const steps = manifests.flatMap((manifest) => syncSteps(manifest).map((step) => ({ manifest, step })));
+  const order = [...new Map(steps.map(({ step }) => [`${step.phase}/${step.wave}`, step])).values()].sort(compareSteps);
+  const applied = new Set<Manifest>();
+  for (const [index, current] of order.entries()) {
+    const here = steps.filter(({ step }) => compareSteps(step, current) === 0).map(({ manifest }) => manifest);
+    here.forEach((manifest) => applied.add(manifest));
+    const last = index === order.length - 1;
+    if (!last && here.includes(stuck)) break;
+  }
+  return applied;
+}

@@ -8,20 +8,19 @@ import { METRICS } from '../metrics';
 import { maxBy, selector, sumBy } from './promql';
 import { timeSeriesPanel } from './common';
 
-/** SQLAlchemy pool connections by state, stacked under the pools' combined size. */
+/**
+ * SQLAlchemy pool connections by state, stacked. The instrumentation (opentelemetry-python-contrib
+ * 0.63b1) emits only db.client.connections.usage, no pool limit: the limit is the backend's settings.
+ */
 export function connectionPoolPanel(): timeseries.PanelBuilder {
   return timeSeriesPanel({
     title: 'Connection pool usage',
     description:
-      'Connections of the backend\'s SQLAlchemy pools by state (used, idle), summed over all backend pods, under the sum of the pools\' size limits. ' +
-      'Used reaching the limit means requests wait for a connection.',
+      'Connections of the backend\'s SQLAlchemy pools by state (used, idle), summed over all backend pods. ' +
+      'The instrumentation exports no pool limit: compare used with the pool size and overflow the backend is configured with; used at that size means requests wait for a connection.',
     unit: 'short',
     stacked: true,
-    limitSeries: '^pool limit$',
-    queries: [
-      { expr: sumBy(['state'], selector(METRICS.dbClientConnectionsUsage)), legend: '{{state}}' },
-      { expr: sumBy([], selector(METRICS.dbClientConnectionsMax)), legend: 'pool limit' },
-    ],
+    queries: [{ expr: sumBy(['state'], selector(METRICS.dbClientConnectionsUsage)), legend: '{{state}}' }],
   });
 }
 
