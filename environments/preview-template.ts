@@ -20,9 +20,9 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       ...SINGLE_REPLICA_FOOTPRINT.backend,
       // Deleting a preview deletes its uploads with it.
       files: { volume: { ...SINGLE_REPLICA_FOOTPRINT.backend.files.volume, retain: false } },
-      // Testers sign in with /login-test: each preview host would otherwise need its own redirect URI
-      // registered with the identity provider. The data is a throwaway database of its own.
-      debug: true,
+      // Off: DEBUG registers /login-test, a sign-in bypass on a public host. A preview that needs it
+      // says `"debug": true` in environments/previews.json.
+      debug: false,
     },
     // Deleting a preview deletes its database volume with the StatefulSet.
     database: { ...SINGLE_REPLICA_FOOTPRINT.database, claimsWhenDeleted: 'Delete' },

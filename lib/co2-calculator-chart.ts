@@ -114,7 +114,8 @@ export class Co2CalculatorChart extends Chart {
         ...Object.fromEntries(Object.entries(environment.backend.extraSettings).map(([name, { value }]) => [name, value])),
       },
       filesVolume: { size: files.volume.size, storageClassName: files.volume.storageClass, retain: files.volume.retain },
-      allowIngressFrom: [this.platform.edgePeer, { podLabels: this.frontend.podSelector }],
+      // Only the router: the frontend's nginx serves files and proxies nothing (docs/sources/security.md).
+      allowIngressFrom: [this.platform.edgePeer],
       telemetry: observability && {
         endpoint: observability.collector.otlpGrpcEndpoint,
         serviceName: 'co2-calculator-backend',

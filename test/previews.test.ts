@@ -38,6 +38,12 @@ describe('a preview entry', () => {
     expect(preview.images).toEqual({ ...PREVIEW_SETTINGS.template.images, backend });
   });
 
+  test('runs without DEBUG (the /login-test bypass) unless it asks for it', () => {
+    const [plain, debugging] = previewEnvironments(PREVIEW_SETTINGS, [{ name: 'a' }, { name: 'b', debug: true }]);
+    expect([plain.backend?.debug, debugging.backend?.debug]).toEqual([false, true]);
+    expect(debugging.backend).toMatchObject({ ...PREVIEW_SETTINGS.template.backend, debug: true });
+  });
+
   test.each([
     ['a name that is not DNS-1123', [{ name: 'SSO_login' }]],
     ['a name too long for its namespace', [{ name: 'a'.repeat(41) }]],

@@ -19,12 +19,12 @@ export const DB_DUMP_SCRIPT_PATH = join(REPO_ROOT, 'lib', 'backup', 'db-dump.sh'
 export interface DatabaseBackupProps {
   /**
    * A pinned PostgreSQL client image with bash, pg_dump and pg_restore, e.g.
-   * `docker.io/library/postgres:17.2-bookworm`. Its pg_dump must be at least as new as the server.
+   * `docker.io/library/postgres:17.11-trixie@sha256:…`. Its pg_dump must be at least as new as the server.
    */
   readonly image: ImageReference;
   /**
    * Major version of the image's pg_dump.
-   * @default read from the tag of an image named `postgres` or `postgresql` ("17.2-bookworm" -> 17);
+   * @default read from the tag of an image named `postgres` or `postgresql` ("17.11-trixie" -> 17);
    * required for any other image
    */
   readonly clientMajorVersion?: number;

@@ -180,8 +180,11 @@ export const OPERATIONS_DEFAULTS = {
   /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
   jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
-  /** The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. */
-  backupImage: 'docker.io/library/postgres:17.2-bookworm',
+  /**
+   * The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. 17.11 has the
+   * fixes for CVE-2025-1094 and CVE-2025-8714; digest from docker-library/repo-info (docs/sources/security.md).
+   */
+  backupImage: 'docker.io/library/postgres:17.11-trixie@sha256:f4c66b820c6f974249089d3d16d86a3698eae11e8746eb6644b2271031e91232',
   backupResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   /**
    * The official PostgreSQL image at the managed server's major version (EPFL DBaaS 15), so migrations

@@ -23,6 +23,11 @@ export const previewEntrySchema = z.strictObject({
   name: dnsLabel.max(40, 'must be at most 40 characters (its namespace co2-calculator-preview-<name> must fit in 63)'),
   /** Images built from the branch; components left out run the template's images. @default {} */
   images: z.partialRecord(z.enum(COMPONENTS), z.string()).default({}),
+  /**
+   * DEBUG on the backend: registers /login-test and shows tracebacks, an authentication bypass on a
+   * public host, so a preview must ask for it. @default false
+   */
+  debug: z.boolean().default(false),
 });
 
 export type PreviewEntry = z.output<typeof previewEntrySchema>;
@@ -63,7 +68,7 @@ export function previewEnvironments(settings: PreviewSettings, entries: readonly
     if (!parsed.success) {
       throw new EnvironmentConfigError(label, describeIssues(parsed.error));
     }
-    const { name, images } = parsed.data;
+    const { name, images, debug } = parsed.data;
     if (seen.has(name)) throw new EnvironmentConfigError(label, ['name: listed twice in the previews']);
     seen.add(name);
     const environmentName = `${PREVIEW_PREFIX}${name}`;
@@ -73,6 +78,7 @@ export function previewEnvironments(settings: PreviewSettings, entries: readonly
       namespace: previewNamespace(environmentName),
       host: `co2-calculator-${name}.${settings.domain}`,
       images: { ...settings.template.images, ...images },
+      backend: { ...settings.template.backend, debug },
       // Delivered by the previews' ApplicationSet, not by an Application of their own.
       delivery: false,
       // Nobody creates a preview's namespace beforehand, and it must go when the preview goes.

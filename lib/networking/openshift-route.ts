@@ -20,6 +20,11 @@ export const ROUTE_REWRITES: readonly OperatorRewrite[] = [
   },
 ];
 
+/** The router annotation that makes HAProxy send Strict-Transport-Security on this Route's responses. */
+export const HSTS_ANNOTATION = 'haproxy.router.openshift.io/hsts_header';
+/** One year, subdomains included. */
+export const HSTS_HEADER = 'max-age=31536000;includeSubDomains';
+
 export interface OpenShiftRouteProps {
   readonly metadata: ApiObjectMetadata & { readonly name: string };
   readonly host: string;
@@ -50,7 +55,8 @@ export class OpenShiftRoute extends Construct {
     if (!props.path.startsWith('/')) {
       throw new Error(`${props.metadata.name}: route path "${props.path}" must start with "/"`);
     }
-    const annotations = { ...props.metadata.annotations };
+    // HSTS: browsers that reached us once never try plain HTTP again (the router adds the header).
+    const annotations: Record<string, string> = { [HSTS_ANNOTATION]: HSTS_HEADER, ...props.metadata.annotations };
     if (props.rewriteTarget !== undefined) {
       annotations['haproxy.router.openshift.io/rewrite-target'] = props.rewriteTarget;
     }
@@ -61,7 +67,7 @@ export class OpenShiftRoute extends Construct {
       annotations['haproxy.router.openshift.io/timeout'] = `${props.timeoutSeconds}s`;
     }
     new Route(this, 'Resource', {
-      metadata: { ...props.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+      metadata: { ...props.metadata, annotations },
       spec: {
         host: props.host,
         path: props.path,

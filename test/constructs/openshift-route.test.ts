@@ -3,6 +3,9 @@ import { testChart, validManifests } from '../support/synthesis';
 
 const props = { metadata: { name: 'api' }, host: 'example.epfl.ch', path: '/api', serviceName: 'api-service', servicePortName: 'http' };
 
+/** Every Route asks the router for one year of HSTS, subdomains included. */
+const HSTS = { 'haproxy.router.openshift.io/hsts_header': 'max-age=31536000;includeSubDomains' };
+
 describe('OpenShiftRoute', () => {
   test('minimal props: edge TLS, HTTP redirected, port by name', () => {
     const chart = testChart();
@@ -14,14 +17,14 @@ describe('OpenShiftRoute', () => {
     const chart = testChart();
     new OpenShiftRoute(chart, 'Route', { ...props, metadata: { name: 'api', annotations: { 'haproxy.router.openshift.io/timeout': '60s' } }, rewriteTarget: '/' });
     const [route] = validManifests(chart) as any[];
-    expect(route.metadata.annotations).toEqual({ 'haproxy.router.openshift.io/timeout': '60s', 'haproxy.router.openshift.io/rewrite-target': '/' });
+    expect(route.metadata.annotations).toEqual({ ...HSTS, 'haproxy.router.openshift.io/timeout': '60s', 'haproxy.router.openshift.io/rewrite-target': '/' });
   });
 
   test('a timeout becomes the router\'s server timeout, in seconds', () => {
     const chart = testChart();
     new OpenShiftRoute(chart, 'Route', { ...props, timeoutSeconds: 3660 });
     const [route] = validManifests(chart) as any[];
-    expect(route.metadata.annotations).toEqual({ 'haproxy.router.openshift.io/timeout': '3660s' });
+    expect(route.metadata.annotations).toEqual({ ...HSTS, 'haproxy.router.openshift.io/timeout': '3660s' });
   });
 
   test('refuses a timeout that is not a whole number of seconds', () => {
