@@ -229,3 +229,19 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
     expect(manifests.filter((m: any) => m.kind === 'Deployment' && scaled.has(m.metadata.name) && m.spec.replicas !== undefined).map(ref)).toEqual([]);
   });
 });
+
+describe('server-side diff', () => {
+  // Literal on purpose: the annotation Argo CD reads, not our constant for it.
+  const ssd = (metadata: any) => metadata?.annotations?.['argocd.argoproj.io/compare-options'];
+  const applicationSets = synthesis.delivery.filter((m) => m.kind === 'ApplicationSet') as any[];
+
+  test('every Application compares server-side', () => {
+    expect(applications.length).toBeGreaterThan(0);
+    for (const application of applications) expect([application.metadata.name, ssd(application.metadata)]).toEqual([application.metadata.name, 'ServerSideDiff=true']);
+  });
+
+  test('every ApplicationSet template compares server-side', () => {
+    expect(applicationSets.length).toBeGreaterThan(0);
+    for (const set of applicationSets) expect([set.metadata.name, ssd(set.spec.template.metadata)]).toEqual([set.metadata.name, 'ServerSideDiff=true']);
+  });
+});

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/applications-argoproj.io';
+import { ARGOCD_SERVER_SIDE_DIFF } from './annotations';
 
 export interface EnvironmentApplicationProps {
   readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };
@@ -39,6 +40,7 @@ export function environmentSyncPolicy(options: { readonly retryLimit?: number } 
  * - ServerSideApply: dashboards are larger than the annotation client-side apply keeps.
  * - PruneLast: removed objects go after everything else is healthy.
  * - FailOnSharedResource: refuse to take over an object another Application already manages.
+ * - ServerSideDiff: the diff is the API server's dry-run apply, so server defaults cause no drift.
  * - No CreateNamespace: OpenShift projects are created by the platform team, with their quotas.
  */
 export class EnvironmentApplication extends Construct {
@@ -47,6 +49,7 @@ export class EnvironmentApplication extends Construct {
     new Application(this, 'Resource', {
       metadata: {
         ...props.metadata,
+        annotations: ARGOCD_SERVER_SIDE_DIFF,
         finalizers: props.cascadeDelete ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
       },
       spec: {

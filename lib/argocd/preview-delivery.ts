@@ -4,6 +4,7 @@ import { Delivery } from '../config/delivery';
 import { PREVIEW_PREFIX, previewNamespace } from '../config/previews';
 import { componentLabels } from '../core/labels';
 import { DeliveryProject, GroupKind } from './app-project';
+import { ARGOCD_SERVER_SIDE_DIFF } from './annotations';
 import { environmentSyncPolicy } from './environment-application';
 
 export interface PreviewDeliveryProps {
@@ -71,6 +72,7 @@ export class PreviewDelivery extends Construct {
           metadata: {
             name: previewNamespace(folder),
             labels: { ...labels, 'app.kubernetes.io/name': previewNamespace(folder) },
+            annotations: ARGOCD_SERVER_SIDE_DIFF,
             // A removed preview takes its objects with it.
             finalizers: ['resources-finalizer.argocd.argoproj.io'],
           },
