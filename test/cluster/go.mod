@@ -1,5 +1,5 @@
-// The cluster harness: a real kube-apiserver (Kubernetes 1.34) on embedded etcd, gitops-engine at the
-// version Argo CD v3.3.10 pins and Argo CD's own health checks and AppProject code, run over dist/.
+// The cluster harness: a real kube-apiserver (Kubernetes 1.34) on embedded etcd, and Argo CD v3.3.10's
+// AppProject code, run over dist/.
 module github.com/epfl-enac/co2-calculator-deploy/test/cluster
 
 go 1.25.5
