@@ -4,29 +4,15 @@
  * the verdict fed to the sync model: whatever the verdict, every other object of the environment is
  * still applied (test/support/sync-order.ts).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Manifest } from '../../lib/synth/manifest';
 import { appliedWhileStuck } from '../support/sync-order';
 import { standardSynthesis } from '../support/synthesis';
-import { requireTool } from './support/tools';
+import { luaHealth } from './support/lua';
 
-const lua = requireTool('lua5.1', 'lua5.1');
 const script = (file: string) => readFileSync(join(__dirname, 'argocd-health', file), 'utf8');
-
-function toLua(value: unknown): string {
-  if (value === null || value === undefined) return 'nil';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `{${value.map(toLua).join(', ')}}`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([key, item]) => `[${JSON.stringify(key)}] = ${toLua(item)}`).join(', ')}}`;
-}
-
-function health(check: string, object: unknown): string {
-  const program = `obj = ${toLua(object)}\nlocal hs = (function()\n${check}\nend)()\nio.write(hs.status)`;
-  return execFileSync(lua, ['-'], { input: program, encoding: 'utf8' });
-}
+const health = (check: string, object: unknown): string => luaHealth(check, object).status;
 
 const environments = standardSynthesis().environments;
 const cases: Array<[string, string, string, Record<string, unknown>, string]> = [

@@ -3,28 +3,11 @@
  * Lua 5.1 interpreter, the language version of gopher-lua that Argo CD embeds. Each check is given the
  * global `obj` as Argo CD does, shaped like the status the operator writes.
  */
-import { execFileSync } from 'node:child_process';
 import { HEALTH_CHECKS } from '../../lib/argocd/gitops-instance';
 import { standardSynthesis } from '../support/synthesis';
-import { requireTool } from './support/tools';
+import { luaHealth } from './support/lua';
 
-const lua = requireTool('lua5.1', 'lua5.1');
-
-/** A JSON value as a Lua table constructor. */
-function toLua(value: unknown): string {
-  if (value === null || value === undefined) return 'nil';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return `{${value.map(toLua).join(', ')}}`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([key, item]) => `[${JSON.stringify(key)}] = ${toLua(item)}`).join(', ')}}`;
-}
-
-/** The health a check returns for one object: `{ status, message }`. */
-function health(check: string, object: unknown): { status: string; message: string } {
-  const program = `obj = ${toLua(object)}\nlocal hs = (function()\n${check}\nend)()\nio.write(hs.status, "\\n", hs.message or "")`;
-  const [status, ...message] = execFileSync(lua, ['-'], { input: program, encoding: 'utf8' }).split('\n');
-  return { status, message: message.join('\n') };
-}
+const health = luaHealth;
 
 describe('the InfisicalSecret health check', () => {
   const check = HEALTH_CHECKS.find((c) => c.kind === 'InfisicalSecret')!.check;
