@@ -8,31 +8,10 @@
  *
  * CO2_DEBUG=1 prints the stack trace of any failure.
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
 import { describeSystemError, printable, systemErrorCode, UsageError, UserError } from '../core/errors';
 
 export const INTERNAL_ERROR_EXIT_CODE = 70;
 export const DEBUG_VARIABLE = 'CO2_DEBUG';
-
-/** Parses the command line; a bad one is a UsageError that carries the usage text. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
-  let parsed;
-  try {
-    parsed = parseArgs({ ...config, tokens: true });
-  } catch (error) {
-    if (systemErrorCode(error)?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${(error as Error).message}\n${usage}`);
-    throw error;
-  }
-  // parseArgs keeps the last of a repeated flag: `--env dev --env prod` would silently act on prod.
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option') continue;
-    if (seen.has(token.name) && !config.options?.[token.name]?.multiple) throw new UsageError(`--${token.name} is given more than once; give it once\n${usage}`);
-    seen.add(token.name);
-  }
-  const { tokens: _tokens, ...result } = parsed;
-  return result as ReturnType<typeof parseArgs<T>>;
-}
 
 /** The exit status and the lines to print on stderr for a failure. */
 export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): { exitCode: number; lines: string[] } {

@@ -248,13 +248,30 @@ const CASES: Record<string, BadInput> = {
 
   // npm run diff: a failure to compare is exit 2, above the 1 of "dist/ differs".
   'diff against a folder that does not exist': { command: diffCommand, argv: ['--dist', '<scratch>/nowhere'], exitCode: 2, message: /nowhere: no such folder; run npm run synth to create it/ },
-  'diff of an environment that does not exist': { command: diffCommand, argv: ['qa'], exitCode: 2, message: 'unknown environment "qa"' },
-  'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'" },
-  'diff of a project that does not synthesize': { command: diffCommand, files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
+  'diff of an environment that does not exist': { command: diffCommand, argv: ['qa', '--against', 'disk'], exitCode: 2, message: 'unknown environment "qa": dist/ and the synthesis have' },
+  'diff of a misspelt environment': { command: diffCommand, argv: ['stagin', '--against', 'disk'], exitCode: 2, message: 'unknown environment "stagin": did you mean "staging"? dist/ and the synthesis have' },
+  'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'; did you mean --exit-code?" },
+  'diff against something that is not head, index or disk': { command: diffCommand, argv: ['--against', 'main'], exitCode: 2, message: '--against main: must be head, index or disk' },
+  'diff against git HEAD outside a git repository': { command: diffCommand, env: () => ({ GIT_CEILING_DIRECTORIES: tmpdir() }), exitCode: 2, message: /^cannot read dist\/ from git HEAD \(.*\); compare with the folder on disk: npm run diff -- --against disk$/ },
+  'diff of a project that does not synthesize': { command: diffCommand, argv: ['--against', 'disk'], files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
 
   // npm run set-image: the edit is written with dist/ or not at all.
   'set-image of an unknown environment': { command: setImageCommand, argv: ['--env', 'qa', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "qa": valid environments are' },
-  'set-image of an unknown component': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'worker', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "worker"' },
+  'set-image of an unknown component': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'worker', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "worker" in environments/images/dev.json: valid components are' },
+  // The mistakes of issue 19: each gets one line that says what was meant.
+  'set-image --env stage suggests staging': { command: setImageCommand, argv: ['--env', 'stage', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "stage": did you mean "staging"? valid environments are "dev", "local", "prod", "staging"' },
+  'set-image --env production suggests prod': { command: setImageCommand, argv: ['--env', 'production', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "production": did you mean "prod"?' },
+  'set-image of a misspelt component suggests it': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backnd', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "backnd" in environments/images/dev.json: did you mean "backend"? valid components are' },
+  'set-image with a misspelt flag suggests it': { command: setImageCommand, argv: ['--envv', 'dev', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 2, message: "Unknown option '--envv'; did you mean --env?" },
+  'set-image whose flags npm swallowed (no --): says where the -- goes': {
+    command: setImageCommand,
+    argv: ['dev', 'backend'],
+    env: () => ({ npm_lifecycle_event: 'set-image', npm_config_env: 'true', npm_config_component: 'true', npm_config_tag: 'v1.0.8' }),
+    exitCode: 2,
+    message: 'npm took --env, --component, --tag for itself, so the command did not get them',
+  },
+  'synth whose --out npm swallowed': { argv: ['<scratch>/out'], env: () => ({ npm_lifecycle_event: 'synth', npm_config_out: 'true' }), exitCode: 2, message: 'npm took --out for itself' },
+  'diff whose --exit-code npm swallowed (it would otherwise pass silently)': { command: diffCommand, argv: [], env: () => ({ npm_lifecycle_event: 'diff', npm_config_exit_code: 'true' }), exitCode: 2, message: 'npm took --exit-code for itself' },
   'set-image to latest': { command: setImageCommand, argv: ['--env', 'prod', '--component', 'backend', '--tag', 'latest'], exitCode: 1, message: 'floating tag "latest"' },
   'set-image to a branch tag without its digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'dev'], exitCode: 1, message: 'floating tag "dev"' },
   'set-image to a malformed digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8@sha256:abc'], exitCode: 1, message: 'digest must be sha256: followed by 64 lowercase hex digits' },
