@@ -63,14 +63,15 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     manifests: synthesizeEnvironment(environment, context),
     preview,
   }));
-  // What a preview consists of, from one rendered for the purpose: the previews' project must not
-  // depend on how many previews exist, or on whether any do.
+  // What a preview consists of, from one rendered for the purpose: the previews' projects allow the
+  // same kinds whether or not a preview uses all of them.
   const previewTemplate = config.previews && parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0];
   const deliveryManifests = chartManifests(
     new DeliveryChart(new App(), DELIVERY_FOLDER, {
       delivery,
       environments,
       previews: config.previews && previewTemplate && {
+        names: environments.filter(({ preview }) => preview).map(({ environment }) => environment.name),
         targetRevision: config.previews.settings.targetRevision ?? 'main',
         manifests: synthesizeEnvironment(previewTemplate, context),
         secrets: previewTemplate.secrets,
