@@ -3,6 +3,7 @@ import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
 import { PreviewSettings, previewEnvironments } from '../config/previews';
+import { refuseForeignNamespaces } from './namespace-references';
 import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
 import { checkProjectRules } from '../config/project-rules';
 import { renderEnvironmentReport } from '../report/environment-report';
@@ -63,6 +64,7 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     manifests: synthesizeEnvironment(environment, context),
     preview,
   }));
+  for (const { environment, manifests } of environments) refuseForeignNamespaces(environment.name, manifests);
   // What a preview consists of, from one rendered for the purpose: the previews' projects allow the
   // same kinds whether or not a preview uses all of them.
   const previewTemplate = config.previews && parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0];
