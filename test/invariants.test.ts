@@ -29,7 +29,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
     expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
-    const configMaps = ['backend-config', 'docs-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
+    const configMaps = ['backend-config', 'docs-server-config', 'frontend-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
     const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
     expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs']);
