@@ -45,7 +45,7 @@ export function ownNamespaceExpression({ path, list, field }: NamespaceField): s
 }
 
 export interface AdmissionPoliciesProps {
-  /** The application namespaces the namespace-reference policy binds to. */
+  /** The application namespaces the namespace-reference policy binds to; none: no such policy. */
   readonly namespaces: readonly string[];
   /** Prefix of the preview Applications' names, which are also their namespaces' names. */
   readonly previewApplicationPrefix: string;
@@ -66,7 +66,12 @@ const V1 = 'admissionregistration.k8s.io/v1';
 export class AdmissionPolicies extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
     super(scope, id);
-    if (props.namespaces.length === 0) throw new Error('the namespace-reference policy needs at least one namespace to bind to');
+    // With no namespace to bind to (a project without OpenShift environments) there is nothing to guard.
+    if (props.namespaces.length > 0) this.namespaceReferences(props.namespaces);
+    this.previewNamespaces(props.previewApplicationPrefix);
+  }
+
+  private namespaceReferences(namespaces: readonly string[]): void {
     const references = 'co2-calculator-namespace-references';
     new ApiObject(this, 'References', {
       apiVersion: V1,
@@ -92,11 +97,13 @@ export class AdmissionPolicies extends Construct {
         policyName: references,
         validationActions: ['Deny'],
         matchResources: {
-          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...new Set(props.namespaces)].sort() }] },
+          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...new Set(namespaces)].sort() }] },
         },
       },
     });
+  }
 
+  private previewNamespaces(previewApplicationPrefix: string): void {
     const previews = 'co2-calculator-preview-namespaces';
     const tracking = `object.metadata.annotations['${ARGOCD_TRACKING_ANNOTATION}']`;
     new ApiObject(this, 'Previews', {
@@ -109,7 +116,7 @@ export class AdmissionPolicies extends Construct {
         matchConditions: [
           {
             name: 'written-for-a-preview-application',
-            expression: `has(object.metadata.annotations) && '${ARGOCD_TRACKING_ANNOTATION}' in object.metadata.annotations && ${tracking}.startsWith('${props.previewApplicationPrefix}')`,
+            expression: `has(object.metadata.annotations) && '${ARGOCD_TRACKING_ANNOTATION}' in object.metadata.annotations && ${tracking}.startsWith('${previewApplicationPrefix}')`,
           },
         ],
         validations: [
