@@ -138,6 +138,12 @@ describe('the previews ApplicationSet and project', () => {
     },
   );
 
+  test.each(previews.map(({ environment, manifests }) => [environment.name, manifests] as const))('every Route of %s is on the private router shard', (_name, manifests) => {
+    const routes = manifests.filter((m) => m.kind === 'Route');
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((m) => m.metadata.labels?.route !== 'private').map(ref)).toEqual([]);
+  });
+
   test('local keeps its database claim when its StatefulSet is deleted', () => {
     const local = synthesis.environments.find(({ environment }) => environment.name === 'local')!;
     expect((local.manifests.find((m) => m.kind === 'StatefulSet') as any).spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe('Retain');
