@@ -34,6 +34,9 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },
       remoteKeyPrefix: 'co2-calculator-preview-',
+      // Each preview its own session key, generated in its namespace: one shared key would let a token
+      // signed by one preview open a session on every other.
+      generatedKeys: ['SECRET_KEY'],
     },
   },
 };

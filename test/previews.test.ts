@@ -144,6 +144,30 @@ describe('the previews ApplicationSet and project', () => {
     expect(routes.filter((m) => m.metadata.labels?.route !== 'private').map(ref)).toEqual([]);
   });
 
+  test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+    '%s has a SECRET_KEY of its own, generated once in its namespace, and reads no shared one from the store',
+    (_name, environment, manifests) => {
+      const generator = manifests.find((m) => m.kind === 'Password') as any;
+      expect(generator).toMatchObject({ apiVersion: 'generators.external-secrets.io/v1alpha1', metadata: { namespace: environment.namespace }, spec: { secretKeys: ['SECRET_KEY'] } });
+      expect(generator.spec.length).toBeGreaterThanOrEqual(32);
+      const generated = manifests.find((m: any) => m.kind === 'ExternalSecret' && m.spec.dataFrom) as any;
+      expect(generated).toMatchObject({
+        apiVersion: 'external-secrets.io/v1',
+        spec: { refreshPolicy: 'CreatedOnce', target: { immutable: true, creationPolicy: 'Owner' }, dataFrom: [{ sourceRef: { generatorRef: { kind: 'Password', name: generator.metadata.name } } }] },
+      });
+      const stored = manifests.filter((m: any) => m.kind === 'ExternalSecret' && m.spec.data).flatMap((m: any) => m.spec.data.map((d: any) => d.secretKey));
+      expect(stored).not.toContain('SECRET_KEY');
+      const backend = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'backend') as any;
+      const env = backend.spec.template.spec.containers[0].env.find((e: any) => e.name === 'SECRET_KEY');
+      expect(env.valueFrom.secretKeyRef).toEqual({ name: generated.spec.target.name, key: 'SECRET_KEY' });
+    },
+  );
+
+  test('the standard environments generate no key', () => {
+    const standard = synthesis.environments.filter(({ preview }) => !preview).flatMap(({ manifests }) => manifests);
+    expect(standard.filter((m) => m.kind === 'Password')).toEqual([]);
+  });
+
   test('local keeps its database claim when its StatefulSet is deleted', () => {
     const local = synthesis.environments.find(({ environment }) => environment.name === 'local')!;
     expect((local.manifests.find((m) => m.kind === 'StatefulSet') as any).spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe('Retain');
