@@ -101,7 +101,7 @@ export class Co2CalculatorChart extends Chart {
       user: this.platform.podUser(BACKEND_IMAGE.user),
       replicas: environment.backend.replicas,
       resources: environment.backend.resources,
-      secret: { name: backendSecret.secretName, keys: backendSecret.keys },
+      secret: { name: backendSecret.secretName, keys: backendSecret.keys, generated: backendSecret.generated },
       database: this.database,
       features,
       settings: {

@@ -386,7 +386,9 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const declared = (kind: string) => new Set(byKind(kind).map((m) => m.metadata.name));
     const configMaps = declared('ConfigMap');
     const serviceAccounts = declared('ServiceAccount');
-    const secrets = new Set(Object.values(environment.secrets.names));
+    // Plus the Secrets of generated keys, which their ExternalSecret names as its target.
+    const generated = byKind('ExternalSecret').filter((m: any) => m.spec.dataFrom?.some((d: any) => d.sourceRef?.generatorRef)).map((m: any) => m.spec.target.name);
+    const secrets = new Set([...Object.values(environment.secrets.names), ...generated]);
     const violations: string[] = [];
     for (const { owner, spec } of pods.filter(({ byOperator }) => !byOperator)) {
       if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);

@@ -12,6 +12,7 @@ import { ROUTE_REWRITES } from '../networking/openshift-route';
 import { GITOPS_INSTANCE_REWRITES } from './gitops-instance';
 import { OBSERVABILITY_REWRITES } from '../observability/operator-rewrites';
 import { EXTERNAL_SECRET_REWRITES } from '../secrets/external-secret';
+import { GENERATED_SECRET_REWRITES } from '../secrets/generated-secret';
 import { INFISICAL_SECRET_REWRITES } from '../secrets/infisical-secret';
 
 export interface OperatorRewrite {
@@ -36,5 +37,5 @@ export const ARGOCD_OBJECT_REWRITES: readonly OperatorRewrite[] = ['Application'
 
 /** Every kind we emit as a custom resource (or a non-built-in API), with what the cluster rewrites in it. */
 export function operatorRewrites(): readonly OperatorRewrite[] {
-  return [...EXTERNAL_SECRET_REWRITES, ...INFISICAL_SECRET_REWRITES, ...OBSERVABILITY_REWRITES, ...ROUTE_REWRITES, ...ARGOCD_OBJECT_REWRITES, ...GITOPS_INSTANCE_REWRITES];
+  return [...EXTERNAL_SECRET_REWRITES, ...GENERATED_SECRET_REWRITES, ...INFISICAL_SECRET_REWRITES, ...OBSERVABILITY_REWRITES, ...ROUTE_REWRITES, ...ARGOCD_OBJECT_REWRITES, ...GITOPS_INSTANCE_REWRITES];
 }

@@ -29,7 +29,8 @@ export interface BackendProps {
   readonly replicas: ReplicaRange;
   readonly resources: ContainerResources;
   /** The backend Secret: its name, and the keys it holds in this environment (backendSecretKeys). */
-  readonly secret: { readonly name: string; readonly keys: readonly string[] };
+  /** The backend's Secret; keys listed under `generated` are read from that Secret instead. */
+  readonly secret: { readonly name: string; readonly keys: readonly string[]; readonly generated?: { readonly secretName: string; readonly keys: readonly string[] } };
   /** How the API and its migrations reach the database. */
   readonly database: DatabaseConnection;
   /** The optional features on in this environment; each reads its secrets from the backend Secret. */
@@ -111,7 +112,8 @@ export class Backend extends Construct {
     // The migration reads only DB_URL (MIGRATION_COMMAND).
     this.runtime = { image: props.image, env: props.database.env, user: props.user };
 
-    const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secret.name, key } } }));
+    const secretOf = (key: string) => (props.secret.generated?.keys.includes(key) ? props.secret.generated.secretName : props.secret.name);
+    const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretOf(key), key } } }));
     const version = backendVersionSettings(props.image);
     const volumes: k8s.Volume[] = [{ name: 'files', persistentVolumeClaim: { claimName: this.filesClaim.claimName } }];
     const volumeMounts: k8s.VolumeMount[] = [{ name: 'files', mountPath: FILES_STORAGE_PATH }];
