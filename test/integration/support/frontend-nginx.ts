@@ -103,8 +103,11 @@ export async function startFrontendNginx(conf: string, options: { masterProcess?
     log: () => log,
     exited,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // SIGTERM: nginx's fast shutdown, the master ends its workers; SIGKILL only if it hangs.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(timer);
       rmSync(folder, { recursive: true, force: true });
     },
   };
