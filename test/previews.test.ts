@@ -224,10 +224,13 @@ describe('the previews ApplicationSet and project', () => {
       expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: resource ${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}:${kind} is not permitted in project ${projectName}`]);
     });
 
-    test('on Argo CD 3.1, which prunes the name of a whitelist entry, the project alone would permit any Namespace', () => {
-      // What the admission policy of dist/cluster-setup/ is for (test/cluster-setup.test.ts).
-      const unnamed = { ...project, spec: { ...project.spec, clusterResourceWhitelist: project.spec.clusterResourceWhitelist.map(({ group, kind }: any) => ({ group, kind })) } };
+    test('for Argo CD 3.1 (delivery.namedClusterResources false) the project has no name, and alone would permit any Namespace', () => {
+      // What the admission policy of dist/cluster-setup/ is for (test/cluster-setup.test.ts, test/cluster/admission_test.go).
+      const old = synthesizeAll({ ...PROJECT, delivery: { ...PROJECT.delivery, namedClusterResources: false } }, sharedValidator());
+      const unnamed = old.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === projectName) as any;
+      expect(unnamed.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
       expect(permissionErrors(application, unnamed, [namespaceObject('co2-calculator-prod')])).toEqual([]);
+      expect(permissionErrors(application, unnamed, [elsewhere('co2-calculator-prod')])).toHaveLength(1);
     });
   });
 

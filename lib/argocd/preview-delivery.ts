@@ -39,8 +39,8 @@ export interface PreviewDeliveryProps {
  * the namespace it would create against the project like any object (v3.3.10 gitops-engine/pkg/sync/
  * sync_context.go:849-910), so the Namespace permission is needed either way, and it does not track a
  * namespace it creates (controller/sync_namespace.go:35-39, #11196), which would outlive the preview.
- * Argo CD 3.1 (GitOps 1.18, 1.19) has no `name` field: there the API server prunes it, and the
- * admission policy of dist/cluster-setup/ is what refuses a foreign Namespace (docs/security.md).
+ * Argo CD 3.1 (GitOps 1.18, 1.19) has no `name` field (delivery.namedClusterResources false): there
+ * the admission policy of dist/cluster-setup/ is what refuses a foreign Namespace (docs/security.md).
  */
 export class PreviewDelivery extends Construct {
   static readonly NAME = 'co2-calculator-previews';
@@ -56,7 +56,7 @@ export class PreviewDelivery extends Construct {
         sourceRepo: props.delivery.repoUrl,
         destinationServer: props.delivery.destinationServer,
         destinationNamespaces: [namespace],
-        clusterKinds: props.clusterKinds.map((kind) => (kind.group === '' && kind.kind === 'Namespace' ? { ...kind, name: namespace } : kind)),
+        clusterKinds: props.delivery.namedClusterResources ? props.clusterKinds.map((kind) => (kind.group === '' && kind.kind === 'Namespace' ? { ...kind, name: namespace } : kind)) : props.clusterKinds,
         namespacedKinds: props.namespacedKinds,
         handMadeSecrets: props.handMadeSecrets,
       });
