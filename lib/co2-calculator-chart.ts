@@ -232,7 +232,8 @@ export class Co2CalculatorChart extends Chart {
       grafana: settings.grafana,
       runbooksUrl: this.project.runbooksUrl,
       collector: settings.collector,
-      tracing: settings.tracing,
+      // The UI needs the cluster's OAuth server; elsewhere it stays behind port-forward.
+      tracing: { ...settings.tracing, ui: this.platform.authenticatesUsers && settings.tracing.ui },
       postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },
       alerting: {
         email: {
@@ -247,6 +248,7 @@ export class Co2CalculatorChart extends Chart {
       },
       telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
       scrapers: [this.platform.monitoringPeer],
+      routerPeer: this.platform.edgePeer,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
     });
   }

@@ -32,7 +32,8 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const configMaps = ['backend-config', 'docs-server-config', 'frontend-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
     const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
-    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs']);
+    const ui = environment.platform.name === 'openshift' && environment.observability?.tracing.ui ? [environment.observability.tracing.ui.path] : [];
+    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs', ...ui].sort() : ['/', '/api(/|$)(.*)', '/docs']);
     expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
     const operations = ['OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
@@ -215,13 +216,15 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(violations).toEqual([]);
   });
 
-  test('every Route serves the environment host over edge TLS with HSTS, to an existing Service port by name', () => {
+  test('every Route serves the environment host over edge TLS (or reencrypt to a service-ca certificate) with HSTS, to an existing Service port by name', () => {
     const violations: string[] = [];
     for (const route of byKind('Route') as any[]) {
       const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name === route.spec.to.name) as any;
       if (route.spec.host !== environment.host) violations.push(`${ref(route)}: host ${route.spec.host}`);
-      if (route.spec.tls?.termination !== 'edge' || route.spec.tls?.insecureEdgeTerminationPolicy !== 'Redirect') {
-        violations.push(`${ref(route)}: TLS is not edge with Redirect`);
+      // Reencrypt only to a Service that serves TLS with a service-ca certificate, which the router trusts.
+      const termination = service?.metadata.annotations?.['service.beta.openshift.io/serving-cert-secret-name'] ? 'reencrypt' : 'edge';
+      if (route.spec.tls?.termination !== termination || route.spec.tls?.insecureEdgeTerminationPolicy !== 'Redirect') {
+        violations.push(`${ref(route)}: TLS is not ${termination} with Redirect`);
       }
       // One year of HSTS, subdomains included, sent by the router (issue 17).
       if (route.metadata.annotations?.['haproxy.router.openshift.io/hsts_header'] !== 'max-age=31536000;includeSubDomains') {

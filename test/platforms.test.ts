@@ -14,10 +14,11 @@ const [openshift, kubernetes] = [prod, onKubernetes].map((input) => synthesize([
 const byRef = (manifests: Manifest[]) => new Map(manifests.map((m) => [ref(m), m]));
 
 describe('switching prod from OpenShift to plain Kubernetes', () => {
-  test('swaps the three Routes for three Ingresses', () => {
+  test('swaps the three Routes for three Ingresses, and drops the Jaeger UI, which needs OpenShift\'s OAuth server', () => {
     const before = byRef(openshift);
     const after = byRef(kubernetes);
-    expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual(['Route/backend', 'Route/docs', 'Route/frontend']);
+    const jaegerUi = ['NetworkPolicy/otel-collector-jaeger-ui-network-policy', 'Route/otel-collector-jaeger-ui', 'Service/otel-collector-jaeger-ui', 'ServiceAccount/otel-collector-jaeger-ui'];
+    expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual([...jaegerUi, 'Route/backend', 'Route/docs', 'Route/frontend'].sort());
     expect([...after.keys()].filter((key) => !before.has(key)).sort()).toEqual(['Ingress/backend', 'Ingress/docs', 'Ingress/frontend']);
   });
 
@@ -35,6 +36,9 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
       .map(ref)
       .sort();
     expect(changed).toEqual([
+      // Without the UI: no proxy sidecar, no base_path.
+      'ConfigMap/otel-collector-jaeger-config',
+      'Deployment/otel-collector-jaeger',
       'NetworkPolicy/backend-network-policy',
       'NetworkPolicy/docs-network-policy',
       'NetworkPolicy/frontend-network-policy',
@@ -45,7 +49,7 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
   });
 
   test('routes /, /api and /docs to the Service ports the Routes used, with one certificate for the host', () => {
-    const routes = openshift.filter((m) => m.kind === 'Route') as any[];
+    const routes = openshift.filter((m: any) => m.kind === 'Route' && m.metadata.labels['app.kubernetes.io/component'] !== 'tracing-ui') as any[];
     const ingresses = kubernetes.filter((m) => m.kind === 'Ingress') as any[];
     const target = (i: any) => i.spec.rules[0].http.paths[0].backend.service;
     expect(ingresses.map((i) => [i.metadata.name, target(i).name, target(i).port.name])).toEqual(

@@ -4,7 +4,7 @@ import { Delivery } from '../config/delivery';
 import { Environment } from '../config/environment';
 import { componentLabels, environmentInstance, environmentLabels } from '../core/labels';
 import { Manifest } from '../synth/manifest';
-import { secretsMadeByHand } from '../secrets/secret-source';
+import { secretsMadeByHand, servingCertSecrets } from '../secrets/secret-source';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';
 import { GitOpsInstanceSettings } from './gitops-instance';
@@ -60,7 +60,8 @@ export class DeliveryChart extends Chart {
         destinationNamespaces: [environment.namespace],
         clusterKinds: clusterKindsOf(manifests),
         namespacedKinds: namespacedKindsOf(manifests),
-        handMadeSecrets: secretsMadeByHand(environment.secrets, manifests),
+        // Made outside git: by hand, or by service-ca for a Service's serving certificate.
+        handMadeSecrets: [...secretsMadeByHand(environment.secrets, manifests), ...servingCertSecrets(manifests)],
       });
 
       // The Application is named like the instance label of the environment's objects, so ArgoCD's
@@ -86,7 +87,7 @@ export class DeliveryChart extends Chart {
         distPath: props.distPath ?? 'dist',
         clusterKinds: clusterKindsOf(props.previews.manifests),
         namespacedKinds: namespacedKindsOf(props.previews.manifests),
-        handMadeSecrets: secretsMadeByHand(props.previews.secrets, props.previews.manifests),
+        handMadeSecrets: [...secretsMadeByHand(props.previews.secrets, props.previews.manifests), ...servingCertSecrets(props.previews.manifests)],
       });
     }
   }

@@ -179,6 +179,11 @@ export const OPERATIONS_DEFAULTS = {
   collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
   jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
+  /**
+   * OpenShift's OAuth proxy, for the Jaeger UI. A tag, not a digest: no digest of this image could be read
+   * from a source we can cite (a known limit, docs/sources/observability.md); the tag follows 4.16's z-stream.
+   */
+  oauthProxyImage: 'registry.redhat.io/openshift4/ose-oauth-proxy-rhel9:v4.16',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
   /**
    * The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. 17.11 has the
@@ -487,6 +492,20 @@ export const environmentSchema = z
           /** Traces kept in memory; the oldest are dropped beyond. @default 50000 */
           maxTraces: z.int().min(1000, 'must be at least 1000').max(1_000_000, 'must be at most 1000000').default(50_000),
           resources: containerResources.prefault(OPERATIONS_DEFAULTS.jaegerResources),
+          /**
+           * The Jaeger UI for the team: behind OpenShift's OAuth proxy, at `path` of the host, on the router
+           * shard `routeLabels` select (lib/observability/jaeger-ui.ts). OpenShift only. @default false: `oc port-forward`
+           */
+          ui: z
+            .union([
+              z.literal(false),
+              z.strictObject({
+                path: z.string().regex(/^\/[a-z0-9-]+$/, 'must be one path segment such as "/traces"').default('/traces'),
+                oauthProxyImage: imageReference.prefault(OPERATIONS_DEFAULTS.oauthProxyImage),
+                routeLabels: labelMap.default({ route: 'private' }),
+              }),
+            ])
+            .default(false),
         })
         .prefault({}),
     }).optional(),

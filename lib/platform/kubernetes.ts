@@ -21,6 +21,8 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): Platform
   return {
     edgePeer: namespace(options.ingressControllerNamespace),
     monitoringPeer: namespace(options.monitoringNamespace),
+    // No OAuth server of the cluster: the Jaeger UI stays behind `kubectl port-forward`.
+    authenticatesUsers: false,
     // Nothing assigns UIDs here, and the kubelet cannot check a USER given by name (or none, root)
     // against runAsNonRoot: run as the image's own account, by number.
     podUser: (image) => ({ uid: image.uid, gid: image.gid }),

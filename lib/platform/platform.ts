@@ -35,6 +35,8 @@ export interface Platform {
   readonly edgePeer: NetworkPeer;
   /** Pods of the cluster's monitoring stack that scrape our metrics endpoints. */
   readonly monitoringPeer: NetworkPeer;
+  /** Whether the cluster logs users in itself (OpenShift's OAuth server), which the Jaeger UI's proxy needs. */
+  readonly authenticatesUsers: boolean;
   /**
    * The numeric user a pod of this image runs as, or undefined where the platform assigns one (and
    * refuses pods that pin their own).

@@ -77,3 +77,12 @@ export function secretsMadeByHand(strategy: SecretStrategy, manifests: readonly 
   manifests.forEach(collect);
   return [...new Set(candidates)].filter((name) => used.has(name)).sort();
 }
+
+/** Secrets OpenShift's service-ca writes for Services that ask for a serving certificate (an annotation of ours). */
+export function servingCertSecrets(manifests: readonly object[]): string[] {
+  const annotation = 'service.beta.openshift.io/serving-cert-secret-name';
+  return manifests
+    .filter((m: any) => m.kind === 'Service' && m.metadata?.annotations?.[annotation])
+    .map((m: any) => m.metadata.annotations[annotation] as string)
+    .sort();
+}

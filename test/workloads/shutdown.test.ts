@@ -23,7 +23,8 @@ const deployments = standardSynthesis().environments.flatMap(({ environment, man
   const routed = manifests.filter((m: any) => m.kind === 'Service' && routedServices(manifests).has(m.metadata.name)) as any[];
   const behindEdge = (d: any) => routed.some((svc) => Object.entries(svc.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
   return manifests
-    .filter((m) => m.kind === 'Deployment' && behindEdge(m))
+    // The Jaeger UI is behind the edge too, but one in-memory pod replaced by Recreate: a rollout loses it anyway.
+    .filter((m: any) => m.kind === 'Deployment' && behindEdge(m) && m.metadata.labels['app.kubernetes.io/component'] !== 'tracing')
     .map((m: any) => [`${environment.name}/${m.metadata.name}`, m.spec.template.spec, m.spec.template.spec.containers[0]] as const);
 });
 
