@@ -44,11 +44,15 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
   test('the backend Secret holds the keys of the features the environment turns on, and no other', () => {
     const keys = backendSecretKeys(backendFeatures(environment.backend), { managedDatabase: environment.database.mode === 'managed' });
     const producer = manifests.find((m) => ['ExternalSecret', 'InfisicalSecret'].includes(m.kind) && m.metadata.name === environment.secrets.names.backend) as any;
-    if (producer?.kind === 'ExternalSecret') expect(producer.spec.data.map((d: any) => d.secretKey)).toEqual(keys);
+    // Keys the environment generates (a preview's SECRET_KEY) are in `<backend Secret>-generated`.
+    const generated = environment.secrets.strategy === 'external-secrets' ? (environment.secrets.generatedKeys as readonly string[]) : [];
+    if (producer?.kind === 'ExternalSecret') expect(producer.spec.data.map((d: any) => d.secretKey)).toEqual(keys.filter((key) => !generated.includes(key)));
+    const generator = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === `${environment.secrets.names.backend}-generated`) as any;
+    expect(generator?.spec.dataFrom.length ?? 0).toBe(generated.length);
     const referenced = new Set(
       JSON.stringify(manifests)
         .match(/"secretKeyRef":\{"key":"[A-Z_]+","name":"[^"]+"\}/g)!
-        .filter((match) => match.includes(`"name":"${environment.secrets.names.backend}"`))
+        .filter((match) => match.includes(`"name":"${environment.secrets.names.backend}"`) || match.includes(`"name":"${environment.secrets.names.backend}-generated"`))
         .map((match) => match.match(/"key":"([A-Z_]+)"/)![1]),
     );
     expect([...referenced].filter((key) => !keys.includes(key))).toEqual([]);

@@ -29,7 +29,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
     expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
-    const configMaps = ['backend-config', 'docs-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
+    const configMaps = ['backend-config', 'docs-server-config', 'frontend-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
     // On plain Kubernetes the HTTPRoutes with a backend (the HTTP listener's redirect has none).
     const edge = environment.platform.name === 'openshift'
@@ -390,7 +390,9 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const declared = (kind: string) => new Set(byKind(kind).map((m) => m.metadata.name));
     const configMaps = declared('ConfigMap');
     const serviceAccounts = declared('ServiceAccount');
-    const secrets = new Set(Object.values(environment.secrets.names));
+    // Plus the Secrets of generated keys, which their ExternalSecret names as its target.
+    const generated = byKind('ExternalSecret').filter((m: any) => m.spec.dataFrom?.some((d: any) => d.sourceRef?.generatorRef)).map((m: any) => m.spec.target.name);
+    const secrets = new Set([...Object.values(environment.secrets.names), ...generated]);
     const violations: string[] = [];
     for (const { owner, spec } of pods.filter(({ byOperator }) => !byOperator)) {
       if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);

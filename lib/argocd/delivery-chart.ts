@@ -19,8 +19,8 @@ export interface DeliveredEnvironment {
 export interface DeliveryChartProps {
   readonly delivery: Delivery;
   readonly environments: readonly DeliveredEnvironment[];
-  /** Preview environments, delivered by an ApplicationSet: their branch and what one consists of. @default none */
-  readonly previews?: { readonly targetRevision: string; readonly manifests: readonly Manifest[]; readonly secrets: Environment['secrets'] };
+  /** Preview environments, delivered by an ApplicationSet: their names (one project each), branch, and what one consists of. @default none */
+  readonly previews?: { readonly names: readonly string[]; readonly targetRevision: string; readonly manifests: readonly Manifest[]; readonly secrets: Environment['secrets'] };
   /** Folder of the GitOps repository that holds the environments' folders. @default "dist" */
   readonly distPath?: string;
 }
@@ -81,6 +81,7 @@ export class DeliveryChart extends Chart {
     if (props.previews) {
       new PreviewDelivery(this, 'Previews', {
         delivery,
+        previews: props.previews.names,
         targetRevision: props.previews.targetRevision,
         distPath: props.distPath ?? 'dist',
         clusterKinds: clusterKindsOf(props.previews.manifests),

@@ -77,6 +77,8 @@ export const SYNC_WAVE_BY_KIND: Readonly<Record<string, number>> = {
   Secret: SyncWave.CONFIGURATION,
   InfisicalSecret: SyncWave.CONFIGURATION,
   ExternalSecret: SyncWave.CONFIGURATION,
+  // ESO's Password generator: read by the ExternalSecret of the same wave, which retries until it exists.
+  Password: SyncWave.CONFIGURATION,
   NetworkPolicy: SyncWave.CONFIGURATION,
   Job: SyncWave.MIGRATION,
   Deployment: SyncWave.WORKLOADS,

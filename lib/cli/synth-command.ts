@@ -12,7 +12,7 @@
 import { join, resolve } from 'node:path';
 import { PREVIEW_PREFIX } from '../config/previews';
 import { displayPath, readJsonArgument } from '../config/project-files';
-import { DELIVERY_FOLDER, Synthesis } from '../synth';
+import { CLUSTER_SETUP_FOLDER, DELIVERY_FOLDER, Synthesis } from '../synth';
 import { CommitResult, FolderChanges } from '../synth/output';
 import { CommandContext } from './context';
 import { parseCommandLine } from './run';
@@ -74,6 +74,8 @@ function summary(synthesis: Synthesis, outDir: string, { changes, strays }: Comm
   }
   add(DELIVERY_FOLDER, `${synthesis.delivery.length} objects`, changes.get(DELIVERY_FOLDER));
   known.add(DELIVERY_FOLDER);
+  add(CLUSTER_SETUP_FOLDER, `${synthesis.clusterSetup.length} objects`, changes.get(CLUSTER_SETUP_FOLDER));
+  known.add(CLUSTER_SETUP_FOLDER);
   for (const [folder, change] of changes) {
     if (known.has(folder)) continue;
     if (folder === '.') add('.', 'generated files', change);

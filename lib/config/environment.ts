@@ -330,6 +330,12 @@ export const secretStrategy = z.discriminatedUnion('strategy', [
     remoteKeyPrefix: z.string().default(''),
     /** @default "1h" */
     refreshInterval: goDuration.default('1h'),
+    /**
+     * Keys of the backend's Secret generated once in the namespace by an ESO Password generator instead
+     * of read from the store, so each environment has its own (a preview's SECRET_KEY). They go into
+     * a Secret of their own, `<backend Secret>-generated`. @default []
+     */
+    generatedKeys: z.array(oneOf(['SECRET_KEY'])).default([]),
     names: secretNames.prefault({}),
   }),
 ]);

@@ -107,6 +107,7 @@ const CASES: Record<string, BadInput> = {
   'two environments in one namespace': { project: (p) => (environmentNamed(p, 'staging').namespace = 'co2-calculator-prod'), exitCode: 1, message: 'namespace: "co2-calculator-prod" is already used by environment' },
   'a standard environment named like a preview': { project: (p) => (environmentNamed(p, 'staging').name = 'preview-x'), exitCode: 1, message: 'environment "preview-x": name: "preview-x" starts with "preview-"' },
   'an environment named argocd': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'argocd', namespace: 'co2-calculator-argocd' }), exitCode: 1, message: 'environment "argocd": name: "argocd" is reserved for the ArgoCD objects' },
+  'an environment named cluster-setup': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'cluster-setup', namespace: 'co2-calculator-cluster-setup' }), exitCode: 1, message: 'environment "cluster-setup": name: "cluster-setup" is reserved for the cluster setup (dist/cluster-setup/)' },
 
   // Values the API server, the CronJob controller or pg_dump would reject later.
   'a backup at minute 61 of hour 25': { project: (p) => (environmentNamed(p, 'prod').backup.schedule = '61 25 * * *'), exitCode: 1, message: 'environment "prod": backup.schedule: minute 61 is out of range (0-59)' },
