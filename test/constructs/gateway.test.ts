@@ -2,7 +2,7 @@ import { HostGateway, HTTPS_LISTENER } from '../../lib/networking/gateway';
 import { EnvoyBodyLimit } from '../../lib/networking/envoy-gateway';
 import { HostCertificate } from '../../lib/networking/host-certificate';
 import { gatewayDuration, HostRoute } from '../../lib/networking/http-route';
-import { find, testChart, validManifests } from '../support/synthesis';
+import { find, sharedValidator, testChart, validManifests } from '../support/synthesis';
 
 const host = 'co2.localtest.me';
 const route = { metadata: { name: 'backend' }, gatewayName: 'public', listenerName: HTTPS_LISTENER, host, path: '/api', serviceName: 'backend-service', servicePort: 8000 };
@@ -95,5 +95,20 @@ describe('EnvoyBodyLimit', () => {
 
   test('refuses a limit of zero', () => {
     expect(() => new EnvoyBodyLimit(testChart(), 'Limit', { metadata: { name: 'backend' }, routeName: 'backend', maxBodySizeMb: 0 })).toThrow('backend: maxBodySizeMb must be a whole number above zero, got 0');
+  });
+});
+
+describe('the pinned CRDs refuse what the controllers would', () => {
+  const problems = (manifest: object) => sharedValidator().validate(manifest as any);
+  const object = (apiVersion: string, kind: string, spec: object) => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'co2-calculator-test' }, spec });
+
+  test.each([
+    ['a body limit in megabytes rather than a quantity', object('gateway.envoyproxy.io/v1alpha1', 'BackendTrafficPolicy', { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'x' }], requestBuffer: { limit: '101MB' } }), 'spec.requestBuffer.limit'],
+    ['a rewrite filter of an unknown type', object('gateway.networking.k8s.io/v1', 'HTTPRoute', { rules: [{ filters: [{ type: 'StripPrefix' }] }] }), 'spec.rules[0].filters[0].type'],
+    ['a listener without a protocol', object('gateway.networking.k8s.io/v1', 'Gateway', { gatewayClassName: 'eg', listeners: [{ name: 'https', port: 443 }] }), 'spec.listeners[0].protocol'],
+    ['a certificate without an issuer', object('cert-manager.io/v1', 'Certificate', { secretName: 'x', dnsNames: ['co2.localtest.me'] }), 'spec.issuerRef'],
+    ['a request timeout in plain seconds past five digits', object('gateway.networking.k8s.io/v1', 'HTTPRoute', { rules: [{ timeouts: { request: '100000s' } }] }), 'spec.rules[0].timeouts.request'],
+  ])('%s', (_case, manifest, path) => {
+    expect(problems(manifest).map((problem) => problem.path)).toContain(path);
   });
 });
