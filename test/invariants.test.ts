@@ -31,10 +31,15 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
     const configMaps = ['backend-config', 'docs-server-config', 'frontend-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
-    const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
+    // On plain Kubernetes the HTTPRoutes with a backend (the HTTP listener's redirect has none).
+    const edge = environment.platform.name === 'openshift'
+      ? byKind('Route').map((m: any) => m.spec.path)
+      : byKind('HTTPRoute').filter((m: any) => m.spec.rules[0].backendRefs).map((m: any) => m.spec.rules[0].matches[0].path.value);
+    // The Jaeger UI, on OpenShift where the environment turns it on.
     const ui = environment.platform.name === 'openshift' && environment.observability?.tracing.ui ? [environment.observability.tracing.ui.path] : [];
-    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs', ...ui].sort() : ['/', '/api(/|$)(.*)', '/docs']);
-    expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
+    expect(edge.sort()).toEqual(['/', '/api', '/docs', ...ui].sort());
+    expect(byKind(environment.platform.name === 'openshift' ? 'HTTPRoute' : 'Route')).toEqual([]);
+    expect(byKind('Ingress')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
     const operations = ['OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
     expect(operations.map((kind) => byKind(kind).length > 0)).toEqual(operations.map(() => environment.observability !== undefined));
@@ -312,7 +317,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(policy.spec.ingress).toEqual([
       {
         from: [
-          { namespaceSelector: { matchLabels: edge.namespaceLabels } },
+          { namespaceSelector: { matchLabels: edge.namespaceLabels }, ...(edge.podLabels ? { podSelector: { matchLabels: edge.podLabels } } : {}) },
         ],
         ports: [{ port: 'http', protocol: 'TCP' }],
       },

@@ -378,8 +378,8 @@ export const databaseSchema = z.discriminatedUnion('mode', [
 ]);
 
 /**
- * Where an environment runs. OpenShift publishes the host with Routes; plain Kubernetes with an
- * Ingress whose certificate cert-manager issues.
+ * Where an environment runs. OpenShift publishes the host with Routes; plain Kubernetes with a
+ * Gateway API Gateway and HTTPRoutes, the certificate issued by cert-manager.
  */
 export const platformSchema = z.discriminatedUnion('name', [
   z.strictObject({
@@ -399,12 +399,24 @@ export const platformSchema = z.discriminatedUnion('name', [
   }),
   z.strictObject({
     name: z.literal('kubernetes'),
-    /** @default "nginx" */
-    ingressClassName: z.string().min(1, 'must not be empty').superRefine(rule(dnsSubdomainProblem)).default('nginx'),
+    /**
+     * The Gateway API controller that publishes the host: the Gateway's class, which controller runs
+     * it (the one part the Gateway API leaves to controllers, the body limit, is theirs), and the
+     * namespace its proxies run in, admitted by the NetworkPolicies.
+     * @default { className: "eg", controller: "envoy-gateway", namespace: "envoy-gateway-system" }, Envoy Gateway's quickstart
+     */
+    gateway: z
+      .strictObject({
+        /** @default "eg" */
+        className: z.string().min(1, 'must not be empty').superRefine(rule(dnsSubdomainProblem)).default('eg'),
+        /** @default "envoy-gateway" */
+        controller: oneOf(['envoy-gateway']).default('envoy-gateway'),
+        /** @default "envoy-gateway-system" */
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('envoy-gateway-system'),
+      })
+      .prefault({}),
     /** cert-manager ClusterIssuer that signs the host's certificate. */
     clusterIssuer: z.string().min(1, 'must not be empty'),
-    /** Namespace of the ingress controller, admitted by the NetworkPolicies. @default "ingress-nginx" */
-    ingressControllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('ingress-nginx'),
     /** Namespace of the Prometheus that would scrape the collector. @default "monitoring" */
     monitoringNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('monitoring'),
   }),

@@ -14,8 +14,8 @@ export interface PublicPath {
   /** How long a request may wait for data from the workload, in seconds. @default the edge's default */
   readonly timeoutSeconds?: number;
   /**
-   * The largest request body the workload accepts, in MiB, where the edge limits bodies (ingress-nginx
-   * does, 1 MiB by default; OpenShift's router does not). @default the edge's default
+   * The largest request body the workload accepts, in MiB, where the edge can limit bodies (a Gateway,
+   * through its controller's policy; OpenShift's router has no limit). @default no limit
    */
   readonly maxBodySizeMb?: number;
 }

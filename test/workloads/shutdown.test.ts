@@ -8,12 +8,13 @@ import { ROUTER_DRAIN_SECONDS } from '../../lib/workloads/shutdown';
 /** The Elasticsearch client's worst case on the event loop: request_timeout 30, max_retries 3, retry_on_timeout (client.py:231-233). */
 const ELASTICSEARCH_BLOCKING_SECONDS = 30 * (1 + 3);
 
-/** The Services the edge sends traffic to (Routes on OpenShift, Ingresses elsewhere). */
+/** The Services the edge sends traffic to (Routes on OpenShift, HTTPRoutes elsewhere). */
 function routedServices(manifests: readonly any[]): Set<string> {
   const names = new Set<string>();
   for (const m of manifests) {
     if (m.kind === 'Route') names.add(m.spec.to.name);
     if (m.kind === 'Ingress') for (const rule of m.spec.rules ?? []) for (const path of rule.http.paths) names.add(path.backend.service.name);
+    if (m.kind === 'HTTPRoute') for (const rule of m.spec.rules ?? []) for (const backend of rule.backendRefs ?? []) names.add(backend.name);
   }
   return names;
 }
