@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { PREVIEW_PREFIX } from '../config/previews';
 import { diskFiles, displayPath, ProjectFiles, withEdits } from '../config/project-files';
-import { defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
+import { CLUSTER_SETUP_FOLDER, defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
 import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, journalFileFor, recoverInterruptedWrite } from '../synth/output';
 import { lockFileOf } from './context';
 import { withLock } from './lock';
@@ -98,6 +98,8 @@ export function writeSummary({ synthesis, result }: WriteOutcome, outDir: string
   }
   add(DELIVERY_FOLDER, `${synthesis.delivery.length} objects`, changes.get(DELIVERY_FOLDER));
   known.add(DELIVERY_FOLDER);
+  add(CLUSTER_SETUP_FOLDER, `${synthesis.clusterSetup.length} objects`, changes.get(CLUSTER_SETUP_FOLDER));
+  known.add(CLUSTER_SETUP_FOLDER);
   for (const [folder, change] of changes) {
     if (known.has(folder)) continue;
     if (folder === '.') add('.', 'generated files', change);

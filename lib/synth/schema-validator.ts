@@ -228,11 +228,15 @@ function strictCustomResourceSchema(openApiSchema: Schema, apiVersion: string, k
   return shareRepeatedSubschemas(schema);
 }
 
-/** Every CRD file of the sources' folders, as [folder, file name], ordered by file name then folder. */
+/**
+ * Every CRD file of the sources' folders, as [folder, file name], ordered by file name, then the later
+ * folder first: a file of the project's own crds/ replaces the shared file of the same name.
+ */
 export function crdFilesOf(sources: SchemaSources): Array<readonly [string, string]> {
+  const rank = new Map(sources.crdDirectories.map((folder, index) => [folder, -index]));
   return sources.crdDirectories
     .flatMap((folder) => readdirSync(folder).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).map((file) => [folder, file] as const))
-    .sort(([folderA, a], [folderB, b]) => a.localeCompare(b) || folderA.localeCompare(folderB));
+    .sort(([folderA, a], [folderB, b]) => a.localeCompare(b) || rank.get(folderA)! - rank.get(folderB)!);
 }
 
 function gvkKey(apiVersion: string, kind: string): string {

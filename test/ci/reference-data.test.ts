@@ -23,9 +23,11 @@ const entries = readFileSync(join(REPO, '.ci', 'reference-data.txt'), 'utf8')
 /** `git hash-object`: the SHA-1 of "blob <size>\0" and the content. */
 const gitBlob = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
-test('lists every schema file synthesis reads from ../shared, and nothing else', () => {
+test('lists every schema file synthesis and the cluster setup test read from ../shared, and nothing else', () => {
   const crds = readdirSync(crdDirectory).filter((file) => file.endsWith('.yaml')).map((file) => `crds/${file}`);
-  expect(entries.map(({ path }) => path).sort()).toEqual([relative(SHARED, kubernetesDefinitions), ...crds].sort());
+  // test/cluster-setup.test.ts validates the admission policies against 1.30 and 1.34.
+  const clusterSetup = ['schemas/k8s-v1.30.0-definitions.json', 'schemas/k8s-v1.34.0-definitions.json'];
+  expect(entries.map(({ path }) => path).sort()).toEqual([relative(SHARED, kubernetesDefinitions), ...crds, ...clusterSetup].sort());
   expect(entries.filter(({ rest }) => rest.length > 0)).toEqual([]);
 });
 

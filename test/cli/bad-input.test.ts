@@ -107,6 +107,7 @@ const CASES: Record<string, BadInput> = {
   'two environments in one namespace': { project: (p) => (environmentNamed(p, 'staging').namespace = 'co2-calculator-prod'), exitCode: 1, message: 'namespace: "co2-calculator-prod" is already used by environment' },
   'a standard environment named like a preview': { project: (p) => (environmentNamed(p, 'staging').name = 'preview-x'), exitCode: 1, message: 'environment "preview-x": name: "preview-x" starts with "preview-"' },
   'an environment named argocd': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'argocd', namespace: 'co2-calculator-argocd' }), exitCode: 1, message: 'environment "argocd": name: "argocd" is reserved for the ArgoCD objects' },
+  'an environment named cluster-setup': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'cluster-setup', namespace: 'co2-calculator-cluster-setup' }), exitCode: 1, message: 'environment "cluster-setup": name: "cluster-setup" is reserved for the cluster setup (dist/cluster-setup/)' },
 
   // Values the API server, the CronJob controller or pg_dump would reject later.
   'a backup at minute 61 of hour 25': { project: (p) => (environmentNamed(p, 'prod').backup.schedule = '61 25 * * *'), exitCode: 1, message: 'environment "prod": backup.schedule: minute 61 is out of range (0-59)' },
@@ -130,7 +131,8 @@ const CASES: Record<string, BadInput> = {
   },
   'a time zone in the wrong case': { project: (p) => (environmentNamed(p, 'prod').backup.timeZone = 'europe/zurich'), exitCode: 1, message: 'environment "prod": backup.timeZone: "europe/zurich" is not an IANA time zone such as "Europe/Zurich" (the case matters' },
   'a host that is an IP address': { project: (p) => (environmentNamed(p, 'staging').host = '10.1.2.3'), exitCode: 1, message: 'environment "staging": host: "10.1.2.3" is an IP address; a Route or Ingress host must be a DNS name' },
-  'an ingress class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.ingressClassName = 'Nginx_Public'), exitCode: 1, message: 'environment "local": platform.ingressClassName: must be a DNS-1123 subdomain' },
+  'a gateway class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.gateway.className = 'Envoy_Public'), exitCode: 1, message: 'environment "local": platform.gateway.className: must be a DNS-1123 subdomain' },
+  'a gateway controller the project has no policy for': { project: (p) => (environmentNamed(p, 'local').platform.gateway.controller = 'ingress-nginx'), exitCode: 1, message: /^environment "local": platform\.gateway\.controller: .*envoy-gateway/ },
   'a route label key whose prefix is over 253 characters': {
     project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { [`${'a'.repeat(254)}/route`]: 'public' } } }),
     exitCode: 1,
