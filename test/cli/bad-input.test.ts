@@ -11,6 +11,7 @@
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
@@ -23,6 +24,7 @@ import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
 import { ProjectFiles } from '../../lib/config/project-files';
 import { ProjectConfig } from '../../lib/synth';
+import { copyEnvironment, copyRepository } from '../integration/support/repository-copy';
 
 type Environments = Array<Record<string, any>>;
 
@@ -454,4 +456,69 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
       rmSync(extras, { recursive: true, force: true });
     }
   });
+});
+
+describe('every command answers --help and -h, with examples, and does nothing else', () => {
+  const commands: [string, Command][] = [
+    ['synth', synthCommand],
+    ['diff', diffCommand],
+    ['set-image', setImageCommand],
+    ['update-manifest', updateManifest],
+  ];
+  // No repository at all: a command that did anything but print its help would fail on it.
+  const nowhere = join(tmpdir(), 'no-repository-here');
+  test.each(commands.flatMap(([name, command]) => ['--help', '-h'].map((flag) => [name, flag, command] as const)))('npm run %s -- %s', (name, flag, command) => {
+    const { exitCode, stdout, stderr } = runCommand(command, { repoRoot: nowhere, loadProject: () => { throw new Error('the help loads no project'); }, argv: ['--env', 'x', flag], env: {} });
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: [] });
+    const [text] = stdout;
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^npm run ${name}: \\S`));
+    expect(text).toContain(`\nusage: npm run ${name}`);
+    expect(text).toContain('\n  -h, --help ');
+    const examples = text.slice(text.indexOf('\nexamples:\n')).split('\n').filter((line) => line.startsWith(`  npm run `));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(text.split('\n').filter((line) => line.length > 120)).toEqual([]);
+  });
+
+  test('the swallowed-flags hint gives the command line that was meant, values in place', () => {
+    const { exitCode, stderr } = runCommand(setImageCommand, {
+      repoRoot: nowhere,
+      loadProject: () => { throw new Error('not reached'); },
+      argv: ['dev', 'backend'],
+      env: { npm_lifecycle_event: 'set-image', npm_config_env: 'true', npm_config_component: 'true', npm_config_tag: 'v1.0.8' },
+    });
+    expect(exitCode).toBe(2);
+    expect(stderr.join('\n').split('\n')).toEqual([
+      'error: npm took --env, --component, --tag for itself, so the command did not get them',
+      'hint: put -- before the flags: npm run set-image -- --env dev --component backend --tag v1.0.8',
+    ]);
+  });
+
+  test('flags after -- are not swallowed: the variables of an outer npm script are not taken for a mistake', () => {
+    const { stderr } = runCommand(setImageCommand, { repoRoot: nowhere, loadProject: () => { throw new Error('the test stops here'); }, argv: ['--env', 'dev'], env: { npm_lifecycle_event: 'test', npm_config_env: 'true' } });
+    expect(stderr[0]).toBe('error: missing --component, --tag');
+  });
+});
+
+describe('a TypeScript mistake in environments/*.ts, as `npm run synth` runs it: one line with file, line and column', () => {
+  // A real process on a copy of the repository: the mistake throws while the bundle loads, before
+  // any command runs, and only then is the type checker asked (lib/cli/type-check.cjs).
+  let scratch: string;
+  let copy: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'type-error-'));
+    copy = copyRepository(join(scratch, 'repo'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('a name that does not exist', () => {
+    const file = join(copy, 'environments', 'dev.ts');
+    const original = readFileSync(file, 'utf8');
+    expect(original).toContain("  host: 'co2-calculator-dev.epfl.ch',\n");
+    writeFileSync(file, original.replace("  host: 'co2-calculator-dev.epfl.ch',\n", '  host: hostName,\n'));
+    const line = original.slice(0, original.indexOf("  host: 'co2-calculator-dev.epfl.ch'")).split('\n').length;
+    const before = fingerprint(copy);
+    const run = spawnSync(process.execPath, ['scripts/run.cjs', 'main.ts'], { cwd: copy, env: copyEnvironment({ CO2_DEBUG: '' }), encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 1, stdout: '', stderr: `error: environments/dev.ts:${line}:9: Cannot find name 'hostName'. (TS2304)\n` });
+    expect(fingerprint(copy)).toEqual(before);
+  }, 120_000);
 });
