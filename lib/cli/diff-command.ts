@@ -96,7 +96,8 @@ function diskTree(folder: string): Map<string, string> {
  * costs two processes.
  */
 export function gitTree(repoRoot: string, where: 'head' | 'index', env: NodeJS.ProcessEnv = process.env, folder = 'dist'): Map<string, string> {
-  const git = (args: string[], input?: string) => spawnSync('git', args, { cwd: repoRoot, env, input, maxBuffer: 1 << 30, encoding: 'buffer' });
+  // A string input is encoded with `encoding`, and 'buffer' is not a text encoding: hand it bytes.
+  const git = (args: string[], input?: string) => spawnSync('git', args, { cwd: repoRoot, env, input: input === undefined ? undefined : Buffer.from(input), maxBuffer: 1 << 30, encoding: 'buffer' });
   const listing = where === 'head' ? git(['ls-tree', '-r', '-z', 'HEAD', '--', folder]) : git(['ls-files', '-s', '-z', '--', folder]);
   if (listing.error || listing.status !== 0) {
     const reason = listing.error ? listing.error.message : listing.stderr.toString('utf8').trim().split('\n')[0];
