@@ -93,7 +93,7 @@ describe('the model finds what the cluster would keep changing', () => {
  * without one cannot be merged. We write them all out.
  */
 describe.each(folders)('built-in objects of %s', (_folder, manifests) => {
-  const definitions = JSON.parse(readFileSync(defaultSchemaSources().kubernetesDefinitions, 'utf8')).definitions as Record<string, any>;
+  const definitions = JSON.parse(readFileSync(defaultSchemaSources().kubernetes.at(-1)!.definitions, 'utf8')).definitions as Record<string, any>;
   const byKind = new Map<string, any>();
   for (const definition of Object.values(definitions)) {
     for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) byKind.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`, definition);
