@@ -145,6 +145,14 @@ describe('validation across the supported range', () => {
     expect(refusalsOf(route)).toEqual([{ path: 'spec.tls.certificat', message: 'unknown field', refusedBy: 'crds-2026/route.openshift.io_routes.yaml' }]);
   });
 
+  test('the collector turns off the NetworkPolicy of current operators, as their CRD knows it', () => {
+    const collector = synthesized('prod', 'OpenTelemetryCollector', 'otel-collector');
+    expect(collector.spec.networkPolicy).toEqual({ enabled: false });
+    expect(refusalsOf(collector)).toEqual([]);
+    collector.spec.networkPolicy = { enabled: 'false' };
+    expect(refusalsOf(collector)).toEqual([{ path: 'spec.networkPolicy.enabled', message: 'must be boolean', refusedBy: 'crds-2026/opentelemetry.io_opentelemetrycollectors.yaml' }]);
+  });
+
   test("the Route CRD's anyOf: null is no constraint, and the file is read as it is", () => {
     const text = readFileSync(join(defaultSchemaSources().crdDirectories[0], 'route.openshift.io_routes.yaml'), 'utf8');
     expect(text).toMatch(/anyOf: null/);
