@@ -28,7 +28,7 @@ export const dev: EnvironmentDefinition = {
     grafana: EPFL_GRAFANA,
     // Nobody is paged for dev: everything goes to the team list.
     alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
-    tracing: { maxTraces: 20_000 },
+    tracing: { maxTraces: 20_000, ui: {} },
   },
   backup: { storageSize: '5Gi', retentionCount: 3 },
   // Dev is disposable: deleting its Application also deletes what it deployed (the db-dumps claim stays).

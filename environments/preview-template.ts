@@ -4,7 +4,8 @@ import { SINGLE_REPLICA_FOOTPRINT } from './shared';
 /**
  * Every preview environment (one per entry of previews.json): the images of `imagesFrom` unless the
  * entry names its own, one small replica of each component, its own throwaway PostgreSQL, secrets from the previews'
- * ClusterSecretStore (so nobody creates anything by hand per preview), no backups and no telemetry.
+ * ClusterSecretStore (so nobody creates anything by hand per preview), no backups and no telemetry,
+ * and only on the private router shard.
  */
 export const PREVIEW_SETTINGS: PreviewDefinition = {
   domain: 'epfl.ch',
@@ -24,12 +25,18 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       // says `"debug": true` in environments/previews.json.
       debug: false,
     },
+    // Every Route on EPFL's private router shard (label `route: private`, as the team's chart does for
+    // the docs): a preview runs unreviewed branch code and must not be reachable from the internet.
+    platform: { name: 'openshift', routeLabels: { frontend: { route: 'private' }, backend: { route: 'private' }, docs: { route: 'private' } } },
     // Deleting a preview deletes its database volume with the StatefulSet.
     database: { ...SINGLE_REPLICA_FOOTPRINT.database, claimsWhenDeleted: 'Delete' },
     secrets: {
       strategy: 'external-secrets',
       storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' },
       remoteKeyPrefix: 'co2-calculator-preview-',
+      // Each preview its own session key, generated in its namespace: one shared key would let a token
+      // signed by one preview open a session on every other.
+      generatedKeys: ['SECRET_KEY'],
     },
   },
 };

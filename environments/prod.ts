@@ -18,7 +18,8 @@ export const prod: EnvironmentDefinition = {
   observability: {
     grafana: EPFL_GRAFANA,
     alerting: { ...EPFL_MAIL, critical: [ALERT_RECIPIENTS.oncall, ALERT_RECIPIENTS.team], warning: [ALERT_RECIPIENTS.team] },
-    tracing: { maxTraces: 100_000 },
+    // The UI for the team, on the private shard behind the OAuth proxy.
+    tracing: { maxTraces: 100_000, ui: {} },
   },
   backup: { storageSize: '50Gi', retentionCount: 14 },
   // Production follows the `production` branch, fast-forwarded to a main commit that staging has

@@ -17,6 +17,7 @@ import { SECRET_BUNDLES, SecretBundleId } from './secrets/bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
 import { docsServer } from './workloads/docs-server';
+import { FRONTEND_NGINX_CONF, frontendNginxConf } from './workloads/frontend-server';
 import { MigrationJob } from './workloads/migration-job';
 import { StaticSite } from './workloads/static-site';
 
@@ -80,6 +81,8 @@ export class Co2CalculatorChart extends Chart {
       component: 'web',
       image: environment.images.frontend,
       contract: FRONTEND_IMAGE,
+      // The image's nginx.conf with our server block: relative redirects, no loop, no open redirect.
+      serverConfig: { ...FRONTEND_NGINX_CONF, content: frontendNginxConf(), fileOnly: true },
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       user: this.platform.podUser(FRONTEND_IMAGE.user),
       replicas: environment.frontend.replicas,
@@ -98,7 +101,7 @@ export class Co2CalculatorChart extends Chart {
       user: this.platform.podUser(BACKEND_IMAGE.user),
       replicas: environment.backend.replicas,
       resources: environment.backend.resources,
-      secret: { name: backendSecret.secretName, keys: backendSecret.keys },
+      secret: { name: backendSecret.secretName, keys: backendSecret.keys, generated: backendSecret.generated },
       database: this.database,
       features,
       settings: {
@@ -229,7 +232,8 @@ export class Co2CalculatorChart extends Chart {
       grafana: settings.grafana,
       runbooksUrl: this.project.runbooksUrl,
       collector: settings.collector,
-      tracing: settings.tracing,
+      // The UI needs the cluster's OAuth server; elsewhere it stays behind port-forward.
+      tracing: { ...settings.tracing, ui: this.platform.authenticatesUsers && settings.tracing.ui },
       postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },
       alerting: {
         email: {
@@ -244,6 +248,7 @@ export class Co2CalculatorChart extends Chart {
       },
       telemetrySources: [{ podLabels: selectorLabels(this, Backend.IDENTITY) }],
       scrapers: [this.platform.monitoringPeer],
+      routerPeer: this.platform.edgePeer,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
     });
   }

@@ -115,10 +115,31 @@ if (!entry || !entry.endsWith('.ts')) {
 }
 // The entry sees its own arguments only, as if it had been run directly.
 process.argv.splice(1, 2, join(REPO_ROOT, entry));
-if (process.env.CO2_SYNTH_WITH_TSX === '1') {
-  require('tsx/cjs');
-  require(join(REPO_ROOT, entry));
-} else {
-  mkdirSync(BUILDS, { recursive: true });
-  requireWithCodeCache(bundleOf(entry));
+try {
+  if (process.env.CO2_SYNTH_WITH_TSX === '1') {
+    require('tsx/cjs');
+    require(join(REPO_ROOT, entry));
+  } else {
+    mkdirSync(BUILDS, { recursive: true });
+    requireWithCodeCache(bundleOf(entry));
+  }
+} catch (error) {
+  failedWhileLoading(error);
+}
+
+/**
+ * An error thrown while the modules load (environments/*.ts are evaluated then): a TypeScript
+ * mistake there is one line (lib/cli/type-check.cjs); anything else is an error of ours, said as
+ * lib/cli/run.ts says it.
+ */
+function failedWhileLoading(error) {
+  const { environmentTypeError } = require('../lib/cli/type-check.cjs');
+  const debug = process.env.CO2_DEBUG === '1';
+  const typeError = environmentTypeError(REPO_ROOT);
+  const oneLine = (text) => String(text).split('\n')[0].replace(/[\x00-\x1f\x7f]/g, ' ');
+  if (typeError !== undefined) console.error(`error: ${oneLine(typeError)}`);
+  else console.error(`error: internal error: ${oneLine(error instanceof Error ? error.message : error)}`);
+  if (debug) console.error(error instanceof Error ? error.stack : String(error));
+  else if (typeError === undefined) console.error('hint: this is a bug of the tool, not a problem with your input; rerun with CO2_DEBUG=1 to see where it happened');
+  process.exit(typeError === undefined ? 70 : 1);
 }

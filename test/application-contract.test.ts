@@ -18,7 +18,7 @@ const get = (manifests: readonly Manifest[], kind: string, name: string) => mani
 describe.each(environments)('%s', (_name, environment, manifests) => {
   const config = get(manifests, 'ConfigMap', 'backend-config').data as Record<string, string>;
   const openshift = environment.platform.name === 'openshift';
-  const edge = (name: string) => get(manifests, openshift ? 'Route' : 'Ingress', name);
+  const edge = (name: string) => get(manifests, openshift ? 'Route' : 'HTTPRoute', name);
 
   test('every workload of the application images provides what its process reads, nothing it does not, and a volume wherever it writes', () => {
     expect(contractViolations(environment, manifests)).toEqual([]);
@@ -44,11 +44,15 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
   test('the backend Secret holds the keys of the features the environment turns on, and no other', () => {
     const keys = backendSecretKeys(backendFeatures(environment.backend), { managedDatabase: environment.database.mode === 'managed' });
     const producer = manifests.find((m) => ['ExternalSecret', 'InfisicalSecret'].includes(m.kind) && m.metadata.name === environment.secrets.names.backend) as any;
-    if (producer?.kind === 'ExternalSecret') expect(producer.spec.data.map((d: any) => d.secretKey)).toEqual(keys);
+    // Keys the environment generates (a preview's SECRET_KEY) are in `<backend Secret>-generated`.
+    const generated = environment.secrets.strategy === 'external-secrets' ? (environment.secrets.generatedKeys as readonly string[]) : [];
+    if (producer?.kind === 'ExternalSecret') expect(producer.spec.data.map((d: any) => d.secretKey)).toEqual(keys.filter((key) => !generated.includes(key)));
+    const generator = manifests.find((m) => m.kind === 'ExternalSecret' && m.metadata.name === `${environment.secrets.names.backend}-generated`) as any;
+    expect(generator?.spec.dataFrom.length ?? 0).toBe(generated.length);
     const referenced = new Set(
       JSON.stringify(manifests)
         .match(/"secretKeyRef":\{"key":"[A-Z_]+","name":"[^"]+"\}/g)!
-        .filter((match) => match.includes(`"name":"${environment.secrets.names.backend}"`))
+        .filter((match) => match.includes(`"name":"${environment.secrets.names.backend}"`) || match.includes(`"name":"${environment.secrets.names.backend}-generated"`))
         .map((match) => match.match(/"key":"([A-Z_]+)"/)![1]),
     );
     expect([...referenced].filter((key) => !keys.includes(key))).toEqual([]);
@@ -64,9 +68,14 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     if (openshift) {
       expect(Number(api.metadata.annotations['haproxy.router.openshift.io/timeout'].replace(/s$/, ''))).toBeGreaterThan(silence);
     } else {
-      expect(Number(api.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThan(silence);
-      // ingress-nginx refuses larger bodies with 413 (its default is 1m); nginx counts "m" in MiB, as the app does.
-      expect(Number(api.metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size'].replace(/m$/, ''))).toBeGreaterThan(Number(config.FILES_MAX_SIZE_MB));
+      // The route's whole-request timeout, which Envoy Gateway also makes the stream idle timeout (v1.9.0
+      // internal/xds/translator/route.go idleTimeout): a silent stream is not cut before it.
+      const [, h, m, s] = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(api.spec.rules[0].timeouts.request)!.map(Number);
+      expect((h || 0) * 3600 + (m || 0) * 60 + (s || 0)).toBeGreaterThan(silence);
+      // requestBuffer refuses larger bodies with 413; "Mi" counts as FILES_MAX_SIZE_MB does (MB * 1024 * 1024).
+      const policy = get(manifests, 'BackendTrafficPolicy', 'backend');
+      expect(policy.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'backend' }]);
+      expect(Number(policy.spec.requestBuffer.limit.replace(/Mi$/, ''))).toBeGreaterThan(Number(config.FILES_MAX_SIZE_MB));
     }
   });
 
@@ -79,7 +88,8 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
       const platform = environment.platform as Extract<typeof environment.platform, { name: 'openshift' }>;
       expect(docs.metadata.labels).toMatchObject(platform.routeLabels.docs);
     } else {
-      expect(docs.spec.rules[0].http.paths[0]).toMatchObject({ path: '/docs', pathType: 'Prefix' });
+      expect(docs.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/docs' } }]);
+      expect(docs.spec.rules[0].filters.map((f: any) => f.type)).not.toContain('URLRewrite');
     }
     const server = get(manifests, 'ConfigMap', 'docs-server-config').data['default.conf'];
     expect(server).toContain('location = /docs {\n        return 301 /docs/$is_args$args;');

@@ -173,7 +173,7 @@ describe.each(synthesis.environments.map(({ environment, manifests }) => [enviro
         .filter((dependency) => dependency.kind !== 'PersistentVolumeClaim' || isHook(owner))
         // A Route or Ingress is admitted without its Service; in one wave the Service is applied first
         // anyway (kind order, gitops-engine pkg/sync/sync_tasks.go).
-        .filter((dependency) => !(['Route', 'Ingress'].includes(owner.kind) ? runsNoLaterThan(dependency, owner) : runsBefore(dependency, owner)))
+        .filter((dependency) => !(['Route', 'Ingress', 'HTTPRoute'].includes(owner.kind) ? runsNoLaterThan(dependency, owner) : runsBefore(dependency, owner)))
         .map((dependency) => `${at(owner)} needs ${at(dependency)}`),
     );
     expect(late).toEqual([]);

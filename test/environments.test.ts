@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { DELIVERY_FOLDER } from '../lib/synth';
+import { CLUSTER_SETUP_FOLDER, DELIVERY_FOLDER } from '../lib/synth';
 import { manifestFileName } from '../lib/synth/manifest';
 import { listFiles } from '../lib/synth/output';
 import { imagesFile, loadProject } from '../environments';
@@ -20,7 +20,7 @@ const synthesis = standardSynthesis();
 
 // Snapshots are taken with every application image at a fixed tag (see withSnapshotVersions), so a
 // deployment by the build pipeline, which only changes versions, leaves them as they are.
-describe.each([...synthesis.environments.map(({ environment }) => environment.name), DELIVERY_FOLDER])('%s', (name) => {
+describe.each([...synthesis.environments.map(({ environment }) => environment.name), DELIVERY_FOLDER, CLUSTER_SETUP_FOLDER])('%s', (name) => {
   test('matches its snapshot', () => {
     const files = Object.fromEntries([...snapshotSynthesis().files].filter(([path]) => path.startsWith(`${name}/`)));
     expect(files).toMatchSnapshot();
@@ -45,7 +45,7 @@ test('synthesis is deterministic', () => {
 });
 
 test('each object is written to its own predictable file, and reads back as the validated object', () => {
-  const folders = [...synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests] as const), [DELIVERY_FOLDER, synthesis.delivery] as const];
+  const folders = [...synthesis.environments.map(({ environment, manifests }) => [environment.name, manifests] as const), [DELIVERY_FOLDER, synthesis.delivery] as const, [CLUSTER_SETUP_FOLDER, synthesis.clusterSetup] as const];
   for (const [folder, manifests] of folders) {
     for (const manifest of manifests) {
       const content = synthesis.files.get(`${folder}/${manifestFileName(manifest)}`);

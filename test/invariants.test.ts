@@ -29,11 +29,17 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(byKind('Job').map((m) => m.metadata.name)).toEqual(['backend-migration']);
     expect(byKind('CronJob').map((m) => m.metadata.name)).toEqual(environment.backup ? ['db-dump'] : []);
     expect(byKind('PersistentVolumeClaim').map((m) => m.metadata.name).sort()).toEqual(environment.backup ? ['backend-files', 'db-dumps'] : ['backend-files']);
-    const configMaps = ['backend-config', 'docs-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
+    const configMaps = ['backend-config', 'docs-server-config', 'frontend-server-config', ...(environment.backup ? ['db-dump-script'] : []), ...tracing.map((name) => `${name}-config`)];
     expect(byKind('ConfigMap').map((m) => m.metadata.name).sort()).toEqual(configMaps.sort());
-    const edge = environment.platform.name === 'openshift' ? byKind('Route').map((m: any) => m.spec.path) : byKind('Ingress').map((m: any) => m.spec.rules[0].http.paths[0].path);
-    expect(edge.sort()).toEqual(environment.platform.name === 'openshift' ? ['/', '/api', '/docs'] : ['/', '/api(/|$)(.*)', '/docs']);
-    expect(byKind(environment.platform.name === 'openshift' ? 'Ingress' : 'Route')).toEqual([]);
+    // On plain Kubernetes the HTTPRoutes with a backend (the HTTP listener's redirect has none).
+    const edge = environment.platform.name === 'openshift'
+      ? byKind('Route').map((m: any) => m.spec.path)
+      : byKind('HTTPRoute').filter((m: any) => m.spec.rules[0].backendRefs).map((m: any) => m.spec.rules[0].matches[0].path.value);
+    // The Jaeger UI, on OpenShift where the environment turns it on.
+    const ui = environment.platform.name === 'openshift' && environment.observability?.tracing.ui ? [environment.observability.tracing.ui.path] : [];
+    expect(edge.sort()).toEqual(['/', '/api', '/docs', ...ui].sort());
+    expect(byKind(environment.platform.name === 'openshift' ? 'HTTPRoute' : 'Route')).toEqual([]);
+    expect(byKind('Ingress')).toEqual([]);
     expect(byKind('StatefulSet').map((m) => m.metadata.name)).toEqual(environment.database.mode === 'in-cluster' ? ['postgres'] : []);
     const operations = ['OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard'];
     expect(operations.map((kind) => byKind(kind).length > 0)).toEqual(operations.map(() => environment.observability !== undefined));
@@ -215,13 +221,15 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(violations).toEqual([]);
   });
 
-  test('every Route serves the environment host over edge TLS with HSTS, to an existing Service port by name', () => {
+  test('every Route serves the environment host over edge TLS (or reencrypt to a service-ca certificate) with HSTS, to an existing Service port by name', () => {
     const violations: string[] = [];
     for (const route of byKind('Route') as any[]) {
       const service = manifests.find((m) => m.kind === 'Service' && m.metadata.name === route.spec.to.name) as any;
       if (route.spec.host !== environment.host) violations.push(`${ref(route)}: host ${route.spec.host}`);
-      if (route.spec.tls?.termination !== 'edge' || route.spec.tls?.insecureEdgeTerminationPolicy !== 'Redirect') {
-        violations.push(`${ref(route)}: TLS is not edge with Redirect`);
+      // Reencrypt only to a Service that serves TLS with a service-ca certificate, which the router trusts.
+      const termination = service?.metadata.annotations?.['service.beta.openshift.io/serving-cert-secret-name'] ? 'reencrypt' : 'edge';
+      if (route.spec.tls?.termination !== termination || route.spec.tls?.insecureEdgeTerminationPolicy !== 'Redirect') {
+        violations.push(`${ref(route)}: TLS is not ${termination} with Redirect`);
       }
       // One year of HSTS, subdomains included, sent by the router (issue 17).
       if (route.metadata.annotations?.['haproxy.router.openshift.io/hsts_header'] !== 'max-age=31536000;includeSubDomains') {
@@ -309,7 +317,7 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(policy.spec.ingress).toEqual([
       {
         from: [
-          { namespaceSelector: { matchLabels: edge.namespaceLabels } },
+          { namespaceSelector: { matchLabels: edge.namespaceLabels }, ...(edge.podLabels ? { podSelector: { matchLabels: edge.podLabels } } : {}) },
         ],
         ports: [{ port: 'http', protocol: 'TCP' }],
       },
@@ -386,7 +394,9 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     const declared = (kind: string) => new Set(byKind(kind).map((m) => m.metadata.name));
     const configMaps = declared('ConfigMap');
     const serviceAccounts = declared('ServiceAccount');
-    const secrets = new Set(Object.values(environment.secrets.names));
+    // Plus the Secrets of generated keys, which their ExternalSecret names as its target.
+    const generated = byKind('ExternalSecret').filter((m: any) => m.spec.dataFrom?.some((d: any) => d.sourceRef?.generatorRef)).map((m: any) => m.spec.target.name);
+    const secrets = new Set([...Object.values(environment.secrets.names), ...generated]);
     const violations: string[] = [];
     for (const { owner, spec } of pods.filter(({ byOperator }) => !byOperator)) {
       if (!serviceAccounts.has(spec.serviceAccountName)) violations.push(`${ref(owner)}: ServiceAccount ${spec.serviceAccountName}`);

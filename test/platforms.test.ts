@@ -14,11 +14,21 @@ const [openshift, kubernetes] = [prod, onKubernetes].map((input) => synthesize([
 const byRef = (manifests: Manifest[]) => new Map(manifests.map((m) => [ref(m), m]));
 
 describe('switching prod from OpenShift to plain Kubernetes', () => {
-  test('swaps the three Routes for three Ingresses', () => {
+  test('swaps the three Routes for a Gateway, its certificate, four HTTPRoutes (one the HTTPS redirect) and the body limit', () => {
     const before = byRef(openshift);
     const after = byRef(kubernetes);
-    expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual(['Route/backend', 'Route/docs', 'Route/frontend']);
-    expect([...after.keys()].filter((key) => !before.has(key)).sort()).toEqual(['Ingress/backend', 'Ingress/docs', 'Ingress/frontend']);
+    // And the Jaeger UI, which needs OpenShift's OAuth server.
+    const jaegerUi = ['NetworkPolicy/otel-collector-jaeger-ui-network-policy', 'Route/otel-collector-jaeger-ui', 'Service/otel-collector-jaeger-ui', 'ServiceAccount/otel-collector-jaeger-ui'];
+    expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual([...jaegerUi, 'Route/backend', 'Route/docs', 'Route/frontend'].sort());
+    expect([...after.keys()].filter((key) => !before.has(key)).sort()).toEqual([
+      'BackendTrafficPolicy/backend',
+      'Certificate/co2-calculator-epfl-ch-tls',
+      'Gateway/public',
+      'HTTPRoute/backend',
+      'HTTPRoute/docs',
+      'HTTPRoute/frontend',
+      'HTTPRoute/public-https-redirect',
+    ]);
   });
 
   test('changes nothing else but the peers the NetworkPolicies admit from outside, and who the pods run as', () => {
@@ -35,26 +45,38 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
       .map(ref)
       .sort();
     expect(changed).toEqual([
+      // Without the UI: no proxy sidecar, no base_path.
+      'ConfigMap/otel-collector-jaeger-config',
+      'Deployment/otel-collector-jaeger',
       'NetworkPolicy/backend-network-policy',
       'NetworkPolicy/docs-network-policy',
       'NetworkPolicy/frontend-network-policy',
       'NetworkPolicy/otel-collector-metrics-network-policy',
     ]);
     const policy = after.get('NetworkPolicy/frontend-network-policy') as any;
-    expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    expect(policy.spec.ingress[0].from).toEqual([
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'envoy', 'app.kubernetes.io/component': 'proxy', 'app.kubernetes.io/managed-by': 'envoy-gateway' } },
+      },
+    ]);
   });
 
   test('routes /, /api and /docs to the Service ports the Routes used, with one certificate for the host', () => {
-    const routes = openshift.filter((m) => m.kind === 'Route') as any[];
-    const ingresses = kubernetes.filter((m) => m.kind === 'Ingress') as any[];
-    const target = (i: any) => i.spec.rules[0].http.paths[0].backend.service;
-    expect(ingresses.map((i) => [i.metadata.name, target(i).name, target(i).port.name])).toEqual(
+    const routes = openshift.filter((m: any) => m.kind === 'Route' && m.metadata.labels['app.kubernetes.io/component'] !== 'tracing-ui') as any[];
+    const httpRoutes = kubernetes.filter((m) => m.kind === 'HTTPRoute' && (m as any).spec.rules[0].backendRefs) as any[];
+    const service = (name: string) => kubernetes.find((m) => m.kind === 'Service' && m.metadata.name === name) as any;
+    const target = (r: any) => r.spec.rules[0].backendRefs[0];
+    // HTTPRoutes name the Service port by number: the port whose name the Route used.
+    expect(httpRoutes.map((r) => [r.metadata.name, target(r).name, service(target(r).name).spec.ports.find((p: any) => p.port === target(r).port).name])).toEqual(
       routes.map((r) => [r.metadata.name, r.spec.to.name, r.spec.port.targetPort]),
     );
-    expect(new Set(ingresses.map((i) => i.spec.tls[0].secretName)).size).toBe(1);
-    expect(ingresses.filter((i) => i.metadata.annotations?.['cert-manager.io/cluster-issuer'] === 'letsencrypt-prod').map(ref)).toEqual(['Ingress/frontend']);
+    const [gateway] = kubernetes.filter((m) => m.kind === 'Gateway') as any[];
+    const [certificate] = kubernetes.filter((m) => m.kind === 'Certificate') as any[];
+    expect(gateway.spec.listeners.find((l: any) => l.protocol === 'HTTPS').tls.certificateRefs[0].name).toBe(certificate.spec.secretName);
+    expect(certificate.spec).toMatchObject({ dnsNames: [prod.host], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-prod' } });
     // Stripped prefixes, as the Routes' rewrite-target did: /api/health reaches the backend as /health.
-    expect(ingresses.find((i) => i.metadata.name === 'backend').metadata.annotations['nginx.ingress.kubernetes.io/rewrite-target']).toBe('/$2');
+    expect(httpRoutes.find((r) => r.metadata.name === 'backend').spec.rules[0].filters[0]).toEqual({ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } });
   });
 });
 
@@ -62,10 +84,11 @@ describe('the local environment', () => {
   const local = standardSynthesis().environments.find(({ environment }) => environment.name === 'local')!;
   const kinds = new Set(local.manifests.map((m) => m.kind));
 
-  test('needs no operator: no Route, telemetry, monitoring, dashboard or secret-syncing custom resource', () => {
-    const operatorKinds = ['Route', 'OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard', 'InfisicalSecret', 'ExternalSecret'];
+  test('needs only a Gateway API controller (Envoy Gateway) and cert-manager: no Route, telemetry, monitoring, dashboard or secret-syncing custom resource', () => {
+    const operatorKinds = ['Route', 'Ingress', 'OpenTelemetryCollector', 'ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig', 'GrafanaDashboard', 'InfisicalSecret', 'ExternalSecret'];
     expect(operatorKinds.filter((kind) => kinds.has(kind))).toEqual([]);
-    expect(local.manifests.every((m) => !m.apiVersion.includes('.') || m.apiVersion.endsWith('.k8s.io/v1'))).toBe(true);
+    const groups = new Set(local.manifests.filter((m) => m.apiVersion.includes('.') && !m.apiVersion.endsWith('.k8s.io/v1')).map((m) => m.apiVersion));
+    expect([...groups].sort()).toEqual(['cert-manager.io/v1', 'gateway.envoyproxy.io/v1alpha1']);
   });
 
   test('runs PostgreSQL in the namespace, and every database client points DB_URL at it by reference', () => {

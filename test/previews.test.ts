@@ -69,21 +69,27 @@ describe('the preview list', () => {
     const changes = writeTree(dist, withPreviews([{ name: 'a' }]).files);
     expect(existsSync(join(dist, 'preview-b'))).toBe(false);
     expect(changes.get('preview-b')!.removed.length).toBeGreaterThan(0);
-    expect(changes.get('argocd')).toMatchObject({ added: [], changed: [], removed: [] });
+    expect(changes.get('argocd')).toMatchObject({ added: [], changed: [], removed: ['argocd/appproject-co2-calculator-preview-b.yaml'] });
   });
 
-  test('dist/argocd/ does not change with the list: the ApplicationSet finds the folders', () => {
-    expect(withPreviews([]).delivery).toEqual(withPreviews([{ name: 'a' }, { name: 'b' }, { name: 'c' }]).delivery);
+  test('dist/argocd/ changes with the list by one AppProject per preview, nothing else', () => {
+    const isPreviewProject = (m: any) => m.kind === 'AppProject' && m.metadata.name.startsWith('co2-calculator-preview-');
+    const none = withPreviews([]).delivery;
+    const three = withPreviews([{ name: 'a' }, { name: 'b' }, { name: 'c' }]).delivery;
+    expect(none.filter(isPreviewProject)).toEqual([]);
+    expect(three.filter(isPreviewProject).map((m) => m.metadata.name)).toEqual(['co2-calculator-preview-a', 'co2-calculator-preview-b', 'co2-calculator-preview-c']);
+    expect(three.filter((m) => !isPreviewProject(m))).toEqual(none);
   });
 });
 
 describe('the previews ApplicationSet and project', () => {
   const synthesis = standardSynthesis();
   const applicationSet = synthesis.delivery.find((m) => m.kind === 'ApplicationSet') as any;
-  const project = synthesis.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === applicationSet.spec.template.spec.project) as any;
   const previews = synthesis.environments.filter(({ preview }) => preview);
   /** What ArgoCD's git directory generator and Go template make of a folder path. */
   const render = (template: string, path: string) => template.replace(/\{\{\.path\.basename\}\}/g, path.split('/').pop()!).replace(/\{\{\.path\.path\}\}/g, path);
+  /** The AppProject the Application generated for a folder names, if dist/argocd/ has it. */
+  const projectOf = (path: string) => synthesis.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === render(applicationSet.spec.template.spec.project, path)) as any;
 
   test('generates an Application for every dist/preview-* folder, and nothing else', () => {
     const [{ git }] = applicationSet.spec.generators;
@@ -96,7 +102,7 @@ describe('the previews ApplicationSet and project', () => {
     const template = applicationSet.spec.template;
     return {
       metadata: { ...template.metadata, name: render(template.metadata.name, path) },
-      spec: { ...template.spec, source: { ...template.spec.source, path: render(template.spec.source.path, path) }, destination: { ...template.spec.destination, namespace: render(template.spec.destination.namespace, path) } },
+      spec: { ...template.spec, project: render(template.spec.project, path), source: { ...template.spec.source, path: render(template.spec.source.path, path) }, destination: { ...template.spec.destination, namespace: render(template.spec.destination.namespace, path) } },
     };
   };
 
@@ -112,7 +118,8 @@ describe('the previews ApplicationSet and project', () => {
       // The namespace is an object of the preview: ArgoCD 2.12 would not delete one it created itself.
       expect(application.spec.syncPolicy.syncOptions.join()).not.toContain('CreateNamespace');
       expect(application.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
-      expect(permissionErrors(application, project, manifests)).toEqual([]);
+      expect(application.spec.project).toBe(environment.namespace);
+      expect(permissionErrors(application, projectOf(path), manifests)).toEqual([]);
     },
   );
 
@@ -131,30 +138,104 @@ describe('the previews ApplicationSet and project', () => {
     },
   );
 
+  test.each(previews.map(({ environment, manifests }) => [environment.name, manifests] as const))('every Route of %s is on the private router shard', (_name, manifests) => {
+    const routes = manifests.filter((m) => m.kind === 'Route');
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((m) => m.metadata.labels?.route !== 'private').map(ref)).toEqual([]);
+  });
+
+  test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+    '%s has a SECRET_KEY of its own, generated once in its namespace, and reads no shared one from the store',
+    (_name, environment, manifests) => {
+      const generator = manifests.find((m) => m.kind === 'Password') as any;
+      expect(generator).toMatchObject({ apiVersion: 'generators.external-secrets.io/v1alpha1', metadata: { namespace: environment.namespace }, spec: { secretKeys: ['SECRET_KEY'] } });
+      expect(generator.spec.length).toBeGreaterThanOrEqual(32);
+      const generated = manifests.find((m: any) => m.kind === 'ExternalSecret' && m.spec.dataFrom) as any;
+      expect(generated).toMatchObject({
+        apiVersion: 'external-secrets.io/v1',
+        spec: { refreshPolicy: 'CreatedOnce', target: { immutable: true, creationPolicy: 'Owner' }, dataFrom: [{ sourceRef: { generatorRef: { kind: 'Password', name: generator.metadata.name } } }] },
+      });
+      const stored = manifests.filter((m: any) => m.kind === 'ExternalSecret' && m.spec.data).flatMap((m: any) => m.spec.data.map((d: any) => d.secretKey));
+      expect(stored).not.toContain('SECRET_KEY');
+      const backend = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'backend') as any;
+      const env = backend.spec.template.spec.containers[0].env.find((e: any) => e.name === 'SECRET_KEY');
+      expect(env.valueFrom.secretKeyRef).toEqual({ name: generated.spec.target.name, key: 'SECRET_KEY' });
+    },
+  );
+
+  test('the standard environments generate no key', () => {
+    const standard = synthesis.environments.filter(({ preview }) => !preview).flatMap(({ manifests }) => manifests);
+    expect(standard.filter((m) => m.kind === 'Password')).toEqual([]);
+  });
+
   test('local keeps its database claim when its StatefulSet is deleted', () => {
     const local = synthesis.environments.find(({ environment }) => environment.name === 'local')!;
     expect((local.manifests.find((m) => m.kind === 'StatefulSet') as any).spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe('Retain');
   });
 
-  test('its project allows preview namespaces only, Namespace as the only cluster kind, and the kinds a preview consists of', () => {
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['co2-calculator-preview-*']);
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    const used = kindsOf(previews.flatMap(({ manifests }) => manifests)).map(({ group, kind }) => `${group}/${kind}`).sort();
-    const allowed = [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map(({ group, kind }: any) => `${group}/${kind}`).sort();
-    expect(allowed).toEqual(used);
-    expect(project.spec.sourceRepos).toEqual([PROJECT.delivery.repoUrl]);
+  test.each(previews.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))(
+    'the project of %s allows its own namespace only, its Namespace by name as the only cluster object, and the kinds a preview consists of',
+    (name, environment, manifests) => {
+      const project = projectOf(`dist/${name}`);
+      expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: environment.namespace }]);
+      expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: environment.namespace }]);
+      const used = kindsOf(manifests).map(({ group, kind }) => `${group}/${kind}`);
+      const allowed = [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map(({ group, kind }: any) => `${group}/${kind}`);
+      expect(new Set(used)).toEqual(new Set(allowed));
+      expect(project.spec.sourceRepos).toEqual([PROJECT.delivery.repoUrl]);
+    },
+  );
+
+  test('a folder dist/preview-x that is not in the list names a project that does not exist, so it does not sync', () => {
+    expect(projectOf('dist/preview-x')).toBeUndefined();
   });
 
-  test('a preview object aimed at a standard environment namespace is refused', () => {
-    const [preview] = previews;
-    const application = generated(`dist/${preview.environment.name}`);
+  describe("a preview's Application cannot create, adopt or delete anything outside its namespace", () => {
+    const [preview, other] = previews;
+    const path = `dist/${preview.environment.name}`;
+    const application = generated(path);
+    const project = projectOf(path);
+    const projectName = project.metadata.name;
     const deployment = preview.manifests.find((m) => m.kind === 'Deployment')!;
-    const stray = { ...deployment, metadata: { ...deployment.metadata, namespace: 'co2-calculator-prod' } };
-    expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: namespace co2-calculator-prod is not permitted in project 'co2-calculator-previews'`]);
+    const elsewhere = (namespace: string) => ({ ...deployment, metadata: { ...deployment.metadata, namespace } });
+    const namespaceObject = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) as any;
+
+    test.each(['co2-calculator-prod', other.environment.namespace, 'openshift-gitops', 'kube-system'])('an object in namespace %s is refused', (namespace) => {
+      const stray = elsewhere(namespace);
+      expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: namespace ${namespace} is not permitted in project '${projectName}'`]);
+    });
+
+    // Argo CD prunes and deletes only what it may sync (controller/sync.go validateSyncPermissions runs on
+    // prune tasks too), so refusing the object refuses its adoption and its deletion alike.
+    test.each(['co2-calculator-prod', other.environment.namespace, 'openshift-gitops', 'default'])('the Namespace %s is refused (Argo CD 3.3: a name-restricted whitelist)', (name) => {
+      const stray = namespaceObject(name);
+      expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: resource :Namespace is not permitted in project ${projectName}`]);
+    });
+
+    test.each([
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+      ['apiextensions.k8s.io/v1', 'CustomResourceDefinition'],
+      ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'],
+      ['external-secrets.io/v1', 'ClusterSecretStore'],
+      ['v1', 'PersistentVolume'],
+    ])('a cluster-scoped %s %s is refused', (apiVersion, kind) => {
+      const stray = { apiVersion, kind, metadata: { name: preview.environment.namespace } } as any;
+      expect(permissionErrors(application, project, [stray])).toEqual([`${ref(stray)}: resource ${apiVersion.includes('/') ? apiVersion.split('/')[0] : ''}:${kind} is not permitted in project ${projectName}`]);
+    });
+
+    test('for Argo CD 3.1 (delivery.namedClusterResources false) the project has no name, and alone would permit any Namespace', () => {
+      // What the admission policy of dist/cluster-setup/ is for (test/cluster-setup.test.ts, test/cluster/admission_test.go).
+      const old = synthesizeAll({ ...PROJECT, delivery: { ...PROJECT.delivery, namedClusterResources: false } }, sharedValidator());
+      const unnamed = old.delivery.find((m) => m.kind === 'AppProject' && m.metadata.name === projectName) as any;
+      expect(unnamed.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+      expect(permissionErrors(application, unnamed, [namespaceObject('co2-calculator-prod')])).toEqual([]);
+      expect(permissionErrors(application, unnamed, [elsewhere('co2-calculator-prod')])).toHaveLength(1);
+    });
   });
 
   test('the standard environments projects allow no cluster-scoped kind and no preview namespace', () => {
-    const standard = synthesis.delivery.filter((m) => m.kind === 'AppProject' && m.metadata.name !== project.metadata.name) as any[];
+    const standard = synthesis.delivery.filter((m) => m.kind === 'AppProject' && !m.metadata.name.startsWith('co2-calculator-preview-')) as any[];
     expect(standard.map((p) => p.metadata.name).sort()).toEqual(['co2-calculator-dev', 'co2-calculator-prod', 'co2-calculator-staging']);
     for (const other of standard) {
       expect(other.spec.clusterResourceWhitelist).toEqual([]);

@@ -39,7 +39,7 @@ apply_on_tip() {
   local lock
   lock=$(git rev-parse HEAD:package-lock.json)
   if [ "$lock" != "$installed_lock" ]; then
-    npm ci --no-audit --no-fund
+    npm ci --ignore-scripts --no-audit --no-fund
     installed_lock=$lock
   fi
   npm run -s update-manifest -- --event "$event" --message-file "$message"

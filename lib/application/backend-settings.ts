@@ -12,6 +12,7 @@ import {
   ELASTICSEARCH_CA_SECRET_KEY,
   IGNORED_BACKEND_SETTINGS,
   PLATFORM_VARIABLES,
+  SERVER_VARIABLES,
   TELEMETRY_VARIABLE_PREFIX,
 } from './contract';
 
@@ -95,6 +96,7 @@ export function refuseBackendSetting(name: string, features: BackendFeatures): s
     const ignored = IGNORED_BACKEND_SETTINGS[name];
     if (ignored !== undefined) return `${name} is not for the deployment to set: ${ignored}`;
     if (name.startsWith(TELEMETRY_VARIABLE_PREFIX)) return `${name} is derived from observability: the telemetry settings follow the environment's collector`;
+    if (name in SERVER_VARIABLES) return `${name} is derived from the backend's shutdown timing (lib/workloads/shutdown.ts)`;
     if (name in PLATFORM_VARIABLES) return `${name} is set by Kubernetes (${PLATFORM_VARIABLES[name as keyof typeof PLATFORM_VARIABLES]})`;
     return (
       `${name} is not a setting the application reads (lib/application/contract.ts); ` +
@@ -116,7 +118,7 @@ export function refuseBackendSetting(name: string, features: BackendFeatures): s
 
 /** Why an entry of `backend.extraSettings` is refused: the contract knows it, so it belongs elsewhere. */
 export function refuseExtraSetting(name: string): string | undefined {
-  if (backendSetting(name) !== undefined || name in IGNORED_BACKEND_SETTINGS || name in PLATFORM_VARIABLES || name.startsWith(TELEMETRY_VARIABLE_PREFIX)) {
+  if (backendSetting(name) !== undefined || name in IGNORED_BACKEND_SETTINGS || name in PLATFORM_VARIABLES || name in SERVER_VARIABLES || name.startsWith(TELEMETRY_VARIABLE_PREFIX)) {
     return `${name} is in the application contract (lib/application/contract.ts): set it in backend.settings, where it is checked`;
   }
   return undefined;

@@ -395,6 +395,17 @@ export type BackendSettingName = keyof typeof BACKEND_SETTINGS;
  *   it to the pod name; nothing here sets it.
  */
 export const TELEMETRY_VARIABLE_PREFIX = 'OTEL_';
+
+/**
+ * Variables the image's server reads, not config.py: the uvicorn CLI (backend/Dockerfile:60, uvicorn
+ * 0.49.0 pinned by backend/pyproject.toml:11) takes every option from UVICORN_<OPTION> (click's
+ * auto_envvar_prefix, uvicorn 0.49.0 uvicorn/main.py:62). The deployment sets them from its shutdown timing.
+ */
+export const SERVER_VARIABLES = {
+  // Seconds uvicorn waits for open requests and streams after SIGTERM before cancelling them; no limit by
+  // default (uvicorn/main.py:292, uvicorn/server.py:286-297).
+  UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN: 'uvicorn 0.49.0 uvicorn/main.py:62,292; uvicorn/server.py:271-301',
+} as const;
 export const PLATFORM_VARIABLES = { HOSTNAME: 'backend/app/tasks/_pod_id.py:6 (set to the pod name by Kubernetes)' } as const;
 
 /**

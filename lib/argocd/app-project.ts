@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/appprojects-argoproj.io';
 
@@ -5,6 +6,14 @@ import { AppProject } from '../../imports/appprojects-argoproj.io';
 export interface GroupKind {
   readonly group: string;
   readonly kind: string;
+}
+
+/**
+ * A cluster-scoped kind a project allows, optionally only under one name (a filepath.Match glob):
+ * argo-cd v3.3.0 and later honour `name` (commit e77acec858, #24674); 3.1 does not know the field.
+ */
+export interface ClusterKind extends GroupKind {
+  readonly name?: string;
 }
 
 /** An object ArgoCD's orphan detection ignores: group and kind, and a name glob (all names when absent). */
@@ -40,8 +49,8 @@ export interface DeliveryProjectProps {
   readonly destinationServer: string;
   /** The only namespaces Applications of this project may deploy into (globs such as `preview-*` allowed). */
   readonly destinationNamespaces: readonly string[];
-  /** Cluster-scoped kinds Applications may manage. @default none */
-  readonly clusterKinds?: readonly GroupKind[];
+  /** Cluster-scoped kinds Applications may manage, each optionally restricted to a name. @default none */
+  readonly clusterKinds?: readonly ClusterKind[];
   /** The namespaced kinds Applications may manage; everything else is refused at sync. */
   readonly namespacedKinds: readonly GroupKind[];
   /** Secrets made by hand in the destination namespaces, besides what OpenShift makes. @default none */
@@ -74,13 +83,17 @@ export class DeliveryProject extends Construct {
     this.name = props.metadata.name;
     const byGroupAndKind = (a: GroupKind, b: GroupKind) => a.group.localeCompare(b.group) || a.kind.localeCompare(b.kind);
     const sorted = (kinds: readonly GroupKind[]) => [...kinds].sort(byGroupAndKind).map(({ group, kind }) => ({ group, kind }));
-    new AppProject(this, 'Resource', {
+    // A plain ApiObject: the generated AppProject binding predates `clusterResourceWhitelist[].name`
+    // and would drop it.
+    const clusterKinds = [...(props.clusterKinds ?? [])].sort(byGroupAndKind).map(({ group, kind, name }) => (name === undefined ? { group, kind } : { group, kind, name }));
+    new ApiObject(this, 'Resource', {
+      ...AppProject.GVK,
       metadata: props.metadata,
       spec: {
         description: props.description,
         sourceRepos: [props.sourceRepo],
         destinations: [...new Set(props.destinationNamespaces)].sort().map((namespace) => ({ server: props.destinationServer, namespace })),
-        clusterResourceWhitelist: sorted(props.clusterKinds ?? []),
+        clusterResourceWhitelist: clusterKinds,
         namespaceResourceWhitelist: sorted(props.namespacedKinds),
         orphanedResources: {
           warn: true,

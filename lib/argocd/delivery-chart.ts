@@ -4,7 +4,7 @@ import { Delivery } from '../config/delivery';
 import { Environment } from '../config/environment';
 import { componentLabels, environmentInstance, environmentLabels } from '../core/labels';
 import { Manifest } from '../synth/manifest';
-import { secretsMadeByHand } from '../secrets/secret-source';
+import { secretsMadeByHand, servingCertSecrets } from '../secrets/secret-source';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';
 import { GitOpsInstanceSettings } from './gitops-instance';
@@ -19,8 +19,8 @@ export interface DeliveredEnvironment {
 export interface DeliveryChartProps {
   readonly delivery: Delivery;
   readonly environments: readonly DeliveredEnvironment[];
-  /** Preview environments, delivered by an ApplicationSet: their branch and what one consists of. @default none */
-  readonly previews?: { readonly targetRevision: string; readonly manifests: readonly Manifest[]; readonly secrets: Environment['secrets'] };
+  /** Preview environments, delivered by an ApplicationSet: their names (one project each), branch, and what one consists of. @default none */
+  readonly previews?: { readonly names: readonly string[]; readonly targetRevision: string; readonly manifests: readonly Manifest[]; readonly secrets: Environment['secrets'] };
   /** Folder of the GitOps repository that holds the environments' folders. @default "dist" */
   readonly distPath?: string;
 }
@@ -60,7 +60,8 @@ export class DeliveryChart extends Chart {
         destinationNamespaces: [environment.namespace],
         clusterKinds: clusterKindsOf(manifests),
         namespacedKinds: namespacedKindsOf(manifests),
-        handMadeSecrets: secretsMadeByHand(environment.secrets, manifests),
+        // Made outside git: by hand, or by service-ca for a Service's serving certificate.
+        handMadeSecrets: [...secretsMadeByHand(environment.secrets, manifests), ...servingCertSecrets(manifests)],
       });
 
       // The Application is named like the instance label of the environment's objects, so ArgoCD's
@@ -81,11 +82,12 @@ export class DeliveryChart extends Chart {
     if (props.previews) {
       new PreviewDelivery(this, 'Previews', {
         delivery,
+        previews: props.previews.names,
         targetRevision: props.previews.targetRevision,
         distPath: props.distPath ?? 'dist',
         clusterKinds: clusterKindsOf(props.previews.manifests),
         namespacedKinds: namespacedKindsOf(props.previews.manifests),
-        handMadeSecrets: secretsMadeByHand(props.previews.secrets, props.previews.manifests),
+        handMadeSecrets: [...secretsMadeByHand(props.previews.secrets, props.previews.manifests), ...servingCertSecrets(props.previews.manifests)],
       });
     }
   }

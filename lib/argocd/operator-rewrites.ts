@@ -9,9 +9,13 @@
  * test: adding a kind means looking at what its operator does.
  */
 import { ROUTE_REWRITES } from '../networking/openshift-route';
+import { ENVOY_GATEWAY_REWRITES } from '../networking/envoy-gateway';
+import { GATEWAY_API_REWRITES } from '../networking/http-route';
+import { CERTIFICATE_REWRITES } from '../networking/host-certificate';
 import { GITOPS_INSTANCE_REWRITES } from './gitops-instance';
 import { OBSERVABILITY_REWRITES } from '../observability/operator-rewrites';
 import { EXTERNAL_SECRET_REWRITES } from '../secrets/external-secret';
+import { GENERATED_SECRET_REWRITES } from '../secrets/generated-secret';
 import { INFISICAL_SECRET_REWRITES } from '../secrets/infisical-secret';
 
 export interface OperatorRewrite {
@@ -36,5 +40,5 @@ export const ARGOCD_OBJECT_REWRITES: readonly OperatorRewrite[] = ['Application'
 
 /** Every kind we emit as a custom resource (or a non-built-in API), with what the cluster rewrites in it. */
 export function operatorRewrites(): readonly OperatorRewrite[] {
-  return [...EXTERNAL_SECRET_REWRITES, ...INFISICAL_SECRET_REWRITES, ...OBSERVABILITY_REWRITES, ...ROUTE_REWRITES, ...ARGOCD_OBJECT_REWRITES, ...GITOPS_INSTANCE_REWRITES];
+  return [...EXTERNAL_SECRET_REWRITES, ...GENERATED_SECRET_REWRITES, ...INFISICAL_SECRET_REWRITES, ...OBSERVABILITY_REWRITES, ...ROUTE_REWRITES, ...GATEWAY_API_REWRITES, ...ENVOY_GATEWAY_REWRITES, ...CERTIFICATE_REWRITES, ...ARGOCD_OBJECT_REWRITES, ...GITOPS_INSTANCE_REWRITES];
 }

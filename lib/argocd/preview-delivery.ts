@@ -13,7 +13,9 @@ export interface PreviewDeliveryProps {
   readonly targetRevision: string;
   /** Folder of the GitOps repository that holds the environments' folders, e.g. "dist". */
   readonly distPath: string;
-  /** The kinds a preview consists of: cluster-scoped (its Namespace) and namespaced. */
+  /** Environment names of the previews (`preview-<name>`): each gets its project. */
+  readonly previews: readonly string[];
+  /** The kinds a preview consists of: cluster-scoped (its Namespace, allowed by its own name) and namespaced. */
   readonly clusterKinds: readonly GroupKind[];
   readonly namespacedKinds: readonly GroupKind[];
   /** Secrets made by hand in each preview namespace. @default none */
@@ -22,22 +24,23 @@ export interface PreviewDeliveryProps {
 
 /**
  * Delivery of the preview environments: one ApplicationSet whose git generator makes an Application
- * for every `dist/preview-*` folder. Adding a preview to the list adds its folder and so its
- * Application; removing it removes both, and the finalizer deletes what the preview deployed. Nobody
- * applies anything by hand per preview, and dist/argocd/ does not change when the list does.
+ * for every `dist/preview-*` folder, and one AppProject per preview in the list. Adding a preview to
+ * the list adds its folder, so its Application, and its project (which a GitOps administrator applies
+ * with dist/argocd/); removing it removes them, and the finalizer deletes what the preview deployed.
  *
- * Each preview ships its Namespace as an object of its own (wave -1), rather than letting ArgoCD
- * create it with CreateNamespace: ArgoCD 2.12 does not track a namespace it creates that way (the
- * tracking call is commented out, argo-cd v2.12.13 controller/sync_namespace.go:37-41), so deleting
- * the Application would leave the namespace behind. As an object of the Application it is created
- * before everything in it (gitops-engine pkg/sync/sync_tasks.go:113-120) and, being in the lowest
- * wave, deleted after everything else (argo-cd controller/sort_delete.go:24-40,
- * controller/appcontroller.go:1115-1169).
+ * Each preview has a project of its own, `co2-calculator-preview-<name>`, the name of its Application
+ * and of its namespace: its only destination is that namespace, and its only cluster-scoped kind that
+ * Namespace by name. So a preview's Application cannot deploy into another preview's namespace or a
+ * standard environment's, and cannot adopt or prune another Namespace (argo-cd v3.3.x, which honours
+ * `clusterResourceWhitelist[].name`). A folder `dist/preview-x` without its project does not sync:
+ * the Application names a project that does not exist.
  *
- * Previews have their own AppProject, because a Namespace is cluster-scoped: this project allows that
- * one cluster kind (ArgoCD 2.12 cannot restrict a cluster-scoped kind by name), and namespaced objects
- * only in namespaces named co2-calculator-preview-*. The standard environments' projects keep refusing
- * every cluster-scoped kind.
+ * The namespace stays an object of the preview (wave -1) rather than CreateNamespace: Argo CD checks
+ * the namespace it would create against the project like any object (v3.3.10 gitops-engine/pkg/sync/
+ * sync_context.go:849-910), so the Namespace permission is needed either way, and it does not track a
+ * namespace it creates (controller/sync_namespace.go:35-39, #11196), which would outlive the preview.
+ * Argo CD 3.1 (GitOps 1.18, 1.19) has no `name` field (delivery.namedClusterResources false): there
+ * the admission policy of dist/cluster-setup/ is what refuses a foreign Namespace (docs/security.md).
  */
 export class PreviewDelivery extends Construct {
   static readonly NAME = 'co2-calculator-previews';
@@ -45,20 +48,22 @@ export class PreviewDelivery extends Construct {
   constructor(scope: Construct, id: string, props: PreviewDeliveryProps) {
     super(scope, id);
     const labels = componentLabels(this, { name: PreviewDelivery.NAME, component: 'delivery' });
-    const namespacePattern = previewNamespace(`${PREVIEW_PREFIX}*`);
-    const project = new DeliveryProject(this, 'Project', {
-      metadata: { name: PreviewDelivery.NAME, labels },
-      description: 'CO2 Calculator preview environments, one per dist/preview-* folder',
-      sourceRepo: props.delivery.repoUrl,
-      destinationServer: props.delivery.destinationServer,
-      destinationNamespaces: [namespacePattern],
-      clusterKinds: props.clusterKinds,
-      namespacedKinds: props.namespacedKinds,
-      handMadeSecrets: props.handMadeSecrets,
-    });
+    for (const environmentName of [...props.previews].sort()) {
+      const namespace = previewNamespace(environmentName);
+      new DeliveryProject(this, `Project-${environmentName}`, {
+        metadata: { name: namespace, labels: componentLabels(this, { name: namespace, component: 'delivery' }) },
+        description: `CO2 Calculator ${environmentName}: its own namespace only`,
+        sourceRepo: props.delivery.repoUrl,
+        destinationServer: props.delivery.destinationServer,
+        destinationNamespaces: [namespace],
+        clusterKinds: props.delivery.namedClusterResources ? props.clusterKinds.map((kind) => (kind.group === '' && kind.kind === 'Namespace' ? { ...kind, name: namespace } : kind)) : props.clusterKinds,
+        namespacedKinds: props.namespacedKinds,
+        handMadeSecrets: props.handMadeSecrets,
+      });
+    }
 
     // {{.path.basename}} is the folder name, preview-<name>: it names the Application (like the
-    // instance label of the preview's objects) and its namespace.
+    // instance label of the preview's objects), its namespace and its project.
     const folder = '{{.path.basename}}';
     new ApplicationSet(this, 'ApplicationSet', {
       metadata: { name: PreviewDelivery.NAME, labels },
@@ -77,7 +82,7 @@ export class PreviewDelivery extends Construct {
             finalizers: ['resources-finalizer.argocd.argoproj.io'],
           },
           spec: {
-            project: project.name,
+            project: previewNamespace(folder),
             source: { repoUrl: props.delivery.repoUrl, targetRevision: props.targetRevision, path: '{{.path.path}}' },
             destination: { server: props.delivery.destinationServer, namespace: previewNamespace(folder) },
             syncPolicy: environmentSyncPolicy(),

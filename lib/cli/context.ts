@@ -46,7 +46,7 @@ export function runCommand(command: Command, context: Omit<CommandContext, 'stdo
     const exitCode = command({ ...context, stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
     return { exitCode, stdout, stderr };
   } catch (error) {
-    const { exitCode, lines } = describeFailure(error, context.env);
+    const { exitCode, lines } = describeFailure(error, context.env, context.repoRoot);
     return { exitCode, stdout, stderr: [...stderr, ...lines] };
   }
 }

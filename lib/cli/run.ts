@@ -8,34 +8,18 @@
  *
  * CO2_DEBUG=1 prints the stack trace of any failure.
  */
-import { parseArgs, ParseArgsConfig } from 'node:util';
 import { describeSystemError, printable, systemErrorCode, UsageError, UserError } from '../core/errors';
+import { REPO_ROOT } from '../core/repo-root';
+import { environmentTypeError } from './type-check.cjs';
 
 export const INTERNAL_ERROR_EXIT_CODE = 70;
 export const DEBUG_VARIABLE = 'CO2_DEBUG';
 
-/** Parses the command line; a bad one is a UsageError that carries the usage text. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
-  let parsed;
-  try {
-    parsed = parseArgs({ ...config, tokens: true });
-  } catch (error) {
-    if (systemErrorCode(error)?.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(`${(error as Error).message}\n${usage}`);
-    throw error;
-  }
-  // parseArgs keeps the last of a repeated flag: `--env dev --env prod` would silently act on prod.
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option') continue;
-    if (seen.has(token.name) && !config.options?.[token.name]?.multiple) throw new UsageError(`--${token.name} is given more than once; give it once\n${usage}`);
-    seen.add(token.name);
-  }
-  const { tokens: _tokens, ...result } = parsed;
-  return result as ReturnType<typeof parseArgs<T>>;
-}
-
-/** The exit status and the lines to print on stderr for a failure. */
-export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process.env): { exitCode: number; lines: string[] } {
+/**
+ * The exit status and the lines to print on stderr for a failure. Given the repository, an error of
+ * ours is first checked for a type error in its environments/*.ts, which is then the one line (exit 1).
+ */
+export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process.env, repoRoot?: string): { exitCode: number; lines: string[] } {
   const debug = env[DEBUG_VARIABLE] === '1';
   const trace = debug && error instanceof Error && error.stack ? [error.stack] : [];
   if (error instanceof UserError) {
@@ -43,6 +27,8 @@ export function describeFailure(error: unknown, env: NodeJS.ProcessEnv = process
     const [message, usage] = error instanceof UsageError && error.message.includes('\n') ? [error.message.slice(0, error.message.lastIndexOf('\n')), error.message.slice(error.message.lastIndexOf('\n') + 1)] : [error.message, undefined];
     return { exitCode: error.exitCode, lines: [`error: ${printable(message)}`, ...(usage === undefined ? [] : [usage]), ...trace] };
   }
+  const typeError = repoRoot === undefined ? undefined : environmentTypeError(repoRoot);
+  if (typeError !== undefined) return { exitCode: 1, lines: [`error: ${printable(typeError)}`, ...trace] };
   const message = printable(error instanceof Error ? error.message : String(error));
   return {
     exitCode: INTERNAL_ERROR_EXIT_CODE,
@@ -74,7 +60,7 @@ export function runCli(main: () => number | void): void {
   try {
     process.exitCode = main() ?? 0;
   } catch (error) {
-    const { exitCode, lines } = describeFailure(error);
+    const { exitCode, lines } = describeFailure(error, process.env, REPO_ROOT);
     for (const line of lines) console.error(line);
     process.exitCode = exitCode;
   }

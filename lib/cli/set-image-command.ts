@@ -20,31 +20,44 @@ import { join } from 'node:path';
 import { diskFiles, IMAGES_FOLDER, ProjectFiles } from '../config/project-files';
 import { UsageError } from '../core/errors';
 import { planImageChange } from '../delivery/set-image';
+import { CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
-import { parseCommandLine } from './run';
-import { changedFiles, synthesizeAndWrite, withWriteLock } from './write-output';
+import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
 
-const USAGE = 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest>';
+const DIGEST = 'sha256:<64 hex>';
+
+export const SET_IMAGE: CommandSpec = {
+  name: 'set-image',
+  purpose: 'pins a new image for one component of one environment, then re-synthesizes dist/.',
+  usage: 'usage: npm run set-image -- --env <environment> --component <component> --tag <tag | sha256:digest | tag@sha256:digest>',
+  flags: {
+    env: { type: 'string', value: '<environment>', description: 'the environment: a file of environments/images/ (dev, staging, prod, local)' },
+    component: { type: 'string', value: '<component>', description: 'the component: a key of that file (backend, frontend, ...)' },
+    tag: { type: 'string', value: '<version>', description: `tag@${DIGEST}, a release tag vX.Y.Z, or ${DIGEST} alone` },
+  },
+  examples: [
+    [`npm run set-image -- --env dev --component backend --tag dev@${DIGEST}`, 'a branch tag, with the digest it points at'],
+    [`npm run set-image -- --env prod --component backend --tag v1.0.8@${DIGEST}`, 'a release, pinned'],
+    [`npm run set-image -- --env prod --component backend --tag ${DIGEST}`, 'a digest alone; drops the tag'],
+  ],
+  notes: [
+    'Only environments/images/<env>.json and dist/ change, together or not at all.',
+    'Exit status: 0 done or unchanged, 1 refused (nothing written), 2 bad command line. More: docs/commands.md',
+  ],
+};
 
 export function setImageCommand(context: CommandContext): number {
-  const { values } = parseCommandLine(
-    {
-      args: [...context.argv],
-      options: {
-        env: { type: 'string' },
-        component: { type: 'string' },
-        tag: { type: 'string' },
-      },
-    },
-    USAGE,
-  );
-  const missing = (['env', 'component', 'tag'] as const).filter((option) => values[option] === undefined);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((option) => `--${option}`).join(', ')}\n${USAGE}`);
+  const parsed = parseCommand(SET_IMAGE, context.argv, context.env, context.stdout);
+  if (parsed === undefined) return 0;
+  const [env, component, tag] = (['env', 'component', 'tag'] as const).map((name) => stringFlag(parsed, name));
+  const missing = (['env', 'component', 'tag'] as const).filter((option) => stringFlag(parsed, option) === undefined);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((option) => `--${option}`).join(', ')}\n${SET_IMAGE.usage}`);
 
+  const outDir = join(context.repoRoot, 'dist');
   const request = {
     command: 'npm run set-image',
     repoRoot: context.repoRoot,
-    outDir: join(context.repoRoot, 'dist'),
+    outDir,
     loadProject: (files: ProjectFiles) => context.loadProject(files),
     env: context.env,
     onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
@@ -52,15 +65,14 @@ export function setImageCommand(context: CommandContext): number {
   // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
   return withWriteLock(request, () => {
     const environments = context.loadProject(diskFiles(context.repoRoot)).environments.map((environment) => String((environment as { name?: unknown }).name));
-    const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: values.env!, component: values.component!, version: values.tag!, environments });
-    const where = `${change.file} ${values.component}`;
+    const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: env!, component: component!, version: tag!, environments });
+    const where = `${change.file} ${component}`;
     if (!change.changed) {
       context.stdout(`${where}: already ${change.after}, unchanged`);
       return 0;
     }
-    const { result } = synthesizeAndWrite({ ...request, edits: new Map([[change.file, change.content]]) });
-    context.stdout(`${where}: ${change.before} -> ${change.after}`);
-    context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
+    const outcome = synthesizeAndWrite({ ...request, edits: new Map([[change.file, change.content]]) });
+    for (const line of writeSummary(outcome, outDir, [`${where}: ${change.before} -> ${change.after}`])) context.stdout(line);
     return 0;
   });
 }

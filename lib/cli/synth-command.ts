@@ -10,32 +10,36 @@
  * Under `cdk8s synth`, the CLI's CDK8S_OUTDIR is the default output folder.
  */
 import { join, resolve } from 'node:path';
-import { PREVIEW_PREFIX } from '../config/previews';
-import { displayPath, readJsonArgument } from '../config/project-files';
-import { DELIVERY_FOLDER, Synthesis } from '../synth';
-import { CommitResult, FolderChanges } from '../synth/output';
+import { readJsonArgument } from '../config/project-files';
+import { booleanFlag, CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
-import { parseCommandLine } from './run';
-import { synthesizeAndWrite } from './write-output';
+import { synthesizeAndWrite, writeSummary } from './write-output';
 
-const USAGE = 'usage: npm run synth -- [--out <dir>] [--previews <file>] [--quiet]';
+export const SYNTH: CommandSpec = {
+  name: 'synth',
+  purpose: 'renders every environment into dist/<env>/, one file per object, after validating it.',
+  usage: 'usage: npm run synth -- [--out <dir>] [--previews <file>] [--quiet]',
+  flags: {
+    out: { type: 'string', value: '<dir>', description: 'write there instead of dist/ (a new or empty folder, or one synth wrote)' },
+    previews: { type: 'string', value: '<file>', description: 'the preview list to use instead of environments/previews.json' },
+    quiet: { type: 'boolean', description: 'print nothing on success' },
+  },
+  examples: [
+    ['npm run synth', 'write dist/; then `npm run diff` shows what changed against git HEAD'],
+    ['npm run synth -- --out /tmp/dist', 'write into another folder'],
+    ['npm run synth -- --previews previews.json', 'synthesize another list of previews'],
+  ],
+  notes: ['Exit status: 0 written or up to date, 1 bad input (nothing written), 2 bad command line.', 'More: docs/commands.md'],
+};
 
 export function synthCommand(context: CommandContext): number {
-  const { values } = parseCommandLine(
-    {
-      args: [...context.argv],
-      options: {
-        out: { type: 'string' },
-        previews: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    },
-    USAGE,
-  );
-  const out = values.out ?? context.env.CDK8S_OUTDIR;
+  const parsed = parseCommand(SYNTH, context.argv, context.env, context.stdout);
+  if (parsed === undefined) return 0;
+  const out = stringFlag(parsed, 'out') ?? context.env.CDK8S_OUTDIR;
   const outDir = out === undefined ? join(context.repoRoot, 'dist') : resolve(out);
-  const previewEntries = values.previews === undefined ? undefined : readJsonArgument(values.previews);
-  const { synthesis, result } = synthesizeAndWrite({
+  const previews = stringFlag(parsed, 'previews');
+  const previewEntries = previews === undefined ? undefined : readJsonArgument(previews);
+  const outcome = synthesizeAndWrite({
     command: 'npm run synth',
     repoRoot: context.repoRoot,
     outDir,
@@ -43,46 +47,6 @@ export function synthCommand(context: CommandContext): number {
     env: context.env,
     onRecovered: (sentence) => context.stderr(`note: ${sentence}`),
   });
-  if (!values.quiet) {
-    for (const line of summary(synthesis, outDir, result)) context.stdout(line);
-    context.stdout(result.written ? `wrote ${outDir}` : `${outDir} is up to date`);
-  }
+  if (!booleanFlag(parsed, 'quiet')) for (const line of writeSummary(outcome, outDir)) context.stdout(line);
   return 0;
-}
-
-/** One line per folder of the output (previews, which may be hundreds, in one line together), after the files it removed that it had not written. */
-function summary(synthesis: Synthesis, outDir: string, { changes, strays }: CommitResult): string[] {
-  const shown = displayPath(outDir);
-  const lines = strays.map((stray) => `removed ${join(shown, stray)}: synthesis had not written it (added by hand?)`);
-  const rows = new Map<string, { objects: string; added: number; changed: number; removed: number }>();
-  const add = (row: string, objects: string, change: FolderChanges | undefined) => {
-    const current = rows.get(row) ?? { objects, added: 0, changed: 0, removed: 0 };
-    rows.set(row, {
-      objects,
-      added: current.added + (change?.added.length ?? 0),
-      changed: current.changed + (change?.changed.length ?? 0),
-      removed: current.removed + (change?.removed.length ?? 0),
-    });
-  };
-  const previews = synthesis.environments.filter(({ preview }) => preview);
-  const previewObjects = `${previews.length} envs, ${previews.reduce((sum, { manifests }) => sum + manifests.length, 0)} objects`;
-  const known = new Set<string>();
-  for (const { environment, manifests, preview } of synthesis.environments) {
-    known.add(environment.name);
-    if (preview) add('previews', previewObjects, changes.get(environment.name));
-    else add(environment.name, `${manifests.length} objects`, changes.get(environment.name));
-  }
-  add(DELIVERY_FOLDER, `${synthesis.delivery.length} objects`, changes.get(DELIVERY_FOLDER));
-  known.add(DELIVERY_FOLDER);
-  for (const [folder, change] of changes) {
-    if (known.has(folder)) continue;
-    if (folder === '.') add('.', 'generated files', change);
-    else if (folder.startsWith(PREVIEW_PREFIX)) add('previews', previewObjects, change);
-    else add(folder, 'removed environment', change);
-  }
-  const width = Math.max(...[...rows.keys()].map((row) => row.length));
-  for (const [row, { objects, added, changed, removed }] of rows) {
-    lines.push(`${row.padEnd(width)}  ${objects.padEnd(24)} ${added} added, ${changed} changed, ${removed} removed`);
-  }
-  return lines;
 }

@@ -24,32 +24,43 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { diskFiles, imagesFile, ProjectFiles, readJsonArgument } from '../config/project-files';
 import { UsageError } from '../core/errors';
 import { DeliveryPipeline, parseDispatchEvent, planManifestUpdate } from '../delivery/update-manifest';
+import { CommandSpec, parseCommand, stringFlag } from './command-line';
 import { Command } from './context';
-import { parseCommandLine } from './run';
-import { changedFiles, synthesizeAndWrite, withWriteLock } from './write-output';
+import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
 
-const USAGE = 'usage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]';
+export const UPDATE_MANIFEST: CommandSpec = {
+  name: 'update-manifest',
+  purpose: "applies the build pipeline's repository_dispatch: pins the pushed images, re-synthesizes dist/.",
+  usage: 'usage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]',
+  flags: {
+    event: { type: 'string', value: '<file>', description: 'the event GitHub wrote for the run ($GITHUB_EVENT_PATH)' },
+    'message-file': { type: 'string', value: '<file>', description: 'also write the commit message there (outside the repository)' },
+  },
+  examples: [
+    ['npm run update-manifest -- --event "$GITHUB_EVENT_PATH"', 'what .github/workflows/update-manifest.yml runs'],
+    ['npm run update-manifest -- --event event.json --message-file "$(mktemp)"', 'try a saved event, keeping the commit message'],
+  ],
+  notes: [
+    'Which branch deploys which environment: environments/pipeline.ts.',
+    'Exit status: 0 applied or nothing to apply, 1 refused (nothing written), 2 bad command line. More: docs/commands.md',
+  ],
+};
 
 /** The command, for the pipeline whose dispatches it applies (environments/pipeline.ts). */
 export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (context) => {
-  const { values } = parseCommandLine(
-    {
-      args: [...context.argv],
-      options: {
-        event: { type: 'string' },
-        'message-file': { type: 'string' },
-      },
-    },
-    USAGE,
-  );
-  if (values.event === undefined) throw new UsageError(`missing --event\n${USAGE}`);
-  const messageFile = values['message-file'] === undefined ? undefined : checkMessageFile(values['message-file'], context.repoRoot);
+  const parsed = parseCommand(UPDATE_MANIFEST, context.argv, context.env, context.stdout);
+  if (parsed === undefined) return 0;
+  const event = stringFlag(parsed, 'event');
+  if (event === undefined) throw new UsageError(`missing --event\n${UPDATE_MANIFEST.usage}`);
+  const messageFileFlag = stringFlag(parsed, 'message-file');
+  const messageFile = messageFileFlag === undefined ? undefined : checkMessageFile(messageFileFlag, context.repoRoot);
 
-  const payload = parseDispatchEvent(readJsonArgument(values.event), values.event);
+  const payload = parseDispatchEvent(readJsonArgument(event), event);
+  const outDir = join(context.repoRoot, 'dist');
   const request = {
     command: 'npm run update-manifest',
     repoRoot: context.repoRoot,
-    outDir: join(context.repoRoot, 'dist'),
+    outDir,
     loadProject: (projectFiles: ProjectFiles) => context.loadProject(projectFiles),
     env: context.env,
     onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
@@ -63,9 +74,8 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
       return 0;
     }
     const alongside = new Map(messageFile === undefined ? [] : [[messageFile, plan.commitMessage]]);
-    const { result } = synthesizeAndWrite({ ...request, edits: plan.edits, alongside });
-    for (const line of plan.lines) context.stdout(line);
-    context.stdout(`dist: ${changedFiles(result)} file(s) changed`);
+    const outcome = synthesizeAndWrite({ ...request, edits: plan.edits, alongside });
+    for (const line of writeSummary(outcome, outDir, plan.lines)) context.stdout(line);
     context.stdout(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
     return 0;
   });

@@ -4,10 +4,11 @@
  * succeeds write the edits and the output tree together (lib/synth/output.ts). A failure anywhere
  * before the final step changes nothing; a failure in it is finished or undone by the next run.
  */
-import { resolve } from 'node:path';
-import { diskFiles, ProjectFiles, withEdits } from '../config/project-files';
-import { defaultSchemaValidator, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
-import { commitChange, CommitResult, inspectOutputFolder, journalFileFor, recoverInterruptedWrite } from '../synth/output';
+import { join, resolve } from 'node:path';
+import { PREVIEW_PREFIX } from '../config/previews';
+import { diskFiles, displayPath, ProjectFiles, withEdits } from '../config/project-files';
+import { CLUSTER_SETUP_FOLDER, defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
+import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, journalFileFor, recoverInterruptedWrite } from '../synth/output';
 import { lockFileOf } from './context';
 import { withLock } from './lock';
 
@@ -65,4 +66,51 @@ export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
 /** How many files of the output a write added, changed or removed. */
 export function changedFiles(result: CommitResult): number {
   return [...result.changes.values()].reduce((sum, folder) => sum + folder.added.length + folder.changed.length + folder.removed.length, 0);
+}
+
+/**
+ * What every command that writes prints, in one format (synth, set-image, update-manifest): the
+ * files the command edited (`edited` lines, its own), one line per folder of the output (previews,
+ * which may be hundreds, in one line together), the files it removed that it had not written, and
+ * a last line saying whether anything was written. Paths are relative to the current folder.
+ */
+export function writeSummary({ synthesis, result }: WriteOutcome, outDir: string, edited: readonly string[] = []): string[] {
+  const shown = displayPath(outDir);
+  const lines = [...edited, ...result.strays.map((stray) => `removed ${join(shown, stray)}: synthesis had not written it (added by hand?)`)];
+  const rows = new Map<string, { objects: string; added: number; changed: number; removed: number }>();
+  const add = (row: string, objects: string, change: FolderChanges | undefined) => {
+    const current = rows.get(row) ?? { objects, added: 0, changed: 0, removed: 0 };
+    rows.set(row, {
+      objects,
+      added: current.added + (change?.added.length ?? 0),
+      changed: current.changed + (change?.changed.length ?? 0),
+      removed: current.removed + (change?.removed.length ?? 0),
+    });
+  };
+  const { changes } = result;
+  const previews = synthesis.environments.filter(({ preview }) => preview);
+  const previewObjects = `${previews.length} envs, ${previews.reduce((sum, { manifests }) => sum + manifests.length, 0)} objects`;
+  const known = new Set<string>();
+  for (const { environment, manifests, preview } of synthesis.environments) {
+    known.add(environment.name);
+    if (preview) add('previews', previewObjects, changes.get(environment.name));
+    else add(environment.name, `${manifests.length} objects`, changes.get(environment.name));
+  }
+  add(DELIVERY_FOLDER, `${synthesis.delivery.length} objects`, changes.get(DELIVERY_FOLDER));
+  known.add(DELIVERY_FOLDER);
+  add(CLUSTER_SETUP_FOLDER, `${synthesis.clusterSetup.length} objects`, changes.get(CLUSTER_SETUP_FOLDER));
+  known.add(CLUSTER_SETUP_FOLDER);
+  for (const [folder, change] of changes) {
+    if (known.has(folder)) continue;
+    if (folder === '.') add('.', 'generated files', change);
+    else if (folder.startsWith(PREVIEW_PREFIX)) add('previews', previewObjects, change);
+    else add(folder, 'removed environment', change);
+  }
+  const width = Math.max(...[...rows.keys()].map((row) => row.length));
+  for (const [row, { objects, added, changed, removed }] of rows) {
+    lines.push(`${row.padEnd(width)}  ${objects.padEnd(24)} ${added} added, ${changed} changed, ${removed} removed`);
+  }
+  const count = changedFiles(result);
+  lines.push(result.written ? `wrote ${shown} (${count} file${count === 1 ? '' : 's'} changed)` : `${shown} is up to date`);
+  return lines;
 }

@@ -41,6 +41,13 @@ export const deliverySchema = z.strictObject({
       }
     }, 'must be a regular expression')
     .default('^(?:svc\\d+-)?co2-calculator-[a-z0-9-]+$'),
+  /**
+   * Whether the site's Argo CD honours `clusterResourceWhitelist[].name` (v3.3.0 and later: OpenShift
+   * GitOps 1.20). Argo CD 3.1 (GitOps 1.18, 1.19) lacks the field, and `oc apply`'s strict field
+   * validation would refuse the previews' AppProjects: there set false, and the admission policy of
+   * dist/cluster-setup/ is what keeps a preview to its own Namespace (docs/security.md). @default true
+   */
+  namedClusterResources: z.boolean().default(true),
   /** API server of the destination cluster, as registered in ArgoCD. @default "https://kubernetes.default.svc" (ArgoCD's own cluster) */
   destinationServer: z.url({ protocol: /^https$/, error: 'must be an https URL' }).default('https://kubernetes.default.svc'),
   /**

@@ -179,6 +179,11 @@ export const OPERATIONS_DEFAULTS = {
   collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
   jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
+  /**
+   * OpenShift's OAuth proxy, for the Jaeger UI. A tag, not a digest: no digest of this image could be read
+   * from a source we can cite (a known limit, docs/sources/observability.md); the tag follows 4.16's z-stream.
+   */
+  oauthProxyImage: 'registry.redhat.io/openshift4/ose-oauth-proxy-rhel9:v4.16',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
   /**
    * The client must not be older than the server it dumps; 17 reads servers 9.2 to 17. 17.11 has the
@@ -330,6 +335,12 @@ export const secretStrategy = z.discriminatedUnion('strategy', [
     remoteKeyPrefix: z.string().default(''),
     /** @default "1h" */
     refreshInterval: goDuration.default('1h'),
+    /**
+     * Keys of the backend's Secret generated once in the namespace by an ESO Password generator instead
+     * of read from the store, so each environment has its own (a preview's SECRET_KEY). They go into
+     * a Secret of their own, `<backend Secret>-generated`. @default []
+     */
+    generatedKeys: z.array(oneOf(['SECRET_KEY'])).default([]),
     names: secretNames.prefault({}),
   }),
 ]);
@@ -367,8 +378,8 @@ export const databaseSchema = z.discriminatedUnion('mode', [
 ]);
 
 /**
- * Where an environment runs. OpenShift publishes the host with Routes; plain Kubernetes with an
- * Ingress whose certificate cert-manager issues.
+ * Where an environment runs. OpenShift publishes the host with Routes; plain Kubernetes with a
+ * Gateway API Gateway and HTTPRoutes, the certificate issued by cert-manager.
  */
 export const platformSchema = z.discriminatedUnion('name', [
   z.strictObject({
@@ -388,12 +399,24 @@ export const platformSchema = z.discriminatedUnion('name', [
   }),
   z.strictObject({
     name: z.literal('kubernetes'),
-    /** @default "nginx" */
-    ingressClassName: z.string().min(1, 'must not be empty').superRefine(rule(dnsSubdomainProblem)).default('nginx'),
+    /**
+     * The Gateway API controller that publishes the host: the Gateway's class, which controller runs
+     * it (the one part the Gateway API leaves to controllers, the body limit, is theirs), and the
+     * namespace its proxies run in, admitted by the NetworkPolicies.
+     * @default { className: "eg", controller: "envoy-gateway", namespace: "envoy-gateway-system" }, Envoy Gateway's quickstart
+     */
+    gateway: z
+      .strictObject({
+        /** @default "eg" */
+        className: z.string().min(1, 'must not be empty').superRefine(rule(dnsSubdomainProblem)).default('eg'),
+        /** @default "envoy-gateway" */
+        controller: oneOf(['envoy-gateway']).default('envoy-gateway'),
+        /** @default "envoy-gateway-system" */
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('envoy-gateway-system'),
+      })
+      .prefault({}),
     /** cert-manager ClusterIssuer that signs the host's certificate. */
     clusterIssuer: z.string().min(1, 'must not be empty'),
-    /** Namespace of the ingress controller, admitted by the NetworkPolicies. @default "ingress-nginx" */
-    ingressControllerNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('ingress-nginx'),
     /** Namespace of the Prometheus that would scrape the collector. @default "monitoring" */
     monitoringNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('monitoring'),
   }),
@@ -481,6 +504,20 @@ export const environmentSchema = z
           /** Traces kept in memory; the oldest are dropped beyond. @default 50000 */
           maxTraces: z.int().min(1000, 'must be at least 1000').max(1_000_000, 'must be at most 1000000').default(50_000),
           resources: containerResources.prefault(OPERATIONS_DEFAULTS.jaegerResources),
+          /**
+           * The Jaeger UI for the team: behind OpenShift's OAuth proxy, at `path` of the host, on the router
+           * shard `routeLabels` select (lib/observability/jaeger-ui.ts). OpenShift only. @default false: `oc port-forward`
+           */
+          ui: z
+            .union([
+              z.literal(false),
+              z.strictObject({
+                path: z.string().regex(/^\/[a-z0-9-]+$/, 'must be one path segment such as "/traces"').default('/traces'),
+                oauthProxyImage: imageReference.prefault(OPERATIONS_DEFAULTS.oauthProxyImage),
+                routeLabels: labelMap.default({ route: 'private' }),
+              }),
+            ])
+            .default(false),
         })
         .prefault({}),
     }).optional(),

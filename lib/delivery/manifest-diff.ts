@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { UsageError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import { listFiles } from '../synth/output';
 import { splitLines, unifiedLineDiff } from './line-diff';
 
@@ -83,6 +84,7 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
   if (unknown.length > 0) {
     throw new DiffUsageError(
       `unknown environment${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}: ` +
+        (unknown.length === 1 ? didYouMean(unknown[0], names) : '') +
         `dist/ and the synthesis have ${names.join(', ') || 'nothing'}`,
     );
   }
@@ -308,8 +310,8 @@ function excerptsAroundChange(before: string, after: string, maxLength: number):
 }
 
 export interface ManifestDiffRun {
-  /** Where the committed tree is, e.g. the repository's dist/. */
-  readonly committedDir: string;
+  /** The committed tree (relative path -> content): dist/ at git HEAD, or a folder read with `readTree`. */
+  readonly committed: ReadonlyMap<string, string>;
   /** What synthesis writes now (relative path -> content), e.g. `synthesizeAll(ENVIRONMENTS).files`. */
   readonly synthesized: ReadonlyMap<string, string>;
   /** Exit with 1 when anything differs, as `git diff --exit-code` does. @default false */
@@ -325,6 +327,6 @@ export interface ManifestDiffResult {
 
 /** What `npm run diff` does once synthesis has run: compare, format, and decide the exit status. */
 export function runManifestDiff(run: ManifestDiffRun & DiffOptions & FormatOptions): ManifestDiffResult {
-  const diff = diffTrees(readTree(run.committedDir), run.synthesized, run);
+  const diff = diffTrees(run.committed, run.synthesized, run);
   return { diff, output: formatTreeDiff(diff, run), exitCode: run.exitCode && hasChanges(diff) ? 1 : 0 };
 }

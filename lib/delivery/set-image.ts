@@ -15,6 +15,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatImageReference, parseImageReference } from '../config/image';
 import { UserError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import { REPO_ROOT } from '../core/repo-root';
 import { parseJson } from '../config/project-files';
 
@@ -86,7 +87,7 @@ export function planImageChange(request: SetImageRequest): ImageChange {
   const valid = request.environments ? environments.filter((name) => request.environments!.includes(name)) : environments;
   if (!valid.includes(request.environment)) {
     const unread = environments.includes(request.environment) ? `${join(request.imagesDir, `${request.environment}.json`)} exists, but no environment of the project reads it; ` : '';
-    throw new SetImageError(`unknown environment "${request.environment}": ${unread}valid environments are ${quoted(valid)} (${request.imagesDir})`);
+    throw new SetImageError(`unknown environment "${request.environment}": ${unread}${unread ? '' : didYouMean(request.environment, valid)}valid environments are ${quoted(valid)} (${request.imagesDir})`);
   }
   const file = join(request.imagesDir, `${request.environment}.json`);
   const images = parseJson(readFileSync(resolve(root, file), 'utf8'), file);
@@ -95,7 +96,7 @@ export function planImageChange(request: SetImageRequest): ImageChange {
   }
   const before = (images as Record<string, unknown>)[request.component];
   if (!Object.hasOwn(images, request.component)) {
-    throw new SetImageError(`unknown component "${request.component}" in ${file}: valid components are ${quoted(Object.keys(images))}`);
+    throw new SetImageError(`unknown component "${request.component}" in ${file}: ${didYouMean(request.component, Object.keys(images))}valid components are ${quoted(Object.keys(images))}`);
   }
   if (typeof before !== 'string') throw new SetImageError(`${file}: ${request.component} is not an image reference string`);
 

@@ -271,21 +271,57 @@ function tagFor(source: TagSource, payload: DispatchPayload, image: DispatchedIm
   return payload.source_sha;
 }
 
-/** The commit message: what changed where, from which commit of which repository, at whose push. */
+/** Git's convention, which `git log` and GitHub's commit view are drawn for. */
+export const COMMIT_MESSAGE_WIDTH = 72;
+
+/**
+ * The commit message: what changed where, from which commit of which repository, at whose push.
+ * Every line fits in 72 columns: prose is wrapped at spaces (continued two columns in), and an image
+ * change is its repository, then the tag and the digest's first 12 hex digits before and after (the
+ * whole references are in the images file's diff of the same commit).
+ */
 function commitMessage(payload: DispatchPayload, environment: string, file: string, updates: readonly ImageUpdate[], ignored: readonly string[]): string {
   const application = `${payload.repo_org}/${payload.repo_name}`;
   const release = updates.map(({ after }) => parseImageReference(after).tag).find((tag) => tag !== undefined && RELEASE_VERSION_TAG.test(tag));
   const version = release ?? payload.source_sha?.slice(0, 7);
-  const by = payload.triggered_by ? ` by ${payload.triggered_by}` : '';
-  const subject = `chore(manifest): update ${application} (${environment})${version ? ` to ${version}` : ''}${by}`;
+  const subject = `chore(manifest): update ${application} (${environment})${version ? ` to ${version}` : ''}`;
+  const short = (reference: string) => {
+    const { tag, digest } = parseImageReference(reference);
+    return [tag, digest?.slice(0, 'sha256:'.length + 12)].filter((part) => part !== undefined).join('@') || reference;
+  };
+  const imageLines = updates.flatMap(({ component, before, after }) => [
+    `  ${component}: ${parseImageReference(after).repository}`,
+    `    from ${short(before)}`,
+    `    to   ${short(after)}`,
+  ]);
   const body = [
     `Environment: ${environment} (dispatch branch "${payload.branch}")`,
-    payload.source_repo && payload.source_sha
-      ? `Source: ${payload.source_repo}@${payload.source_sha}`
-      : `Source: ${payload.source_repo ?? application}${payload.source_sha ? `@${payload.source_sha}` : ''} (the dispatch does not name the commit: its sender predates source_sha)`,
+    // Repository and commit on two lines: together they pass 72 columns.
+    `Source: ${payload.source_repo ?? application}`,
+    payload.source_sha ? `Commit: ${payload.source_sha}` : 'Commit: unknown (the dispatch does not name it: its sender predates source_sha)',
     `Triggered by: ${payload.triggered_by ?? 'unknown (the dispatch does not say: its sender predates triggered_by)'}`,
-    ...(updates.length > 0 ? [`Images (${file}):`, ...updates.map(({ component, before, after }) => `  ${component}: ${before} -> ${after}`)] : [`Images (${file}): unchanged`]),
+    ...(updates.length > 0 ? [`Images (${file}):`, ...imageLines] : [`Images (${file}): unchanged`]),
     ...(ignored.length > 0 ? [`Ignored (${environment} does not pull from their registry):`, ...ignored.map((name) => `  ${name}`)] : []),
   ];
-  return `${subject}\n\n${body.join('\n')}\n`;
+  return `${subject}\n\n${body.flatMap((line) => wrapLine(line, COMMIT_MESSAGE_WIDTH)).join('\n')}\n`;
+}
+
+/** A line broken at spaces into lines of at most `width` columns, continued two columns further in; a longer word stays whole. */
+export function wrapLine(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  const continued = `${indent}  `;
+  const lines: string[] = [];
+  let current = '';
+  for (const word of line.trimStart().split(' ')) {
+    const start = lines.length === 0 ? indent : continued;
+    if (current === '') current = `${start}${word}`;
+    else if (current.length + 1 + word.length <= width) current += ` ${word}`;
+    else {
+      lines.push(current);
+      current = `${continued}${word}`;
+    }
+  }
+  lines.push(current);
+  return lines;
 }

@@ -43,6 +43,11 @@ export interface OpenShiftRouteProps {
    * @default the router's, 30 s on OpenShift
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Where TLS ends: at the router (edge), or re-encrypted to a service that serves TLS itself with a
+   * service-ca certificate, which the router trusts without a destination CA. @default "edge"
+   */
+  readonly termination?: 'edge' | 'reencrypt';
 }
 
 /**
@@ -74,7 +79,7 @@ export class OpenShiftRoute extends Construct {
         to: { kind: RouteSpecToKind.SERVICE, name: props.serviceName, weight: 100 },
         port: { targetPort: props.servicePortName },
         tls: {
-          termination: RouteSpecTlsTermination.EDGE,
+          termination: props.termination === 'reencrypt' ? RouteSpecTlsTermination.REENCRYPT : RouteSpecTlsTermination.EDGE,
           insecureEdgeTerminationPolicy: RouteSpecTlsInsecureEdgeTerminationPolicy.REDIRECT,
         },
         wildcardPolicy: RouteSpecWildcardPolicy.NONE,

@@ -23,7 +23,8 @@
  * any non-root UID, so OpenShift's random one works, and /tmp is the only place it may write (an
  * emptyDir here; memory storage writes nothing else). In memory, not on a volume: traces serve the
  * debugging of recent hours, a restart losing them costs little, and there is no claim to hold back
- * a sync or to own under a random UID. The UI has no Route: `oc port-forward svc/<name> 16686`.
+ * a sync or to own under a random UID. The UI is reached through the OAuth proxy of lib/observability/
+ * jaeger-ui.ts when the environment turns it on, else by `oc port-forward svc/<name> 16686`.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -34,6 +35,7 @@ import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } f
 import { ContainerResources } from '../core/resources';
 import { httpProbe, restrictedPodSpec } from '../core/restricted-pod';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';
+import { JaegerUi, JaegerUiOptions, oauthProxySidecar } from './jaeger-ui';
 
 /** Ports of the Jaeger pod; the Service, the probes and the policy must agree on them. */
 export const JAEGER_PORTS = {
@@ -61,18 +63,21 @@ export interface TraceStoreProps {
   readonly serviceAccountName: string;
   /** Name of the Deployment, the Service and the configuration's prefix. @default "otel-collector-jaeger" */
   readonly name?: string;
+  /** The UI behind OpenShift's OAuth proxy, on the host at `ui.path`. @default none: port-forward only */
+  readonly ui?: JaegerUiOptions & { readonly host: string; readonly namespace: string; readonly routerPeer: NetworkPeer };
 }
 
 /**
  * The Jaeger v2 configuration: OTLP gRPC in, batched into bounded memory storage, queried by the UI.
  * Pure data: what the ConfigMap carries and the checksum is taken of.
  */
-export function jaegerConfig(maxTraces: number): Record<string, unknown> {
+export function jaegerConfig(maxTraces: number, basePath?: string): Record<string, unknown> {
   const anyInterface = (port: number) => `0.0.0.0:${port}`;
   return {
     extensions: {
       jaeger_storage: { backends: { [STORE]: { memory: { max_traces: maxTraces } } } },
-      jaeger_query: { storage: { traces: STORE }, http: { endpoint: anyInterface(JAEGER_PORTS.ui) } },
+      // base_path: the UI behind a path of the host (v2.20.0 jaegerquery/internal/flags.go:111, config.go:36-51).
+      jaeger_query: { storage: { traces: STORE }, ...(basePath ? { base_path: basePath } : {}), http: { endpoint: anyInterface(JAEGER_PORTS.ui) } },
       healthcheckv2: { use_v2: true, http: { endpoint: anyInterface(JAEGER_PORTS.health) } },
     },
     receivers: { otlp: { protocols: { grpc: { endpoint: anyInterface(JAEGER_PORTS.otlpGrpc) } } } },
@@ -106,7 +111,10 @@ export class TraceStore extends Construct {
     this.podSelector = selectorLabels(this, identity);
     const labels = componentLabels(this, identity);
 
-    const configData = { [CONFIG_FILE]: dump(jaegerConfig(props.maxTraces), { lineWidth: -1, noRefs: true }) };
+    const configData = { [CONFIG_FILE]: dump(jaegerConfig(props.maxTraces, props.ui?.path), { lineWidth: -1, noRefs: true }) };
+    const uiName = `${this.name}-ui`;
+    const ui = props.ui && { ...props.ui, name: uiName, podLabels: this.podSelector, uiPort: JAEGER_PORTS.ui };
+    const sidecar = ui && oauthProxySidecar(ui);
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, labels },
       data: configData,
@@ -126,7 +134,8 @@ export class TraceStore extends Construct {
           // Jaeger reads its file once at start: roll the pod when the configuration changes.
           metadata: { labels: podLabels, annotations: configChecksumAnnotation(configData) },
           spec: restrictedPodSpec({
-            serviceAccountName: props.serviceAccountName,
+            // The proxy logs users in as this account's OAuth client.
+            serviceAccountName: ui ? uiName : props.serviceAccountName,
             containers: [
               {
                 name: 'jaeger',
@@ -139,8 +148,9 @@ export class TraceStore extends Construct {
                 scratchDirectories: [{ path: '/tmp' }],
                 volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }],
               },
+              ...(sidecar ? [sidecar.container] : []),
             ],
-            volumes: [{ name: 'config', configMap: { name: config.name } }],
+            volumes: [{ name: 'config', configMap: { name: config.name } }, ...(sidecar?.volumes ?? [])],
           }),
         },
       },
@@ -158,6 +168,8 @@ export class TraceStore extends Construct {
         ],
       },
     });
+
+    if (ui) new JaegerUi(this, 'Ui', ui);
 
     new AllowIngress(this, 'OtlpPolicy', {
       metadata: { name: `${this.name}-network-policy`, labels },

@@ -6,6 +6,8 @@ import { NetworkPeer } from '../networking/network-policy';
 import { AlertRouting, EmailDelivery } from './alert-routing';
 import { PostgresMonitoring, TelemetryCollector } from './otel-collector';
 import { TraceStore } from './jaeger';
+import { JaegerUiOptions } from './jaeger-ui';
+import { Chart } from 'cdk8s';
 import { ObservabilityDashboards } from './observability-dashboards';
 import { AlertRules } from './prometheus-rule';
 import { MetricsScrape } from './service-monitor';
@@ -16,7 +18,15 @@ export interface ObservabilityProps {
   /** Public host; the collector probes https://<host>/ for availability and certificate expiry. */
   readonly host: string;
   readonly collector: { readonly image: ImageReference; readonly resources: ContainerResources };
-  readonly tracing: { readonly image: ImageReference; readonly resources: ContainerResources; readonly maxTraces: number };
+  readonly tracing: {
+    readonly image: ImageReference;
+    readonly resources: ContainerResources;
+    readonly maxTraces: number;
+    /** The Jaeger UI behind OpenShift's OAuth proxy on the private shard. @default off */
+    readonly ui?: JaegerUiOptions | false;
+  };
+  /** The routers that reach the Jaeger UI's proxy (Platform.edgePeer). */
+  readonly routerPeer: NetworkPeer;
   readonly postgres: PostgresMonitoring;
   readonly alerting: {
     readonly email: EmailDelivery;
@@ -48,8 +58,10 @@ export class Observability extends Construct {
     super(scope, id);
     const collectorName = 'otel-collector';
     // Jaeger admits the collector, so it needs the collector's pod labels before the collector exists.
+    const { ui, ...tracing } = props.tracing;
     this.traces = new TraceStore(this, 'Traces', {
-      ...props.tracing,
+      ...tracing,
+      ui: ui ? { ...ui, host: props.host, namespace: Chart.of(this).namespace!, routerPeer: props.routerPeer } : undefined,
       serviceAccountName: props.serviceAccountName,
       allowOtlpFrom: [{ podLabels: TelemetryCollector.podSelectorFor(scope, collectorName) }],
     });

@@ -18,6 +18,10 @@ export interface TelemetryEnvironmentOptions {
  * - OTEL_SEMCONV_STABILITY_OPT_IN=http makes the Python HTTP instrumentations emit the stable
  *   conventions: http.server.request.duration in seconds with http.response.status_code, which reach
  *   Prometheus as http_server_request_duration_seconds, the series the alerts and dashboards read.
+ * - OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=psycopg,asyncpg: opentelemetry-bootstrap installs an
+ *   instrumentation for every driver in the image, and psycopg's would trace each statement SQLAlchemy
+ *   already traces (the engine runs on psycopg, backend/app/db.py:29-39); asyncpg is installed but unused.
+ *   Read by opentelemetry-instrumentation 0.63b1 auto_instrumentation/_load.py:77-92 (entry point names).
  * - Logs stay on stdout (OpenShift logging collects them); trace ids are injected into log records.
  */
 export function telemetryEnvironment(options: TelemetryEnvironmentOptions): k8s.EnvVar[] {
@@ -43,5 +47,6 @@ export function telemetryEnvironment(options: TelemetryEnvironmentOptions): k8s.
     { name: 'OTEL_METRIC_EXPORT_INTERVAL', value: '30000' },
     { name: 'OTEL_SEMCONV_STABILITY_OPT_IN', value: 'http' },
     { name: 'OTEL_PYTHON_LOG_CORRELATION', value: 'true' },
+    { name: 'OTEL_PYTHON_DISABLED_INSTRUMENTATIONS', value: 'psycopg,asyncpg' },
   ];
 }

@@ -21,6 +21,7 @@ export function openShiftPlatform(options: OpenShiftPlatformOptions = {}): Platf
   return {
     edgePeer: { namespaceLabels: { 'policy-group.network.openshift.io/ingress': '' } },
     monitoringPeer: { namespaceLabels: { 'network.openshift.io/policy-group': 'monitoring' } },
+    authenticatesUsers: true,
     // restricted-v2 assigns a UID (and fsGroup) from the project's range, and refuses one outside it.
     podUser: () => undefined,
 

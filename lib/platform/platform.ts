@@ -14,8 +14,8 @@ export interface PublicPath {
   /** How long a request may wait for data from the workload, in seconds. @default the edge's default */
   readonly timeoutSeconds?: number;
   /**
-   * The largest request body the workload accepts, in MiB, where the edge limits bodies (ingress-nginx
-   * does, 1 MiB by default; OpenShift's router does not). @default the edge's default
+   * The largest request body the workload accepts, in MiB, where the edge can limit bodies (a Gateway,
+   * through its controller's policy; OpenShift's router has no limit). @default no limit
    */
   readonly maxBodySizeMb?: number;
 }
@@ -35,6 +35,8 @@ export interface Platform {
   readonly edgePeer: NetworkPeer;
   /** Pods of the cluster's monitoring stack that scrape our metrics endpoints. */
   readonly monitoringPeer: NetworkPeer;
+  /** Whether the cluster logs users in itself (OpenShift's OAuth server), which the Jaeger UI's proxy needs. */
+  readonly authenticatesUsers: boolean;
   /**
    * The numeric user a pod of this image runs as, or undefined where the platform assigns one (and
    * refuses pods that pin their own).

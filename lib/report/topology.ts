@@ -324,14 +324,14 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     return graph.node(`Service/${name}`, 'namespace', service?.lines ?? [`Service/${name}`, 'not in the manifests'], sources);
   };
 
-  // The edge: hosts, paths, Routes and Ingresses.
+  // The edge: hosts, paths, Routes, Ingresses and HTTPRoutes.
   const publishedHosts = new Set<string>();
   const hostNode = (host: string | undefined, source: string) => {
     if (host) publishedHosts.add(host.toLowerCase());
     return graph.node(`host:${host?.toLowerCase() ?? '*'}`, 'edge', [host?.toLowerCase() ?? 'any host'], [source]);
   };
   const hostSources = (host: string) =>
-    [...ofKind('Route').filter((route) => (route.spec as Json)?.host?.toLowerCase() === host), ...ofKind('Ingress').filter((ingress) => ((ingress.spec as Json)?.rules ?? []).some((rule: Json) => rule.host?.toLowerCase() === host))].map(objectRef);
+    [...ofKind('Route').filter((route) => (route.spec as Json)?.host?.toLowerCase() === host), ...ofKind('Ingress').filter((ingress) => ((ingress.spec as Json)?.rules ?? []).some((rule: Json) => rule.host?.toLowerCase() === host)), ...ofKind('HTTPRoute').filter((route) => ((route.spec as Json)?.hostnames ?? []).some((name: string) => name.toLowerCase() === host))].map(objectRef);
   for (const route of ofKind('Route')) {
     const spec = (route.spec ?? {}) as Json;
     const ref = graph.node(objectRef(route), 'edge', [objectRef(route)], [objectRef(route)]);
@@ -357,6 +357,23 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
       }
     }
     ingressBackend(ref, spec.defaultBackend, 'default');
+  }
+  // Gateway API: each hostname and path prefix of an HTTPRoute, and its Service backends (a route
+  // without hostnames takes its listener's; a rule without matches, "/").
+  for (const route of ofKind('HTTPRoute')) {
+    const spec = (route.spec ?? {}) as Json;
+    const ref = graph.node(objectRef(route), 'edge', [objectRef(route)], [objectRef(route)]);
+    for (const rule of (spec.rules ?? []) as Json[]) {
+      const paths = ((rule.matches ?? [{}]) as Json[]).map((match) => match.path?.value ?? '/');
+      for (const host of (spec.hostnames?.length ? spec.hostnames : [undefined]) as (string | undefined)[]) {
+        for (const path of paths) graph.edge(hostNode(host, ref), ref, 'routes', path, [ref]);
+      }
+      for (const backend of (rule.backendRefs ?? []) as Json[]) {
+        if ((backend.kind ?? 'Service') === 'Service' && (backend.group ?? '') === '' && backend.name) {
+          graph.edge(ref, serviceNode(backend.name, [ref]), 'routes', backend.port === undefined ? '' : `port ${backend.port}`, [ref]);
+        }
+      }
+    }
   }
 
   // What the pods' settings address.

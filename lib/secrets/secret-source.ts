@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { SecretStrategy } from '../config/environment';
 import { SecretBundle } from './bundles';
 import { ExternalSyncedSecret } from './external-secret';
+import { GeneratedSecret } from './generated-secret';
 import { InfisicalSyncedSecret } from './infisical-secret';
 
 export interface SecretSourceProps {
@@ -22,6 +23,8 @@ export interface SecretSourceProps {
 export class SecretSource extends Construct {
   readonly secretName: string;
   readonly keys: readonly string[];
+  /** Keys generated in the namespace rather than fetched, and the Secret of their own they are in. @default none */
+  readonly generated?: { readonly secretName: string; readonly keys: readonly string[] };
 
   constructor(scope: Construct, id: string, props: SecretSourceProps) {
     super(scope, id);
@@ -37,15 +40,21 @@ export class SecretSource extends Construct {
           labels: props.labels,
         });
         break;
-      case 'external-secrets':
+      case 'external-secrets': {
+        const generated = this.keys.filter((key) => (strategy.generatedKeys as readonly string[]).includes(key));
         new ExternalSyncedSecret(this, 'ExternalSecret', {
           ...strategy,
           secretName: this.secretName,
-          keys: this.keys,
+          keys: this.keys.filter((key) => !generated.includes(key)),
           remoteKeyPrefix: `${strategy.remoteKeyPrefix}${bundle.folder}-`,
           labels: props.labels,
         });
+        if (generated.length > 0) {
+          new GeneratedSecret(this, 'Generated', { secretName: `${this.secretName}-generated`, keys: generated, labels: props.labels });
+          this.generated = { secretName: `${this.secretName}-generated`, keys: generated };
+        }
         break;
+      }
       case 'existing':
         // Created by hand (`oc create secret generic <name> --from-env-file=...`); nothing to render.
         break;
@@ -67,4 +76,13 @@ export function secretsMadeByHand(strategy: SecretStrategy, manifests: readonly 
   };
   manifests.forEach(collect);
   return [...new Set(candidates)].filter((name) => used.has(name)).sort();
+}
+
+/** Secrets OpenShift's service-ca writes for Services that ask for a serving certificate (an annotation of ours). */
+export function servingCertSecrets(manifests: readonly object[]): string[] {
+  const annotation = 'service.beta.openshift.io/serving-cert-secret-name';
+  return manifests
+    .filter((m: any) => m.kind === 'Service' && m.metadata?.annotations?.[annotation])
+    .map((m: any) => m.metadata.annotations[annotation] as string)
+    .sort();
 }

@@ -2,7 +2,9 @@ import { App } from 'cdk8s';
 import { Co2CalculatorChart, ProjectContext } from '../co2-calculator-chart';
 import { DeliveryChart } from '../argocd/delivery-chart';
 import { DeliveryInput, parseDelivery } from '../config/delivery';
-import { PreviewSettings, previewEnvironments } from '../config/previews';
+import { PREVIEW_PREFIX, PreviewSettings, previewEnvironments, previewNamespace } from '../config/previews';
+import { ClusterSetupChart } from '../cluster-setup/cluster-setup-chart';
+import { refuseForeignNamespaces } from './namespace-references';
 import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
 import { checkProjectRules } from '../config/project-rules';
 import { renderEnvironmentReport } from '../report/environment-report';
@@ -25,6 +27,8 @@ export interface ProjectConfig {
 
 /** The folder of dist/ that holds the ArgoCD objects. */
 export const DELIVERY_FOLDER = 'argocd';
+/** The folder of dist/ a cluster administrator applies: cluster-scoped objects (lib/cluster-setup/). */
+export const CLUSTER_SETUP_FOLDER = 'cluster-setup';
 /** The generated overview of the environments, side by side. */
 export const REPORT_FILE = 'README.md';
 
@@ -39,6 +43,8 @@ export interface Synthesis {
   readonly environments: SynthesizedEnvironment[];
   /** The AppProject and Applications of dist/argocd/. */
   readonly delivery: Manifest[];
+  /** The cluster-scoped objects of dist/cluster-setup/, applied by a cluster administrator. */
+  readonly clusterSetup: Manifest[];
   /** The whole content of dist/: relative path -> file content. */
   readonly files: Map<string, string>;
 }
@@ -57,24 +63,37 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
   }));
   const reserved = parsed.find(({ environment }) => environment.name === DELIVERY_FOLDER);
   if (reserved) throw new EnvironmentConfigError(DELIVERY_FOLDER, [`name: "${DELIVERY_FOLDER}" is reserved for the ArgoCD objects (dist/${DELIVERY_FOLDER}/)`]);
+  if (parsed.some(({ environment }) => environment.name === CLUSTER_SETUP_FOLDER)) {
+    throw new EnvironmentConfigError(CLUSTER_SETUP_FOLDER, [`name: "${CLUSTER_SETUP_FOLDER}" is reserved for the cluster setup (dist/${CLUSTER_SETUP_FOLDER}/)`]);
+  }
   checkProjectRules(parsed, { delivery, trustedPreviewRegistries: config.previews?.settings.trustedRegistries });
   const environments: SynthesizedEnvironment[] = parsed.map(({ environment, preview }) => ({
     environment,
     manifests: synthesizeEnvironment(environment, context),
     preview,
   }));
-  // What a preview consists of, from one rendered for the purpose: the previews' project must not
-  // depend on how many previews exist, or on whether any do.
+  for (const { environment, manifests } of environments) refuseForeignNamespaces(environment.name, manifests);
+  // What a preview consists of, from one rendered for the purpose: the previews' projects allow the
+  // same kinds whether or not a preview uses all of them.
   const previewTemplate = config.previews && parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0];
   const deliveryManifests = chartManifests(
     new DeliveryChart(new App(), DELIVERY_FOLDER, {
       delivery,
       environments,
       previews: config.previews && previewTemplate && {
+        names: environments.filter(({ preview }) => preview).map(({ environment }) => environment.name),
         targetRevision: config.previews.settings.targetRevision ?? 'main',
         manifests: synthesizeEnvironment(previewTemplate, context),
         secrets: previewTemplate.secrets,
       },
+    }),
+  );
+  // Validated against Kubernetes 1.30+ by test/cluster-setup.test.ts: ValidatingAdmissionPolicy v1 is GA from
+  // 1.30, so OpenShift 4.16 (1.29) lacks it and the range validation below would refuse it.
+  const clusterSetup = chartManifests(
+    new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
+      namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
+      previewApplicationPrefix: previewNamespace(PREVIEW_PREFIX),
     }),
   );
   validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
@@ -89,8 +108,9 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     for (const [path, content] of renderFolder(environment.name, manifests)) files.set(path, content);
   }
   for (const [path, content] of renderFolder(DELIVERY_FOLDER, deliveryManifests)) files.set(path, content);
+  for (const [path, content] of renderFolder(CLUSTER_SETUP_FOLDER, clusterSetup)) files.set(path, content);
   files.set(REPORT_FILE, renderEnvironmentReport(environments));
-  return { environments, delivery: deliveryManifests, files };
+  return { environments, delivery: deliveryManifests, clusterSetup, files };
 }
 
 export { SynthesisError } from './synthesize';

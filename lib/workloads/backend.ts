@@ -12,6 +12,7 @@ import { DatabaseConnection } from '../database/database-connection';
 import { NetworkPeer } from '../networking/network-policy';
 import { telemetryEnvironment, TelemetryEnvironmentOptions } from '../observability/telemetry-environment';
 import { VolumeClaim } from '../storage/volume-claim';
+import { BACKEND_GRACEFUL_SHUTDOWN_SECONDS, BACKEND_SHUTDOWN } from './shutdown';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
 
 /** The volume at FILES_STORAGE_PATH. */
@@ -28,7 +29,8 @@ export interface BackendProps {
   readonly replicas: ReplicaRange;
   readonly resources: ContainerResources;
   /** The backend Secret: its name, and the keys it holds in this environment (backendSecretKeys). */
-  readonly secret: { readonly name: string; readonly keys: readonly string[] };
+  /** The backend's Secret; keys listed under `generated` are read from that Secret instead. */
+  readonly secret: { readonly name: string; readonly keys: readonly string[]; readonly generated?: { readonly secretName: string; readonly keys: readonly string[] } };
   /** How the API and its migrations reach the database. */
   readonly database: DatabaseConnection;
   /** The optional features on in this environment; each reads its secrets from the backend Secret. */
@@ -110,7 +112,8 @@ export class Backend extends Construct {
     // The migration reads only DB_URL (MIGRATION_COMMAND).
     this.runtime = { image: props.image, env: props.database.env, user: props.user };
 
-    const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: props.secret.name, key } } }));
+    const secretOf = (key: string) => (props.secret.generated?.keys.includes(key) ? props.secret.generated.secretName : props.secret.name);
+    const secretEnv = backendSecretVariables(props.features).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretOf(key), key } } }));
     const version = backendVersionSettings(props.image);
     const volumes: k8s.Volume[] = [{ name: 'files', persistentVolumeClaim: { claimName: this.filesClaim.claimName } }];
     const volumeMounts: k8s.VolumeMount[] = [{ name: 'files', mountPath: FILES_STORAGE_PATH }];
@@ -118,6 +121,8 @@ export class Backend extends Construct {
       ...Object.entries(version).map(([name, value]) => ({ name, value })),
       // Set with the mount it names, in the pod spec, so the two never disagree.
       { name: 'FILES_STORAGE_PATH', value: FILES_STORAGE_PATH },
+      // Read by the uvicorn CLI (SERVER_VARIABLES); within the grace period (BACKEND_SHUTDOWN).
+      { name: 'UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN', value: String(BACKEND_GRACEFUL_SHUTDOWN_SECONDS) },
     ];
     if (props.features.elasticsearch) {
       volumes.push({
@@ -151,10 +156,21 @@ export class Backend extends Construct {
       envFrom: [{ configMapRef: { name: config.name } }],
       // Environment variables are read once at start: roll the pods when the settings change.
       podAnnotations: configChecksumAnnotation(props.settings),
-      livenessProbe: httpProbe(BACKEND_IMAGE.probes.liveness, HTTP_PORT_NAME),
-      readinessProbe: httpProbe(BACKEND_IMAGE.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5 }),
-      // Up to 2 minutes to start before the liveness probe may restart the container.
-      startupProbe: httpProbe(BACKEND_IMAGE.probes.startup, HTTP_PORT_NAME, { periodSeconds: 5, failureThreshold: 24 }),
+      livenessProbe: httpProbe(BACKEND_IMAGE.probes.liveness, HTTP_PORT_NAME, {
+        // /healthz runs on the one event loop that async handlers block with the synchronous Elasticsearch
+        // client: 30 s x (1 + 3 retries) = 120 s (backend/app/elasticsearch/client.py:231-233, called from
+        // audit_sync_service.py:94,228). 15 misses 10 s apart (150 s) outlast that; 5 s per answer, as the
+        // team's chart (helm/values.yaml:91-98).
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 15,
+      }),
+      // /ready runs SELECT 1 (main.py:307-373): every 5 s, 3 s each as the chart (helm/values.yaml:100-107),
+      // 3 misses take a pod off the Service within 15 s of losing its database.
+      readinessProbe: httpProbe(BACKEND_IMAGE.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5, timeoutSeconds: 3 }),
+      // Up to 2 minutes to start (imports and the first database connection) before liveness takes over.
+      startupProbe: httpProbe(BACKEND_IMAGE.probes.startup, HTTP_PORT_NAME, { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 24 }),
+      shutdown: BACKEND_SHUTDOWN,
       // A cap, not a reservation: room for uploads at the size limit spooled and copied, and an export zip.
       scratchDirectories: BACKEND_IMAGE.writablePaths.map(({ path }) => ({ path, sizeLimit: '1Gi' })),
       volumes,

@@ -8,6 +8,7 @@ import { ComponentIdentity, componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { httpProbe, PodUser } from '../core/restricted-pod';
 import { NetworkPeer } from '../networking/network-policy';
+import { STATIC_SITE_SHUTDOWN } from './shutdown';
 import { HTTP_PORT_NAME, WebWorkload } from './web-workload';
 
 /** An nginx server config that replaces the image's: a file in a directory nginx.conf includes. */
@@ -17,6 +18,11 @@ export interface ServerConfig {
   /** The file in it, e.g. default.conf. */
   readonly file: string;
   readonly content: string;
+  /**
+   * Mount only this file over the image's (subPath), for a config nginx reads by name rather than
+   * through an included directory. nginx reads it at start, and the checksum rolls the pods. @default false: the whole directory
+   */
+  readonly fileOnly?: boolean;
 }
 
 export interface StaticSiteProps extends ComponentIdentity {
@@ -52,13 +58,22 @@ export class StaticSite extends WebWorkload {
       containerPort: contract.port,
       servicePort: props.servicePort ?? 80,
       env: props.env && Object.keys(props.env).length > 0 ? Object.entries(props.env).map(([name, value]) => ({ name, value })) : undefined,
+      // nginx answers its probe paths itself, in milliseconds: 2 s is generous; 3 misses (30 s) mean a stuck process.
       livenessProbe: httpProbe(contract.probes.liveness, HTTP_PORT_NAME),
+      // Every 5 s so a new pod joins quickly; 3 misses take a stuck one out within 15 s.
       readinessProbe: httpProbe(contract.probes.readiness, HTTP_PORT_NAME, { periodSeconds: 5 }),
       // nginx starts within a second; allow 30 before the liveness probe takes over.
       startupProbe: contract.probes.startup ? httpProbe(contract.probes.startup, HTTP_PORT_NAME, { periodSeconds: 2, failureThreshold: 15 }) : undefined,
+      shutdown: STATIC_SITE_SHUTDOWN,
       scratchDirectories: contract.writablePaths.map(({ path }) => ({ path })),
       volumes: serverConfig ? [{ name: configVolume, configMap: { name: `${props.name}-server-config` } }] : undefined,
-      volumeMounts: serverConfig ? [{ name: configVolume, mountPath: serverConfig.directory, readOnly: true }] : undefined,
+      volumeMounts: serverConfig
+        ? [
+            serverConfig.fileOnly
+              ? { name: configVolume, mountPath: `${serverConfig.directory}/${serverConfig.file}`, subPath: serverConfig.file, readOnly: true }
+              : { name: configVolume, mountPath: serverConfig.directory, readOnly: true },
+          ]
+        : undefined,
       // nginx reads its config at start: roll the pods when it changes.
       podAnnotations: serverConfig ? configChecksumAnnotation({ [serverConfig.file]: serverConfig.content }) : undefined,
     });

@@ -8,6 +8,7 @@ import { ReplicaRange } from '../config/environment';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';
 import { DisruptionBudget } from './disruption-budget';
 import { HorizontalAutoscaler } from './horizontal-autoscaler';
+import { preStopLifecycle, ShutdownTiming, terminationGracePeriod } from './shutdown';
 
 /** Every web workload serves plain HTTP on a container port of this name; Services and Routes refer to it. */
 export const HTTP_PORT_NAME = 'http';
@@ -56,6 +57,8 @@ export interface WebWorkloadProps extends ComponentIdentity {
   readonly allowIngressFrom: NetworkPeer[];
   /** The numeric user of the pods (Platform.podUser). @default none: the platform assigns it */
   readonly user?: PodUser;
+  /** How a pod stops without dropping requests: preStop delay and grace period (lib/workloads/shutdown.ts). */
+  readonly shutdown: ShutdownTiming;
 }
 
 /**
@@ -103,6 +106,7 @@ export class WebWorkload extends Construct {
             ...restrictedPodSpec({
               serviceAccountName: props.serviceAccountName,
               user: props.user,
+              terminationGracePeriodSeconds: terminationGracePeriod(props.shutdown),
               containers: [
                 {
                   name: props.name,
@@ -115,6 +119,7 @@ export class WebWorkload extends Construct {
                   livenessProbe: props.livenessProbe,
                   readinessProbe: props.readinessProbe,
                   startupProbe: props.startupProbe,
+                  lifecycle: preStopLifecycle(props.shutdown),
                   scratchDirectories: props.scratchDirectories,
                   volumeMounts: props.volumeMounts,
                 },

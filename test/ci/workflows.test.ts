@@ -135,7 +135,7 @@ describe('update-manifest.yml', () => {
   test('each job installs with npm ci and applies the event file through apply-dispatch.sh', () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       const runs = job.steps.map((step) => step.run).filter(Boolean);
-      expect(runs).toEqual(['.ci/fetch-reference-data ../shared', 'npm ci --no-audit --no-fund', `.github/scripts/apply-dispatch.sh ${name}`]);
+      expect(runs).toEqual(['.ci/fetch-reference-data ../shared', 'npm ci --ignore-scripts --no-audit --no-fund', `.github/scripts/apply-dispatch.sh ${name}`]);
     }
   });
 });

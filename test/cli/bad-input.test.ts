@@ -11,6 +11,7 @@
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { imagesFile, loadProject, PREVIEWS_FILE } from '../../environments';
@@ -24,6 +25,7 @@ import { REPO_ROOT } from '../../lib/core/repo-root';
 import { sharedReferenceData } from '../../lib/synth/schema-sources';
 import { ProjectFiles } from '../../lib/config/project-files';
 import { ProjectConfig } from '../../lib/synth';
+import { copyEnvironment, copyRepository } from '../integration/support/repository-copy';
 
 type Environments = Array<Record<string, any>>;
 
@@ -108,6 +110,7 @@ const CASES: Record<string, BadInput> = {
   'two environments in one namespace': { project: (p) => (environmentNamed(p, 'staging').namespace = 'co2-calculator-prod'), exitCode: 1, message: 'namespace: "co2-calculator-prod" is already used by environment' },
   'a standard environment named like a preview': { project: (p) => (environmentNamed(p, 'staging').name = 'preview-x'), exitCode: 1, message: 'environment "preview-x": name: "preview-x" starts with "preview-"' },
   'an environment named argocd': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'argocd', namespace: 'co2-calculator-argocd' }), exitCode: 1, message: 'environment "argocd": name: "argocd" is reserved for the ArgoCD objects' },
+  'an environment named cluster-setup': { project: (p) => Object.assign(environmentNamed(p, 'staging'), { name: 'cluster-setup', namespace: 'co2-calculator-cluster-setup' }), exitCode: 1, message: 'environment "cluster-setup": name: "cluster-setup" is reserved for the cluster setup (dist/cluster-setup/)' },
 
   // Values the API server, the CronJob controller or pg_dump would reject later.
   'a backup at minute 61 of hour 25': { project: (p) => (environmentNamed(p, 'prod').backup.schedule = '61 25 * * *'), exitCode: 1, message: 'environment "prod": backup.schedule: minute 61 is out of range (0-59)' },
@@ -131,7 +134,8 @@ const CASES: Record<string, BadInput> = {
   },
   'a time zone in the wrong case': { project: (p) => (environmentNamed(p, 'prod').backup.timeZone = 'europe/zurich'), exitCode: 1, message: 'environment "prod": backup.timeZone: "europe/zurich" is not an IANA time zone such as "Europe/Zurich" (the case matters' },
   'a host that is an IP address': { project: (p) => (environmentNamed(p, 'staging').host = '10.1.2.3'), exitCode: 1, message: 'environment "staging": host: "10.1.2.3" is an IP address; a Route or Ingress host must be a DNS name' },
-  'an ingress class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.ingressClassName = 'Nginx_Public'), exitCode: 1, message: 'environment "local": platform.ingressClassName: must be a DNS-1123 subdomain' },
+  'a gateway class that is not a DNS subdomain': { project: (p) => (environmentNamed(p, 'local').platform.gateway.className = 'Envoy_Public'), exitCode: 1, message: 'environment "local": platform.gateway.className: must be a DNS-1123 subdomain' },
+  'a gateway controller the project has no policy for': { project: (p) => (environmentNamed(p, 'local').platform.gateway.controller = 'ingress-nginx'), exitCode: 1, message: /^environment "local": platform\.gateway\.controller: .*envoy-gateway/ },
   'a route label key whose prefix is over 253 characters': {
     project: (p) => (environmentNamed(p, 'prod').platform = { name: 'openshift', routeLabels: { frontend: { [`${'a'.repeat(254)}/route`]: 'public' } } }),
     exitCode: 1,
@@ -263,13 +267,30 @@ const CASES: Record<string, BadInput> = {
 
   // npm run diff: a failure to compare is exit 2, above the 1 of "dist/ differs".
   'diff against a folder that does not exist': { command: diffCommand, argv: ['--dist', '<scratch>/nowhere'], exitCode: 2, message: /nowhere: no such folder; run npm run synth to create it/ },
-  'diff of an environment that does not exist': { command: diffCommand, argv: ['qa'], exitCode: 2, message: 'unknown environment "qa"' },
-  'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'" },
-  'diff of a project that does not synthesize': { command: diffCommand, files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
+  'diff of an environment that does not exist': { command: diffCommand, argv: ['qa', '--against', 'disk'], exitCode: 2, message: 'unknown environment "qa": dist/ and the synthesis have' },
+  'diff of a misspelt environment': { command: diffCommand, argv: ['stagin', '--against', 'disk'], exitCode: 2, message: 'unknown environment "stagin": did you mean "staging"? dist/ and the synthesis have' },
+  'diff with an unknown flag': { command: diffCommand, argv: ['--exit'], exitCode: 2, message: "Unknown option '--exit'; did you mean --exit-code?" },
+  'diff against something that is not head, index or disk': { command: diffCommand, argv: ['--against', 'main'], exitCode: 2, message: '--against main: must be head, index or disk' },
+  'diff against git HEAD outside a git repository': { command: diffCommand, env: () => ({ GIT_CEILING_DIRECTORIES: tmpdir() }), exitCode: 2, message: /^cannot read dist\/ from git HEAD \(.*\); compare with the folder on disk: npm run diff -- --against disk$/ },
+  'diff of a project that does not synthesize': { command: diffCommand, argv: ['--against', 'disk'], files: { [imagesFile('dev')]: '{' }, exitCode: 2, message: 'environments/images/dev.json:1:2: not valid JSON' },
 
   // npm run set-image: the edit is written with dist/ or not at all.
   'set-image of an unknown environment': { command: setImageCommand, argv: ['--env', 'qa', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "qa": valid environments are' },
-  'set-image of an unknown component': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'worker', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "worker"' },
+  'set-image of an unknown component': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'worker', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "worker" in environments/images/dev.json: valid components are' },
+  // The mistakes of issue 19: each gets one line that says what was meant.
+  'set-image --env stage suggests staging': { command: setImageCommand, argv: ['--env', 'stage', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "stage": did you mean "staging"? valid environments are "dev", "local", "prod", "staging"' },
+  'set-image --env production suggests prod': { command: setImageCommand, argv: ['--env', 'production', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown environment "production": did you mean "prod"?' },
+  'set-image of a misspelt component suggests it': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backnd', '--tag', 'v1.0.8'], exitCode: 1, message: 'unknown component "backnd" in environments/images/dev.json: did you mean "backend"? valid components are' },
+  'set-image with a misspelt flag suggests it': { command: setImageCommand, argv: ['--envv', 'dev', '--component', 'backend', '--tag', 'v1.0.8'], exitCode: 2, message: "Unknown option '--envv'; did you mean --env?" },
+  'set-image whose flags npm swallowed (no --): says where the -- goes': {
+    command: setImageCommand,
+    argv: ['dev', 'backend'],
+    env: () => ({ npm_lifecycle_event: 'set-image', npm_config_env: 'true', npm_config_component: 'true', npm_config_tag: 'v1.0.8' }),
+    exitCode: 2,
+    message: 'npm took --env, --component, --tag for itself, so the command did not get them',
+  },
+  'synth whose --out npm swallowed': { argv: ['<scratch>/out'], env: () => ({ npm_lifecycle_event: 'synth', npm_config_out: 'true' }), exitCode: 2, message: 'npm took --out for itself' },
+  'diff whose --exit-code npm swallowed (it would otherwise pass silently)': { command: diffCommand, argv: [], env: () => ({ npm_lifecycle_event: 'diff', npm_config_exit_code: 'true' }), exitCode: 2, message: 'npm took --exit-code for itself' },
   'set-image to latest': { command: setImageCommand, argv: ['--env', 'prod', '--component', 'backend', '--tag', 'latest'], exitCode: 1, message: 'floating tag "latest"' },
   'set-image to a branch tag without its digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'dev'], exitCode: 1, message: 'floating tag "dev"' },
   'set-image to a malformed digest': { command: setImageCommand, argv: ['--env', 'dev', '--component', 'backend', '--tag', 'v1.0.8@sha256:abc'], exitCode: 1, message: 'digest must be sha256: followed by 64 lowercase hex digits' },
@@ -450,4 +471,69 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
       rmSync(extras, { recursive: true, force: true });
     }
   });
+});
+
+describe('every command answers --help and -h, with examples, and does nothing else', () => {
+  const commands: [string, Command][] = [
+    ['synth', synthCommand],
+    ['diff', diffCommand],
+    ['set-image', setImageCommand],
+    ['update-manifest', updateManifest],
+  ];
+  // No repository at all: a command that did anything but print its help would fail on it.
+  const nowhere = join(tmpdir(), 'no-repository-here');
+  test.each(commands.flatMap(([name, command]) => ['--help', '-h'].map((flag) => [name, flag, command] as const)))('npm run %s -- %s', (name, flag, command) => {
+    const { exitCode, stdout, stderr } = runCommand(command, { repoRoot: nowhere, loadProject: () => { throw new Error('the help loads no project'); }, argv: ['--env', 'x', flag], env: {} });
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: [] });
+    const [text] = stdout;
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^npm run ${name}: \\S`));
+    expect(text).toContain(`\nusage: npm run ${name}`);
+    expect(text).toContain('\n  -h, --help ');
+    const examples = text.slice(text.indexOf('\nexamples:\n')).split('\n').filter((line) => line.startsWith(`  npm run `));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(text.split('\n').filter((line) => line.length > 120)).toEqual([]);
+  });
+
+  test('the swallowed-flags hint gives the command line that was meant, values in place', () => {
+    const { exitCode, stderr } = runCommand(setImageCommand, {
+      repoRoot: nowhere,
+      loadProject: () => { throw new Error('not reached'); },
+      argv: ['dev', 'backend'],
+      env: { npm_lifecycle_event: 'set-image', npm_config_env: 'true', npm_config_component: 'true', npm_config_tag: 'v1.0.8' },
+    });
+    expect(exitCode).toBe(2);
+    expect(stderr.join('\n').split('\n')).toEqual([
+      'error: npm took --env, --component, --tag for itself, so the command did not get them',
+      'hint: put -- before the flags: npm run set-image -- --env dev --component backend --tag v1.0.8',
+    ]);
+  });
+
+  test('flags after -- are not swallowed: the variables of an outer npm script are not taken for a mistake', () => {
+    const { stderr } = runCommand(setImageCommand, { repoRoot: nowhere, loadProject: () => { throw new Error('the test stops here'); }, argv: ['--env', 'dev'], env: { npm_lifecycle_event: 'test', npm_config_env: 'true' } });
+    expect(stderr[0]).toBe('error: missing --component, --tag');
+  });
+});
+
+describe('a TypeScript mistake in environments/*.ts, as `npm run synth` runs it: one line with file, line and column', () => {
+  // A real process on a copy of the repository: the mistake throws while the bundle loads, before
+  // any command runs, and only then is the type checker asked (lib/cli/type-check.cjs).
+  let scratch: string;
+  let copy: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'type-error-'));
+    copy = copyRepository(join(scratch, 'repo'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('a name that does not exist', () => {
+    const file = join(copy, 'environments', 'dev.ts');
+    const original = readFileSync(file, 'utf8');
+    expect(original).toContain("  host: 'co2-calculator-dev.epfl.ch',\n");
+    writeFileSync(file, original.replace("  host: 'co2-calculator-dev.epfl.ch',\n", '  host: hostName,\n'));
+    const line = original.slice(0, original.indexOf("  host: 'co2-calculator-dev.epfl.ch'")).split('\n').length;
+    const before = fingerprint(copy);
+    const run = spawnSync(process.execPath, ['scripts/run.cjs', 'main.ts'], { cwd: copy, env: copyEnvironment({ CO2_DEBUG: '' }), encoding: 'utf8' });
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 1, stdout: '', stderr: `error: environments/dev.ts:${line}:9: Cannot find name 'hostName'. (TS2304)\n` });
+    expect(fingerprint(copy)).toEqual(before);
+  }, 120_000);
 });

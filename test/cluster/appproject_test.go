@@ -25,6 +25,9 @@ var forbiddenKinds = []struct {
 	{schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "ClusterRoleBinding"}, false},
 	{schema.GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}, false},
 	{schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "ValidatingWebhookConfiguration"}, false},
+	{schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "ValidatingAdmissionPolicy"}, false},
+	{schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "ValidatingAdmissionPolicyBinding"}, false},
+	{schema.GroupKind{Group: "external-secrets.io", Kind: "ClusterSecretStore"}, false},
 	{schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "Role"}, true},
 	{schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "RoleBinding"}, true},
 	{schema.GroupKind{Group: "", Kind: "ResourceQuota"}, true},
@@ -46,13 +49,8 @@ func appProjects(t *testing.T) {
 		}
 		projects[proj.Name] = proj
 	}
-	envOf := func(project string) []string {
-		suffix := strings.TrimPrefix(project, "co2-calculator-")
-		if suffix == "previews" {
-			return []string{"preview-emission-factors-2026", "preview-sso-login"}
-		}
-		return []string{suffix}
-	}
+	// One project per environment, previews included (co2-calculator-preview-<name>).
+	envOf := func(project string) []string { return []string{strings.TrimPrefix(project, "co2-calculator-")} }
 	allNamespaces := []string{"default", "openshift-gitops", "kube-system", "openshift-monitoring"}
 	for _, env := range environments[1:] {
 		allNamespaces = append(allNamespaces, "co2-calculator-"+env)
@@ -102,10 +100,19 @@ func appProjects(t *testing.T) {
 				}
 			}
 		})
-		for _, k := range forbiddenKinds {
-			if k.gk.Kind == "Namespace" && own["co2-calculator-preview-sso-login"] {
-				continue // the previews project syncs its own Namespace; checked above with its name
+		// A Namespace other than its own cannot be created, adopted or pruned: the permission check
+		// runs on every sync and prune task (controller/sync.go validateSyncPermissions).
+		for _, ns := range allNamespaces {
+			if own[ns] {
+				continue
 			}
+			t.Run(projName+"/refuses Namespace "+ns, func(t *testing.T) {
+				if proj.IsGroupKindNamePermitted(schema.GroupKind{Kind: "Namespace"}, ns, false) {
+					t.Errorf("the project permits the Namespace %s", ns)
+				}
+			})
+		}
+		for _, k := range forbiddenKinds {
 			t.Run(projName+"/refuses kind "+k.gk.String(), func(t *testing.T) {
 				if proj.IsGroupKindNamePermitted(k.gk, "anything", k.namespaced) {
 					t.Errorf("the project permits %s", k.gk)

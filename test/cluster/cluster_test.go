@@ -163,6 +163,12 @@ func TestCluster(t *testing.T) {
 		c.mapper.Reset()
 	})
 
+	// The cluster setup first, as a cluster administrator applies it: every object after it is admitted
+	// by its policies too.
+	setup := readManifests(t, filepath.Join(repoRoot, "dist", "cluster-setup"))
+	t.Run("apply/cluster-setup", func(t *testing.T) { applyEnvironment(t, ctx, c, "cluster-setup", setup) })
+	t.Run("dry-run/cluster-setup", func(t *testing.T) { dryRunEnvironment(t, ctx, c, "cluster-setup", setup) })
+
 	for _, env := range environments {
 		manifests := readManifests(t, filepath.Join(repoRoot, "dist", env))
 		t.Run("apply/"+env, func(t *testing.T) { applyEnvironment(t, ctx, c, env, manifests) })
@@ -170,6 +176,7 @@ func TestCluster(t *testing.T) {
 	}
 
 	t.Run("appproject", func(t *testing.T) { appProjects(t) })
+	t.Run("admission", func(t *testing.T) { admissionPolicies(t, ctx, c) })
 }
 
 // applyEnvironment creates the namespaces the folder does not ship (labelled to warn on PSS

@@ -53,6 +53,7 @@ describe('Backend', () => {
       OTEL_TRACES_EXPORTER: 'none',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
+      UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN: '45',
     });
     const container = containerOf(manifests);
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');

@@ -169,6 +169,7 @@ describe('Observability', () => {
       alerting: { email, critical: ['a@example.org'], warning: ['b@example.org'] },
       telemetrySources: [{ podLabels: { app: 'api' } }],
       scrapers: [{ namespaceLabels: { monitoring: 'true' } }],
+      routerPeer: { namespaceLabels: { ingress: 'true' } },
       serviceAccountName: 'co2-calculator',
     };
     const observability = new Observability(chart, 'Observability', props);

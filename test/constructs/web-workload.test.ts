@@ -15,6 +15,7 @@ const minimalProps: WebWorkloadProps = {
   livenessProbe: httpProbe('/healthz', 'http'),
   readinessProbe: httpProbe('/ready', 'http'),
   allowIngressFrom: [{ podLabels: { role: 'client' } }],
+  shutdown: { preStopSeconds: 5, drainSeconds: 10 },
 };
 
 describe('WebWorkload', () => {

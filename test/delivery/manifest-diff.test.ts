@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { diffTrees, diffValues, formatTreeDiff, runManifestDiff } from '../../lib/delivery/manifest-diff';
+import { diffTrees, diffValues, formatTreeDiff, readTree, runManifestDiff } from '../../lib/delivery/manifest-diff';
 import { unifiedLineDiff } from '../../lib/delivery/line-diff';
 import { Manifest } from '../../lib/synth/manifest';
 import { writeTree } from '../../lib/synth/output';
@@ -44,7 +44,7 @@ describe('comparing dist/ with the synthesis', () => {
   /** Writes `committed` as dist/ and compares it with `synthesized`. */
   function run(committed: Map<string, string>, synthesized: Map<string, string>, options: { only?: string[]; exitCode?: boolean } = {}) {
     writeTree(root, committed);
-    return runManifestDiff({ committedDir: root, synthesized, ...options });
+    return runManifestDiff({ committed: readTree(root), synthesized, ...options });
   }
 
   test('lists objects added, removed and changed, per environment folder, with the changed fields', () => {
@@ -177,7 +177,7 @@ describe('comparing dist/ with the synthesis', () => {
 
   test('the committed dist/ matches the synthesis of environments/', () => {
     const synthesis = standardSynthesis();
-    const result = runManifestDiff({ committedDir: resolve(__dirname, '..', '..', 'dist'), synthesized: synthesis.files, exitCode: true });
+    const result = runManifestDiff({ committed: readTree(resolve(__dirname, '..', '..', 'dist')), synthesized: synthesis.files, exitCode: true });
     expect(result.exitCode).toBe(0);
     const names = synthesis.environments.map(({ environment }) => environment.name);
     expect(result.output.split('\n')).toEqual(expect.arrayContaining(names.map((name) => `${name}: no changes`)));

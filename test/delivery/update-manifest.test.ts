@@ -3,13 +3,13 @@
  * (test/delivery/dispatch-events, see its README for the source lines) against the current
  * environments/images files. The command itself, run for real, is in update-manifest-command.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS, imagesFile, loadProject } from '../../environments';
 import { PIPELINE } from '../../environments/pipeline';
 import { parseImageReference } from '../../lib/config/image';
 import { diskFiles, withEdits } from '../../lib/config/project-files';
-import { ManifestUpdate, ManifestUpdateError, parseDispatchEvent, planManifestUpdate } from '../../lib/delivery/update-manifest';
+import { ManifestUpdate, ManifestUpdateError, parseDispatchEvent, planManifestUpdate, wrapLine } from '../../lib/delivery/update-manifest';
 import { synthesizeAll } from '../../lib/synth';
 import { sharedValidator, standardSynthesis } from '../support/synthesis';
 
@@ -83,20 +83,44 @@ describe('a dispatch of the v3 pipeline', () => {
     expect(folders.has(environment)).toBe(true);
   });
 
-  test('the commit message names the environment, the source repository and commit, and who triggered it', () => {
+  test('the commit message names the environment, the source repository and commit, and who triggered it, in 72 columns', () => {
+    const short = (reference: string) => reference.replace(/^[^:]+:/, '').replace(/(@sha256:[0-9a-f]{12})[0-9a-f]{52}$/, '$1');
+    const after = JSON.parse(update(event('v3.0.7-stage.json')).edits.get(imagesFile('staging'))!);
     expect(update(event('v3.0.7-stage.json')).commitMessage).toBe(
       [
-        'chore(manifest): update epfl/co2-calculator (staging) to 0b9d6c1 by jdoe-epfl',
+        'chore(manifest): update epfl/co2-calculator (staging) to 0b9d6c1',
         '',
         'Environment: staging (dispatch branch "stage")',
-        'Source: EPFL-ENAC/co2-calculator@0b9d6c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c',
+        'Source: EPFL-ENAC/co2-calculator',
+        'Commit: 0b9d6c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c',
         'Triggered by: jdoe-epfl',
         'Images (environments/images/staging.json):',
-        ...['frontend', 'backend', 'docs'].map((component) => `  ${component}: ${current('staging')[component]} -> ${JSON.parse(update(event('v3.0.7-stage.json')).edits.get(imagesFile('staging'))!)[component]}`),
+        ...['frontend', 'backend', 'docs'].flatMap((component) => [
+          `  ${component}: quay-its.epfl.ch/svc1751/${component}`,
+          `    from ${short(current('staging')[component])}`,
+          `    to   ${short(after[component])}`,
+        ]),
         '',
       ].join('\n'),
     );
-    expect(update(event('v3.0.7-prod.json')).commitMessage.split('\n')[0]).toBe('chore(manifest): update epfl/co2-calculator (prod) to v1.0.8 by jdoe-epfl');
+    expect(update(event('v3.0.7-prod.json')).commitMessage.split('\n')[0]).toBe('chore(manifest): update epfl/co2-calculator (prod) to v1.0.8');
+  });
+
+  test.each(readdirSync(EVENTS).filter((file) => file.endsWith('.json')))('every line of the commit message of %s fits in 72 columns', (file) => {
+    let result;
+    try {
+      result = plan(event(file));
+    } catch {
+      return; // a dispatch this repository refuses has no message
+    }
+    if (result.kind !== 'update') return;
+    expect(result.commitMessage.split('\n').filter((line) => line.length > 72)).toEqual([]);
+  });
+
+  test('a long line is wrapped at spaces, continued two columns in; a longer word stays whole', () => {
+    expect(wrapLine('Ignored: a b c', 72)).toEqual(['Ignored: a b c']);
+    expect(wrapLine(`word ${'x'.repeat(80)} end`, 20)).toEqual(['word', `  ${'x'.repeat(80)}`, '  end']);
+    expect(wrapLine('  one two three four', 10)).toEqual(['  one two', '    three', '    four']);
   });
 
   test('create_pull_request is passed on', () => {
@@ -153,8 +177,8 @@ describe('older payloads', () => {
       'chore(manifest): update epfl/co2-calculator (dev)',
       '',
       'Environment: dev (dispatch branch "dev")',
-      'Source: epfl/co2-calculator (the dispatch does not name the commit: its sender predates source_sha)',
-      'Triggered by: unknown (the dispatch does not say: its sender predates triggered_by)',
+      'Source: epfl/co2-calculator',
+      'Commit: unknown (the dispatch does not name it: its sender predates',
     ]);
   });
 

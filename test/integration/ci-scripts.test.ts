@@ -149,7 +149,7 @@ describe('.github/scripts/apply-dispatch.sh', () => {
     expect(result.stdout).toContain('main moved while this ran (attempt 1 of 5): applying the dispatch again on the new main');
 
     const [subject, parentSubject, grandparent] = git(origin, 'log', '--format=%s', '-3', 'main').split('\n');
-    expect(subject).toBe('chore(manifest): update epfl/co2-calculator (staging) to 0b9d6c1 by jdoe-epfl');
+    expect(subject).toBe('chore(manifest): update epfl/co2-calculator (staging) to 0b9d6c1');
     expect(parentSubject).toBe('docs: a change merged meanwhile');
     expect(git(origin, 'rev-parse', 'main~2')).toBe(base);
     expect(grandparent).toBe('main as it was');
@@ -157,7 +157,7 @@ describe('.github/scripts/apply-dispatch.sh', () => {
     const files = git(origin, 'show', '--format=', '--name-only', 'main').split('\n');
     expect(files).toContain(imagesFile('staging'));
     expect(files.filter((file) => file !== imagesFile('staging') && !file.startsWith('dist/'))).toEqual([]);
-    expect(git(origin, 'log', '-1', '--format=%B', 'main')).toContain('Source: EPFL-ENAC/co2-calculator@0b9d6c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c');
+    expect(git(origin, 'log', '-1', '--format=%B', 'main')).toContain('Source: EPFL-ENAC/co2-calculator\nCommit: 0b9d6c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c\n');
     expect(git(origin, 'show', `main:${imagesFile('staging')}`)).toContain('quay-its.epfl.ch/svc1751/backend:0b9d6c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c@sha256:');
     rmSync(hook);
   });

@@ -23,7 +23,7 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'concurrent-writers-'));
   copy = copyRepository(join(scratch, 'repo'));
   // Builds the copy's bundle once, so the races below do not wait on esbuild.
-  expect(spawnSync('npm', ['run', '-s', 'diff'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' }).status).toBe(0);
+  expect(spawnSync('npm', ['run', '-s', 'diff', '--', '--against', 'disk'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' }).status).toBe(0);
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -76,7 +76,7 @@ describe('two writers on one environment', () => {
       backend: `quay-its.epfl.ch/svc1751/backend:v1.0.8@${DIGEST('1')}`,
       frontend: `quay-its.epfl.ch/svc1751/frontend:v1.0.8@${DIGEST('2')}`,
     });
-    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
+    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--against', 'disk', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
     expect(diff.status).toBe(0);
   });
 
@@ -97,7 +97,7 @@ describe('two writers on one environment', () => {
       frontend: `${frontend.name}:${sha}@${frontend.digest}`,
       docs: `quay-its.epfl.ch/svc1751/docs:v1.0.9@${DIGEST('3')}`,
     });
-    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
+    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--against', 'disk', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
     expect(diff.status).toBe(0);
   });
 });

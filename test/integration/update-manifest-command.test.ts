@@ -129,18 +129,18 @@ describe('npm run update-manifest', () => {
 
     const message = readFileSync(messageFile, 'utf8');
     expect(message.split('\n').slice(0, 5)).toEqual([
-      'chore(manifest): update epfl/co2-calculator (dev) to 5a1f0c3 by jdoe-epfl',
+      'chore(manifest): update epfl/co2-calculator (dev) to 5a1f0c3',
       '',
       'Environment: dev (dispatch branch "dev")',
-      'Source: EPFL-ENAC/co2-calculator@5a1f0c3d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a49',
-      'Triggered by: jdoe-epfl',
+      'Source: EPFL-ENAC/co2-calculator',
+      'Commit: 5a1f0c3d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a49',
     ]);
     expect(result.stdout).toContain(`environments/images/dev.json backend: ${JSON.parse(environments.get('images/dev.json')!).backend} -> ${dev.backend}\n`);
-    expect(result.stdout).toContain(`dist: ${distChanges.length} file(s) changed\n`);
+    expect(result.stdout).toContain(`\nwrote dist (${distChanges.length} files changed)\n`);
     expect(result.stdout).toContain(`commit message:\n  ${message.split('\n')[0]}\n`);
 
     // dist/ is exactly what synthesis writes from the new images file.
-    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
+    const diff = spawnSync('npm', ['run', '-s', 'diff', '--', '--against', 'disk', '--exit-code'], { cwd: copy, env: copyEnvironment(), encoding: 'utf8' });
     expect(diff.stdout).toContain('dist/ matches the synthesis');
     expect(diff.status).toBe(0);
 

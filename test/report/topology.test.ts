@@ -73,13 +73,19 @@ describe.each(cases)('topology of %s', (_name, environment, manifests) => {
     }
   });
 
-  test('hosts and paths lead to Routes or Ingresses, and those to the Services they name', () => {
+  test('hosts and paths lead to Routes, Ingresses or HTTPRoutes, and those to the Services they name', () => {
     const expected = [
       ...byKind('Route').flatMap((route: any) => [`host:${route.spec.host} → ${ref(route)} ${route.spec.path}`, `${ref(route)} → Service/${route.spec.to.name} port ${route.spec.port.targetPort}`]),
       ...byKind('Ingress').flatMap((ingress: any) =>
         ingress.spec.rules.flatMap((rule: any) =>
           rule.http.paths.flatMap((path: any) => [`host:${rule.host} → ${ref(ingress)} ${path.path}`, `${ref(ingress)} → Service/${path.backend.service.name} port ${path.backend.service.port.name}`]),
         ),
+      ),
+      ...byKind('HTTPRoute').flatMap((route: any) =>
+        route.spec.rules.flatMap((rule: any) => [
+          ...route.spec.hostnames.flatMap((host: string) => rule.matches.map((match: any) => `host:${host} → ${ref(route)} ${match.path.value}`)),
+          ...(rule.backendRefs ?? []).map((backend: any) => `${ref(route)} → Service/${backend.name} port ${backend.port}`),
+        ]),
       ),
     ];
     expect(edgesOf(topology, 'routes').map((edge) => `${arrow(edge)} ${edge.label}`).sort()).toEqual(sortedSet(expected));
@@ -191,9 +197,9 @@ describe('removing an object', () => {
     }
   });
 
-  test.each(cases)('from %s: a NetworkPolicy takes its admitted traffic along, a Route or Ingress its paths', (_name, environment, manifests) => {
+  test.each(cases)('from %s: a NetworkPolicy takes its admitted traffic along, a Route, Ingress or HTTPRoute its paths', (_name, environment, manifests) => {
     const full = topologyOf(environment, manifests);
-    const owners: Record<string, EdgeKind> = { NetworkPolicy: 'admits', Route: 'routes', Ingress: 'routes' };
+    const owners: Record<string, EdgeKind> = { NetworkPolicy: 'admits', Route: 'routes', Ingress: 'routes', HTTPRoute: 'routes' };
     let checked = 0;
     // A policy without ingress rules admits nothing, so it has no edge to take along (it is a note).
     for (const removed of manifests.filter((manifest: any) => owners[manifest.kind] && !(manifest.kind === 'NetworkPolicy' && !manifest.spec.ingress?.length))) {

@@ -16,6 +16,7 @@ import {
   IGNORED_BACKEND_SETTINGS,
   MIGRATION_COMMAND,
   PLATFORM_VARIABLES,
+  SERVER_VARIABLES,
   TELEMETRY_VARIABLE_PREFIX,
   WebImageContract,
   WritablePath,
@@ -137,7 +138,7 @@ function checkBackend(at: string, owner: Manifest, container: any, spec: any, ma
     if (IGNORED_BACKEND_SETTINGS[name] !== undefined || name in PLATFORM_VARIABLES) violations.push(`${at}: sets ${name}, which the deployment must not set`);
     else if (migration) {
       if (!(MIGRATION_COMMAND.reads as readonly string[]).includes(name)) violations.push(`${at}: sets ${name}, which the migration does not read`);
-    } else if (name.startsWith(TELEMETRY_VARIABLE_PREFIX)) continue;
+    } else if (name.startsWith(TELEMETRY_VARIABLE_PREFIX) || name in SERVER_VARIABLES) continue;
     else if (extra !== undefined) continue;
     else if (setting === undefined) violations.push(`${at}: sets ${name}, which the application does not read`);
     else if (!isFeatureOn(setting.feature, features)) violations.push(`${at}: sets ${name} of ${setting.feature}, which is off`);

@@ -1,5 +1,7 @@
 /**
- * What an AppProject lets an Application do, as argo-cd v2.12.13 decides it. Read from:
+ * What an AppProject lets an Application do, as argo-cd v2.12.13 decides it, with the name restriction
+ * of cluster-scoped kinds that v3.3.0 added (v3.3.10 pkg/apis/application/v1alpha1/app_project_types.go:
+ * 399-423 IsGroupKindNamePermitted, types.go:3599-3618 isNamedResourceInList). Read from:
  *
  * - controller/sync.go:301-318, the permission check of every task before a sync applies anything:
  *   the object's group/kind must be permitted (namespaced or cluster-scoped, as the API server says),
@@ -65,19 +67,28 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$
 interface GroupKind {
   group: string;
   kind: string;
+  name?: string;
 }
 
 const inList = (list: GroupKind[] | undefined, group: string, kind: string) =>
   (list ?? []).some((item) => filepathMatch(item.kind, kind) && filepathMatch(item.group, group));
 
-/** IsGroupKindPermitted, app_project_types.go:342-362. */
-export function isGroupKindPermitted(project: any, group: string, kind: string, namespaced: boolean): boolean {
+/** isNamedResourceInList (v3.3.10): an entry without a name matches every name. */
+const inNamedList = (list: GroupKind[] | undefined, group: string, kind: string, name: string) =>
+  (list ?? []).some((item) => filepathMatch(item.kind, kind) && filepathMatch(item.group, group) && (!item.name || filepathMatch(item.name, name)));
+
+/**
+ * IsGroupKindNamePermitted (v3.3.10 app_project_types.go:399-423); on Argo CD 3.1, which lacks the
+ * `name` field, pass `name` undefined: every name of an allowed cluster kind is permitted there.
+ */
+export function isGroupKindPermitted(project: any, group: string, kind: string, namespaced: boolean, name?: string): boolean {
   const spec = project.spec;
   if (namespaced) {
     const whitelisted = spec.namespaceResourceWhitelist === undefined || (spec.namespaceResourceWhitelist.length !== 0 && inList(spec.namespaceResourceWhitelist, group, kind));
     return whitelisted && !inList(spec.namespaceResourceBlacklist, group, kind);
   }
-  return inList(spec.clusterResourceWhitelist, group, kind) && !inList(spec.clusterResourceBlacklist, group, kind);
+  if (name === undefined) return inList(spec.clusterResourceWhitelist, group, kind) && !inList(spec.clusterResourceBlacklist, group, kind);
+  return inNamedList(spec.clusterResourceWhitelist, group, kind, name) && !inNamedList(spec.clusterResourceBlacklist, group, kind, name);
 }
 
 /** globMatch with `!` negation, app_project_types.go:388-397. */
@@ -102,7 +113,7 @@ export function isDestinationPermitted(project: any, destination: { server?: str
 }
 
 /** Kinds the API server serves cluster-scoped, among those a project could meet: built-ins, and CRDs with scope Cluster. */
-const CLUSTER_SCOPED = new Set(['/Namespace', '/Node', '/PersistentVolume', 'storage.k8s.io/StorageClass', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding', 'apiextensions.k8s.io/CustomResourceDefinition', 'networking.k8s.io/IngressClass', 'scheduling.k8s.io/PriorityClass', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration']);
+const CLUSTER_SCOPED = new Set(['/Namespace', '/Node', '/PersistentVolume', 'storage.k8s.io/StorageClass', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding', 'apiextensions.k8s.io/CustomResourceDefinition', 'networking.k8s.io/IngressClass', 'scheduling.k8s.io/PriorityClass', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'external-secrets.io/ClusterSecretStore']);
 let crdScopes: Map<string, boolean> | undefined;
 export function isNamespaced(group: string, kind: string): boolean {
   if (!crdScopes) {
@@ -131,7 +142,7 @@ export function permissionErrors(application: any, project: any, manifests: read
     const namespaced = isNamespaced(group, manifest.kind);
     const namespace = manifest.metadata.namespace || application.spec.destination.namespace;
     const where = `${manifest.kind}/${manifest.metadata.name}`;
-    if (!isGroupKindPermitted(project, group, manifest.kind, namespaced)) {
+    if (!isGroupKindPermitted(project, group, manifest.kind, namespaced, manifest.metadata.name)) {
       errors.push(`${where}: resource ${group}:${manifest.kind} is not permitted in project ${project.metadata.name}`);
     } else if (namespaced && !isDestinationPermitted(project, { server: application.spec.destination.server, name: application.spec.destination.name, namespace })) {
       errors.push(`${where}: namespace ${namespace} is not permitted in project '${project.metadata.name}'`);

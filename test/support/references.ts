@@ -61,6 +61,10 @@ export function startupReferences(owner: Manifest, manifests: readonly Manifest[
     for (const variable of cr.spec.env ?? []) if (variable.valueFrom?.secretKeyRef) refs.push(secretProducer(manifests, variable.valueFrom.secretKeyRef.name));
   }
   if (owner.kind === 'Route') refs.push(find(manifests, 'Service', cr.spec.to.name));
+  if (owner.kind === 'HTTPRoute') {
+    for (const rule of cr.spec.rules ?? []) for (const backend of rule.backendRefs ?? []) refs.push(find(manifests, 'Service', backend.name));
+    for (const parent of cr.spec.parentRefs ?? []) refs.push(find(manifests, 'Gateway', parent.name));
+  }
   if (owner.kind === 'Ingress') {
     for (const rule of cr.spec.rules ?? []) for (const path of rule.http?.paths ?? []) refs.push(find(manifests, 'Service', path.backend.service?.name));
   }

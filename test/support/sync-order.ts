@@ -82,6 +82,10 @@ export const BAD_HEALTH: Readonly<Record<string, readonly ('Degraded' | 'Progres
   GrafanaDashboard: ['Degraded', 'Progressing'],
   ExternalSecret: ['Degraded', 'Progressing'],
   Route: ['Degraded', 'Progressing'],
+  // resource_customizations/gateway.networking.k8s.io/{Gateway,HTTPRoute} and cert-manager.io/Certificate.
+  Gateway: ['Degraded', 'Progressing'],
+  HTTPRoute: ['Degraded', 'Progressing'],
+  Certificate: ['Degraded', 'Progressing'],
 };
 
 /**

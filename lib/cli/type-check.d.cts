@@ -1,0 +1,2 @@
+/** See type-check.cjs. */
+export declare function environmentTypeError(repoRoot: string): string | undefined;
