@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 
 /**
  * ExternalSecret is the Schema for the external-secrets API.
+It defines how to fetch data from external APIs and make it available as Kubernetes Secrets.
  *
  * @schema ExternalSecret
  */
@@ -13,7 +14,7 @@ export class ExternalSecret extends ApiObject {
    * Returns the apiVersion and kind for "ExternalSecret"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'external-secrets.io/v1alpha1',
+    apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
   }
 
@@ -59,6 +60,7 @@ export class ExternalSecret extends ApiObject {
 
 /**
  * ExternalSecret is the Schema for the external-secrets API.
+ * It defines how to fetch data from external APIs and make it available as Kubernetes Secrets.
  *
  * @schema ExternalSecret
  */
@@ -113,29 +115,50 @@ export interface ExternalSecretSpec {
   readonly dataFrom?: ExternalSecretSpecDataFrom[];
 
   /**
-   * RefreshInterval is the amount of time before the values are read again from the SecretStore provider
+   * RefreshInterval is the amount of time before the values are read again from the SecretStore provider,
+   * specified as Golang Duration strings.
    * Valid time units are "ns", "us" (or "µs"), "ms", "s", "m", "h"
-   * May be set to zero to fetch and create it once. Defaults to 1h.
+   * Example values: "1h0m0s", "2h30m0s", "10m0s"
+   * May be set to "0s" to fetch and create it once. Defaults to 1h0m0s.
    *
-   * @default 1h.
+   * @default 1h0m0s.
    * @schema ExternalSecretSpec#refreshInterval
    */
   readonly refreshInterval?: string;
+
+  /**
+   * RefreshPolicy determines how the ExternalSecret should be refreshed:
+   * - CreatedOnce: Creates the Secret only if it does not exist and does not update it thereafter
+   * - Periodic: Synchronizes the Secret from the external source at regular intervals specified by refreshInterval.
+   * No periodic updates occur if refreshInterval is 0.
+   * - OnChange: Only synchronizes the Secret when the ExternalSecret's metadata or specification changes
+   *
+   * @schema ExternalSecretSpec#refreshPolicy
+   */
+  readonly refreshPolicy?: ExternalSecretSpecRefreshPolicy;
 
   /**
    * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
    *
    * @schema ExternalSecretSpec#secretStoreRef
    */
-  readonly secretStoreRef: ExternalSecretSpecSecretStoreRef;
+  readonly secretStoreRef?: ExternalSecretSpecSecretStoreRef;
 
   /**
-   * ExternalSecretTarget defines the Kubernetes Secret to be created
-   * There can be only one target per ExternalSecret.
+   * SyncWindows optionally restricts when periodic refreshes may occur.
+   * Evaluated in UTC, only for Periodic refresh policy (or when refreshPolicy is unset).
+   *
+   * @schema ExternalSecretSpec#syncWindows
+   */
+  readonly syncWindows?: ExternalSecretSpecSyncWindows;
+
+  /**
+   * ExternalSecretTarget defines the Kubernetes Secret to be created,
+   * there can be only one target per ExternalSecret.
    *
    * @schema ExternalSecretSpec#target
    */
-  readonly target: ExternalSecretSpecTarget;
+  readonly target?: ExternalSecretSpecTarget;
 }
 
 /**
@@ -148,7 +171,9 @@ export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): 
     'data': obj.data?.map(y => toJson_ExternalSecretSpecData(y)),
     'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretSpecDataFrom(y)),
     'refreshInterval': obj.refreshInterval,
+    'refreshPolicy': obj.refreshPolicy,
     'secretStoreRef': toJson_ExternalSecretSpecSecretStoreRef(obj.secretStoreRef),
+    'syncWindows': toJson_ExternalSecretSpecSyncWindows(obj.syncWindows),
     'target': toJson_ExternalSecretSpecTarget(obj.target),
   };
   // filter undefined values
@@ -163,16 +188,27 @@ export function toJson_ExternalSecretSpec(obj: ExternalSecretSpec | undefined): 
  */
 export interface ExternalSecretSpecData {
   /**
-   * ExternalSecretDataRemoteRef defines Provider data location.
+   * RemoteRef points to the remote secret and defines
+   * which secret (version/property/..) to fetch.
    *
    * @schema ExternalSecretSpecData#remoteRef
    */
   readonly remoteRef: ExternalSecretSpecDataRemoteRef;
 
   /**
+   * The key in the Kubernetes Secret to store the value.
+   *
    * @schema ExternalSecretSpecData#secretKey
    */
   readonly secretKey: string;
+
+  /**
+   * SourceRef allows you to override the source
+   * from which the value will be pulled.
+   *
+   * @schema ExternalSecretSpecData#sourceRef
+   */
+  readonly sourceRef?: ExternalSecretSpecDataSourceRef;
 }
 
 /**
@@ -184,6 +220,7 @@ export function toJson_ExternalSecretSpecData(obj: ExternalSecretSpecData | unde
   const result = {
     'remoteRef': toJson_ExternalSecretSpecDataRemoteRef(obj.remoteRef),
     'secretKey': obj.secretKey,
+    'sourceRef': toJson_ExternalSecretSpecDataSourceRef(obj.sourceRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -191,38 +228,47 @@ export function toJson_ExternalSecretSpecData(obj: ExternalSecretSpecData | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ExternalSecretDataRemoteRef defines Provider data location.
+ * ExternalSecretDataFromRemoteRef defines the connection between the Kubernetes Secret keys and the Provider data
+ * when using DataFrom to fetch multiple values from a Provider.
  *
  * @schema ExternalSecretSpecDataFrom
  */
 export interface ExternalSecretSpecDataFrom {
   /**
-   * Used to define a conversion Strategy
+   * Used to extract multiple key/value pairs from one secret
+   * Note: Extract does not support sourceRef.Generator or sourceRef.GeneratorRef.
    *
-   * @schema ExternalSecretSpecDataFrom#conversionStrategy
+   * @schema ExternalSecretSpecDataFrom#extract
    */
-  readonly conversionStrategy?: ExternalSecretSpecDataFromConversionStrategy;
+  readonly extract?: ExternalSecretSpecDataFromExtract;
 
   /**
-   * Key is the key used in the Provider, mandatory
+   * Used to find secrets based on tags or regular expressions
+   * Note: Find does not support sourceRef.Generator or sourceRef.GeneratorRef.
    *
-   * @schema ExternalSecretSpecDataFrom#key
+   * @schema ExternalSecretSpecDataFrom#find
    */
-  readonly key: string;
+  readonly find?: ExternalSecretSpecDataFromFind;
 
   /**
-   * Used to select a specific property of the Provider value (if a map), if supported
+   * Used to rewrite secret Keys after getting them from the secret Provider
+   * Multiple Rewrite operations can be provided. They are applied in a layered order (first to last)
    *
-   * @schema ExternalSecretSpecDataFrom#property
+   * @schema ExternalSecretSpecDataFrom#rewrite
    */
-  readonly property?: string;
+  readonly rewrite?: ExternalSecretSpecDataFromRewrite[];
 
   /**
-   * Used to select a specific version of the Provider value, if supported
+   * SourceRef points to a store or generator
+   * which contains secret values ready to use.
+   * Use this in combination with Extract or Find pull values out of
+   * a specific SecretStore.
+   * When sourceRef points to a generator Extract or Find is not supported.
+   * The generator returns a static map of values
    *
-   * @schema ExternalSecretSpecDataFrom#version
+   * @schema ExternalSecretSpecDataFrom#sourceRef
    */
-  readonly version?: string;
+  readonly sourceRef?: ExternalSecretSpecDataFromSourceRef;
 }
 
 /**
@@ -232,15 +278,33 @@ export interface ExternalSecretSpecDataFrom {
 export function toJson_ExternalSecretSpecDataFrom(obj: ExternalSecretSpecDataFrom | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'conversionStrategy': obj.conversionStrategy,
-    'key': obj.key,
-    'property': obj.property,
-    'version': obj.version,
+    'extract': toJson_ExternalSecretSpecDataFromExtract(obj.extract),
+    'find': toJson_ExternalSecretSpecDataFromFind(obj.find),
+    'rewrite': obj.rewrite?.map(y => toJson_ExternalSecretSpecDataFromRewrite(y)),
+    'sourceRef': toJson_ExternalSecretSpecDataFromSourceRef(obj.sourceRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RefreshPolicy determines how the ExternalSecret should be refreshed:
+ * - CreatedOnce: Creates the Secret only if it does not exist and does not update it thereafter
+ * - Periodic: Synchronizes the Secret from the external source at regular intervals specified by refreshInterval.
+ * No periodic updates occur if refreshInterval is 0.
+ * - OnChange: Only synchronizes the Secret when the ExternalSecret's metadata or specification changes
+ *
+ * @schema ExternalSecretSpecRefreshPolicy
+ */
+export enum ExternalSecretSpecRefreshPolicy {
+  /** CreatedOnce */
+  CREATED_ONCE = "CreatedOnce",
+  /** Periodic */
+  PERIODIC = "Periodic",
+  /** OnChange */
+  ON_CHANGE = "OnChange",
+}
 
 /**
  * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
@@ -255,14 +319,14 @@ export interface ExternalSecretSpecSecretStoreRef {
    * @default SecretStore`
    * @schema ExternalSecretSpecSecretStoreRef#kind
    */
-  readonly kind?: string;
+  readonly kind?: ExternalSecretSpecSecretStoreRefKind;
 
   /**
    * Name of the SecretStore resource
    *
    * @schema ExternalSecretSpecSecretStoreRef#name
    */
-  readonly name: string;
+  readonly name?: string;
 }
 
 /**
@@ -281,20 +345,70 @@ export function toJson_ExternalSecretSpecSecretStoreRef(obj: ExternalSecretSpecS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ExternalSecretTarget defines the Kubernetes Secret to be created
- * There can be only one target per ExternalSecret.
+ * SyncWindows optionally restricts when periodic refreshes may occur.
+ * Evaluated in UTC, only for Periodic refresh policy (or when refreshPolicy is unset).
+ *
+ * @schema ExternalSecretSpecSyncWindows
+ */
+export interface ExternalSecretSpecSyncWindows {
+  /**
+   * Kind applies to every window in the list.
+   * "allow" -- syncs are permitted only while at least one window is active;
+   * all other times are blocked.
+   * "deny"  -- syncs are blocked while any window is active;
+   * all other times are permitted.
+   *
+   * @schema ExternalSecretSpecSyncWindows#kind
+   */
+  readonly kind: ExternalSecretSpecSyncWindowsKind;
+
+  /**
+   * Windows is the list of schedule+duration pairs.
+   *
+   * @schema ExternalSecretSpecSyncWindows#windows
+   */
+  readonly windows: ExternalSecretSpecSyncWindowsWindows[];
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecSyncWindows' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecSyncWindows(obj: ExternalSecretSpecSyncWindows | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'windows': obj.windows?.map(y => toJson_ExternalSecretSpecSyncWindowsWindows(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ExternalSecretTarget defines the Kubernetes Secret to be created,
+ * there can be only one target per ExternalSecret.
  *
  * @schema ExternalSecretSpecTarget
  */
 export interface ExternalSecretSpecTarget {
   /**
-   * CreationPolicy defines rules on how to create the resulting Secret
-   * Defaults to 'Owner'
+   * CreationPolicy defines rules on how to create the resulting Secret.
+   * Defaults to "Owner"
    *
-   * @default Owner'
+   * @default Owner"
    * @schema ExternalSecretSpecTarget#creationPolicy
    */
   readonly creationPolicy?: ExternalSecretSpecTargetCreationPolicy;
+
+  /**
+   * DeletionPolicy defines rules on how to delete the resulting Secret.
+   * Defaults to "Retain"
+   *
+   * @default Retain"
+   * @schema ExternalSecretSpecTarget#deletionPolicy
+   */
+  readonly deletionPolicy?: ExternalSecretSpecTargetDeletionPolicy;
 
   /**
    * Immutable defines if the final secret will be immutable
@@ -304,8 +418,17 @@ export interface ExternalSecretSpecTarget {
   readonly immutable?: boolean;
 
   /**
-   * Name defines the name of the Secret resource to be managed
-   * This field is immutable
+   * Manifest defines a custom Kubernetes resource to create instead of a Secret.
+   * When specified, ExternalSecret will create the resource type defined here
+   * (e.g., ConfigMap, Custom Resource) instead of a Secret.
+   * Warning: Using Generic target. Make sure access policies and encryption are properly configured.
+   *
+   * @schema ExternalSecretSpecTarget#manifest
+   */
+  readonly manifest?: ExternalSecretSpecTargetManifest;
+
+  /**
+   * The name of the Secret resource to be managed.
    * Defaults to the .metadata.name of the ExternalSecret resource
    *
    * @default the .metadata.name of the ExternalSecret resource
@@ -329,7 +452,9 @@ export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | 
   if (obj === undefined) { return undefined; }
   const result = {
     'creationPolicy': obj.creationPolicy,
+    'deletionPolicy': obj.deletionPolicy,
     'immutable': obj.immutable,
+    'manifest': toJson_ExternalSecretSpecTargetManifest(obj.manifest),
     'name': obj.name,
     'template': toJson_ExternalSecretSpecTargetTemplate(obj.template),
   };
@@ -339,17 +464,27 @@ export function toJson_ExternalSecretSpecTarget(obj: ExternalSecretSpecTarget | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ExternalSecretDataRemoteRef defines Provider data location.
+ * RemoteRef points to the remote secret and defines
+ * which secret (version/property/..) to fetch.
  *
  * @schema ExternalSecretSpecDataRemoteRef
  */
 export interface ExternalSecretSpecDataRemoteRef {
   /**
-   * Used to define a conversion Strategy
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
    *
+   * @default Default when omitted.
    * @schema ExternalSecretSpecDataRemoteRef#conversionStrategy
    */
   readonly conversionStrategy?: ExternalSecretSpecDataRemoteRefConversionStrategy;
+
+  /**
+   * Used to define a decoding Strategy. Defaults to None when omitted.
+   *
+   * @default None when omitted.
+   * @schema ExternalSecretSpecDataRemoteRef#decodingStrategy
+   */
+  readonly decodingStrategy?: ExternalSecretSpecDataRemoteRefDecodingStrategy;
 
   /**
    * Key is the key used in the Provider, mandatory
@@ -357,6 +492,21 @@ export interface ExternalSecretSpecDataRemoteRef {
    * @schema ExternalSecretSpecDataRemoteRef#key
    */
   readonly key: string;
+
+  /**
+   * Policy for fetching tags/labels from provider secrets, possible options are Fetch, None. Defaults to None
+   *
+   * @default None
+   * @schema ExternalSecretSpecDataRemoteRef#metadataPolicy
+   */
+  readonly metadataPolicy?: ExternalSecretSpecDataRemoteRefMetadataPolicy;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+   *
+   * @schema ExternalSecretSpecDataRemoteRef#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataRemoteRefNullBytePolicy;
 
   /**
    * Used to select a specific property of the Provider value (if a map), if supported
@@ -381,7 +531,10 @@ export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDa
   if (obj === undefined) { return undefined; }
   const result = {
     'conversionStrategy': obj.conversionStrategy,
+    'decodingStrategy': obj.decodingStrategy,
     'key': obj.key,
+    'metadataPolicy': obj.metadataPolicy,
+    'nullBytePolicy': obj.nullBytePolicy,
     'property': obj.property,
     'version': obj.version,
   };
@@ -391,32 +544,429 @@ export function toJson_ExternalSecretSpecDataRemoteRef(obj: ExternalSecretSpecDa
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Used to define a conversion Strategy
+ * SourceRef allows you to override the source
+ * from which the value will be pulled.
  *
- * @schema ExternalSecretSpecDataFromConversionStrategy
+ * @schema ExternalSecretSpecDataSourceRef
  */
-export enum ExternalSecretSpecDataFromConversionStrategy {
-  /** Default */
-  DEFAULT = "Default",
-  /** Unicode */
-  UNICODE = "Unicode",
+export interface ExternalSecretSpecDataSourceRef {
+  /**
+   * GeneratorRef points to a generator custom resource.
+   *
+   * Deprecated: The generatorRef is not implemented in .data[].
+   * this will be removed with v1.
+   *
+   * @schema ExternalSecretSpecDataSourceRef#generatorRef
+   */
+  readonly generatorRef?: ExternalSecretSpecDataSourceRefGeneratorRef;
+
+  /**
+   * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
+   *
+   * @schema ExternalSecretSpecDataSourceRef#storeRef
+   */
+  readonly storeRef?: ExternalSecretSpecDataSourceRefStoreRef;
 }
 
 /**
- * CreationPolicy defines rules on how to create the resulting Secret
- * Defaults to 'Owner'
+ * Converts an object of type 'ExternalSecretSpecDataSourceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataSourceRef(obj: ExternalSecretSpecDataSourceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'generatorRef': toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj.generatorRef),
+    'storeRef': toJson_ExternalSecretSpecDataSourceRefStoreRef(obj.storeRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to extract multiple key/value pairs from one secret
+ * Note: Extract does not support sourceRef.Generator or sourceRef.GeneratorRef.
  *
- * @default Owner'
+ * @schema ExternalSecretSpecDataFromExtract
+ */
+export interface ExternalSecretSpecDataFromExtract {
+  /**
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
+   *
+   * @default Default when omitted.
+   * @schema ExternalSecretSpecDataFromExtract#conversionStrategy
+   */
+  readonly conversionStrategy?: ExternalSecretSpecDataFromExtractConversionStrategy;
+
+  /**
+   * Used to define a decoding Strategy. Defaults to None when omitted.
+   *
+   * @default None when omitted.
+   * @schema ExternalSecretSpecDataFromExtract#decodingStrategy
+   */
+  readonly decodingStrategy?: ExternalSecretSpecDataFromExtractDecodingStrategy;
+
+  /**
+   * Key is the key used in the Provider, mandatory
+   *
+   * @schema ExternalSecretSpecDataFromExtract#key
+   */
+  readonly key: string;
+
+  /**
+   * Policy for fetching tags/labels from provider secrets, possible options are Fetch, None. Defaults to None
+   *
+   * @default None
+   * @schema ExternalSecretSpecDataFromExtract#metadataPolicy
+   */
+  readonly metadataPolicy?: ExternalSecretSpecDataFromExtractMetadataPolicy;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+   *
+   * @schema ExternalSecretSpecDataFromExtract#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataFromExtractNullBytePolicy;
+
+  /**
+   * Used to select a specific property of the Provider value (if a map), if supported
+   *
+   * @schema ExternalSecretSpecDataFromExtract#property
+   */
+  readonly property?: string;
+
+  /**
+   * Used to select a specific version of the Provider value, if supported
+   *
+   * @schema ExternalSecretSpecDataFromExtract#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromExtract' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromExtract(obj: ExternalSecretSpecDataFromExtract | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'conversionStrategy': obj.conversionStrategy,
+    'decodingStrategy': obj.decodingStrategy,
+    'key': obj.key,
+    'metadataPolicy': obj.metadataPolicy,
+    'nullBytePolicy': obj.nullBytePolicy,
+    'property': obj.property,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to find secrets based on tags or regular expressions
+ * Note: Find does not support sourceRef.Generator or sourceRef.GeneratorRef.
+ *
+ * @schema ExternalSecretSpecDataFromFind
+ */
+export interface ExternalSecretSpecDataFromFind {
+  /**
+   * Used to define a conversion Strategy. Defaults to Default when omitted.
+   *
+   * @default Default when omitted.
+   * @schema ExternalSecretSpecDataFromFind#conversionStrategy
+   */
+  readonly conversionStrategy?: ExternalSecretSpecDataFromFindConversionStrategy;
+
+  /**
+   * Used to define a decoding Strategy. Defaults to None when omitted.
+   *
+   * @default None when omitted.
+   * @schema ExternalSecretSpecDataFromFind#decodingStrategy
+   */
+  readonly decodingStrategy?: ExternalSecretSpecDataFromFindDecodingStrategy;
+
+  /**
+   * Finds secrets based on the name.
+   *
+   * @schema ExternalSecretSpecDataFromFind#name
+   */
+  readonly name?: ExternalSecretSpecDataFromFindName;
+
+  /**
+   * Controls how ESO handles fetched secret data containing NUL bytes for this find source.
+   *
+   * @schema ExternalSecretSpecDataFromFind#nullBytePolicy
+   */
+  readonly nullBytePolicy?: ExternalSecretSpecDataFromFindNullBytePolicy;
+
+  /**
+   * A root path to start the find operations.
+   *
+   * @schema ExternalSecretSpecDataFromFind#path
+   */
+  readonly path?: string;
+
+  /**
+   * Find secrets based on tags.
+   *
+   * @schema ExternalSecretSpecDataFromFind#tags
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromFind' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromFind(obj: ExternalSecretSpecDataFromFind | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'conversionStrategy': obj.conversionStrategy,
+    'decodingStrategy': obj.decodingStrategy,
+    'name': toJson_ExternalSecretSpecDataFromFindName(obj.name),
+    'nullBytePolicy': obj.nullBytePolicy,
+    'path': obj.path,
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ExternalSecretRewrite defines how to rewrite secret data values before they are written to the Secret.
+ *
+ * @schema ExternalSecretSpecDataFromRewrite
+ */
+export interface ExternalSecretSpecDataFromRewrite {
+  /**
+   * Used to merge key/values in one single Secret
+   * The resulting key will contain all values from the specified secrets
+   *
+   * @schema ExternalSecretSpecDataFromRewrite#merge
+   */
+  readonly merge?: ExternalSecretSpecDataFromRewriteMerge;
+
+  /**
+   * Used to rewrite with regular expressions.
+   * The resulting key will be the output of a regexp.ReplaceAll operation.
+   *
+   * @schema ExternalSecretSpecDataFromRewrite#regexp
+   */
+  readonly regexp?: ExternalSecretSpecDataFromRewriteRegexp;
+
+  /**
+   * Used to apply string transformation on the secrets.
+   * The resulting key will be the output of the template applied by the operation.
+   *
+   * @schema ExternalSecretSpecDataFromRewrite#transform
+   */
+  readonly transform?: ExternalSecretSpecDataFromRewriteTransform;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromRewrite' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromRewrite(obj: ExternalSecretSpecDataFromRewrite | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'merge': toJson_ExternalSecretSpecDataFromRewriteMerge(obj.merge),
+    'regexp': toJson_ExternalSecretSpecDataFromRewriteRegexp(obj.regexp),
+    'transform': toJson_ExternalSecretSpecDataFromRewriteTransform(obj.transform),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SourceRef points to a store or generator
+ * which contains secret values ready to use.
+ * Use this in combination with Extract or Find pull values out of
+ * a specific SecretStore.
+ * When sourceRef points to a generator Extract or Find is not supported.
+ * The generator returns a static map of values
+ *
+ * @schema ExternalSecretSpecDataFromSourceRef
+ */
+export interface ExternalSecretSpecDataFromSourceRef {
+  /**
+   * GeneratorRef points to a generator custom resource.
+   *
+   * @schema ExternalSecretSpecDataFromSourceRef#generatorRef
+   */
+  readonly generatorRef?: ExternalSecretSpecDataFromSourceRefGeneratorRef;
+
+  /**
+   * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
+   *
+   * @schema ExternalSecretSpecDataFromSourceRef#storeRef
+   */
+  readonly storeRef?: ExternalSecretSpecDataFromSourceRefStoreRef;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromSourceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromSourceRef(obj: ExternalSecretSpecDataFromSourceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'generatorRef': toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj.generatorRef),
+    'storeRef': toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj.storeRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
+ *
+ * @default SecretStore`
+ * @schema ExternalSecretSpecSecretStoreRefKind
+ */
+export enum ExternalSecretSpecSecretStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * Kind applies to every window in the list.
+ * "allow" -- syncs are permitted only while at least one window is active;
+ * all other times are blocked.
+ * "deny"  -- syncs are blocked while any window is active;
+ * all other times are permitted.
+ *
+ * @schema ExternalSecretSpecSyncWindowsKind
+ */
+export enum ExternalSecretSpecSyncWindowsKind {
+  /** allow */
+  ALLOW = "allow",
+  /** deny */
+  DENY = "deny",
+}
+
+/**
+ * ExternalSecretSyncWindowEntry defines a single cron-schedule + duration pair
+ * within a SyncWindows block.
+ *
+ * @schema ExternalSecretSpecSyncWindowsWindows
+ */
+export interface ExternalSecretSpecSyncWindowsWindows {
+  /**
+   * Duration specifies how long the window stays open after each Schedule
+   * firing. Example: "8h".
+   *
+   * @schema ExternalSecretSpecSyncWindowsWindows#duration
+   */
+  readonly duration: string;
+
+  /**
+   * Schedule is a standard 5-field cron expression evaluated in UTC, or a
+   * named shorthand such as @daily or @every 1h. It marks the start time of
+   * each window occurrence.
+   * Example: "0 22 * * 1-5" opens a window every weekday at 22:00 UTC.
+   *
+   * @schema ExternalSecretSpecSyncWindowsWindows#schedule
+   */
+  readonly schedule: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecSyncWindowsWindows' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecSyncWindowsWindows(obj: ExternalSecretSpecSyncWindowsWindows | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'duration': obj.duration,
+    'schedule': obj.schedule,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * CreationPolicy defines rules on how to create the resulting Secret.
+ * Defaults to "Owner"
+ *
+ * @default Owner"
  * @schema ExternalSecretSpecTargetCreationPolicy
  */
 export enum ExternalSecretSpecTargetCreationPolicy {
   /** Owner */
   OWNER = "Owner",
+  /** Orphan */
+  ORPHAN = "Orphan",
   /** Merge */
   MERGE = "Merge",
   /** None */
   NONE = "None",
+  /** CreateOrMerge */
+  CREATE_OR_MERGE = "CreateOrMerge",
 }
+
+/**
+ * DeletionPolicy defines rules on how to delete the resulting Secret.
+ * Defaults to "Retain"
+ *
+ * @default Retain"
+ * @schema ExternalSecretSpecTargetDeletionPolicy
+ */
+export enum ExternalSecretSpecTargetDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Merge */
+  MERGE = "Merge",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manifest defines a custom Kubernetes resource to create instead of a Secret.
+ * When specified, ExternalSecret will create the resource type defined here
+ * (e.g., ConfigMap, Custom Resource) instead of a Secret.
+ * Warning: Using Generic target. Make sure access policies and encryption are properly configured.
+ *
+ * @schema ExternalSecretSpecTargetManifest
+ */
+export interface ExternalSecretSpecTargetManifest {
+  /**
+   * APIVersion of the target resource (e.g., "v1" for ConfigMap, "argoproj.io/v1alpha1" for ArgoCD Application)
+   *
+   * @schema ExternalSecretSpecTargetManifest#apiVersion
+   */
+  readonly apiVersion: string;
+
+  /**
+   * Kind of the target resource (e.g., "ConfigMap", "Application")
+   *
+   * @schema ExternalSecretSpecTargetManifest#kind
+   */
+  readonly kind: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecTargetManifest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecTargetManifest(obj: ExternalSecretSpecTargetManifest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'kind': obj.kind,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Template defines a blueprint for the created Secret resource.
@@ -437,6 +987,13 @@ export interface ExternalSecretSpecTargetTemplate {
    * @schema ExternalSecretSpecTargetTemplate#engineVersion
    */
   readonly engineVersion?: ExternalSecretSpecTargetTemplateEngineVersion;
+
+  /**
+   * TemplateMergePolicy defines how the rendered template should be merged with the existing Secret data.
+   *
+   * @schema ExternalSecretSpecTargetTemplate#mergePolicy
+   */
+  readonly mergePolicy?: ExternalSecretSpecTargetTemplateMergePolicy;
 
   /**
    * ExternalSecretTemplateMetadata defines metadata fields for the Secret blueprint.
@@ -465,6 +1022,7 @@ export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecT
   const result = {
     'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'engineVersion': obj.engineVersion,
+    'mergePolicy': obj.mergePolicy,
     'metadata': toJson_ExternalSecretSpecTargetTemplateMetadata(obj.metadata),
     'templateFrom': obj.templateFrom?.map(y => toJson_ExternalSecretSpecTargetTemplateTemplateFrom(y)),
     'type': obj.type,
@@ -475,8 +1033,9 @@ export function toJson_ExternalSecretSpecTargetTemplate(obj: ExternalSecretSpecT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Used to define a conversion Strategy
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
  *
+ * @default Default when omitted.
  * @schema ExternalSecretSpecDataRemoteRefConversionStrategy
  */
 export enum ExternalSecretSpecDataRemoteRefConversionStrategy {
@@ -487,6 +1046,469 @@ export enum ExternalSecretSpecDataRemoteRefConversionStrategy {
 }
 
 /**
+ * Used to define a decoding Strategy. Defaults to None when omitted.
+ *
+ * @default None when omitted.
+ * @schema ExternalSecretSpecDataRemoteRefDecodingStrategy
+ */
+export enum ExternalSecretSpecDataRemoteRefDecodingStrategy {
+  /** Auto */
+  AUTO = "Auto",
+  /** Base64 */
+  BASE64 = "Base64",
+  /** Base64URL */
+  BASE64_URL = "Base64URL",
+  /** None */
+  NONE = "None",
+}
+
+/**
+ * Policy for fetching tags/labels from provider secrets, possible options are Fetch, None. Defaults to None
+ *
+ * @default None
+ * @schema ExternalSecretSpecDataRemoteRefMetadataPolicy
+ */
+export enum ExternalSecretSpecDataRemoteRefMetadataPolicy {
+  /** None */
+  NONE = "None",
+  /** Fetch */
+  FETCH = "Fetch",
+}
+
+/**
+ * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+ *
+ * @schema ExternalSecretSpecDataRemoteRefNullBytePolicy
+ */
+export enum ExternalSecretSpecDataRemoteRefNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
+}
+
+/**
+ * GeneratorRef points to a generator custom resource.
+ *
+ * Deprecated: The generatorRef is not implemented in .data[].
+ * this will be removed with v1.
+ *
+ * @schema ExternalSecretSpecDataSourceRefGeneratorRef
+ */
+export interface ExternalSecretSpecDataSourceRefGeneratorRef {
+  /**
+   * Specify the apiVersion of the generator resource
+   *
+   * @schema ExternalSecretSpecDataSourceRefGeneratorRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * Specify the Kind of the generator resource
+   *
+   * @schema ExternalSecretSpecDataSourceRefGeneratorRef#kind
+   */
+  readonly kind: ExternalSecretSpecDataSourceRefGeneratorRefKind;
+
+  /**
+   * Specify the name of the generator resource
+   *
+   * @schema ExternalSecretSpecDataSourceRefGeneratorRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataSourceRefGeneratorRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataSourceRefGeneratorRef(obj: ExternalSecretSpecDataSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
+ *
+ * @schema ExternalSecretSpecDataSourceRefStoreRef
+ */
+export interface ExternalSecretSpecDataSourceRefStoreRef {
+  /**
+   * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+   * Defaults to `SecretStore`
+   *
+   * @default SecretStore`
+   * @schema ExternalSecretSpecDataSourceRefStoreRef#kind
+   */
+  readonly kind?: ExternalSecretSpecDataSourceRefStoreRefKind;
+
+  /**
+   * Name of the SecretStore resource
+   *
+   * @schema ExternalSecretSpecDataSourceRefStoreRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataSourceRefStoreRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataSourceRefStoreRef(obj: ExternalSecretSpecDataSourceRefStoreRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
+ *
+ * @default Default when omitted.
+ * @schema ExternalSecretSpecDataFromExtractConversionStrategy
+ */
+export enum ExternalSecretSpecDataFromExtractConversionStrategy {
+  /** Default */
+  DEFAULT = "Default",
+  /** Unicode */
+  UNICODE = "Unicode",
+}
+
+/**
+ * Used to define a decoding Strategy. Defaults to None when omitted.
+ *
+ * @default None when omitted.
+ * @schema ExternalSecretSpecDataFromExtractDecodingStrategy
+ */
+export enum ExternalSecretSpecDataFromExtractDecodingStrategy {
+  /** Auto */
+  AUTO = "Auto",
+  /** Base64 */
+  BASE64 = "Base64",
+  /** Base64URL */
+  BASE64_URL = "Base64URL",
+  /** None */
+  NONE = "None",
+}
+
+/**
+ * Policy for fetching tags/labels from provider secrets, possible options are Fetch, None. Defaults to None
+ *
+ * @default None
+ * @schema ExternalSecretSpecDataFromExtractMetadataPolicy
+ */
+export enum ExternalSecretSpecDataFromExtractMetadataPolicy {
+  /** None */
+  NONE = "None",
+  /** Fetch */
+  FETCH = "Fetch",
+}
+
+/**
+ * Controls how ESO handles fetched secret data containing NUL bytes for this source.
+ *
+ * @schema ExternalSecretSpecDataFromExtractNullBytePolicy
+ */
+export enum ExternalSecretSpecDataFromExtractNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
+}
+
+/**
+ * Used to define a conversion Strategy. Defaults to Default when omitted.
+ *
+ * @default Default when omitted.
+ * @schema ExternalSecretSpecDataFromFindConversionStrategy
+ */
+export enum ExternalSecretSpecDataFromFindConversionStrategy {
+  /** Default */
+  DEFAULT = "Default",
+  /** Unicode */
+  UNICODE = "Unicode",
+}
+
+/**
+ * Used to define a decoding Strategy. Defaults to None when omitted.
+ *
+ * @default None when omitted.
+ * @schema ExternalSecretSpecDataFromFindDecodingStrategy
+ */
+export enum ExternalSecretSpecDataFromFindDecodingStrategy {
+  /** Auto */
+  AUTO = "Auto",
+  /** Base64 */
+  BASE64 = "Base64",
+  /** Base64URL */
+  BASE64_URL = "Base64URL",
+  /** None */
+  NONE = "None",
+}
+
+/**
+ * Finds secrets based on the name.
+ *
+ * @schema ExternalSecretSpecDataFromFindName
+ */
+export interface ExternalSecretSpecDataFromFindName {
+  /**
+   * Finds secrets base
+   *
+   * @schema ExternalSecretSpecDataFromFindName#regexp
+   */
+  readonly regexp?: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromFindName' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromFindName(obj: ExternalSecretSpecDataFromFindName | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'regexp': obj.regexp,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Controls how ESO handles fetched secret data containing NUL bytes for this find source.
+ *
+ * @schema ExternalSecretSpecDataFromFindNullBytePolicy
+ */
+export enum ExternalSecretSpecDataFromFindNullBytePolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Fail */
+  FAIL = "Fail",
+}
+
+/**
+ * Used to merge key/values in one single Secret
+ * The resulting key will contain all values from the specified secrets
+ *
+ * @schema ExternalSecretSpecDataFromRewriteMerge
+ */
+export interface ExternalSecretSpecDataFromRewriteMerge {
+  /**
+   * Used to define the policy to use in conflict resolution.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteMerge#conflictPolicy
+   */
+  readonly conflictPolicy?: ExternalSecretSpecDataFromRewriteMergeConflictPolicy;
+
+  /**
+   * Used to define the target key of the merge operation.
+   * Required if strategy is JSON. Ignored otherwise.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteMerge#into
+   */
+  readonly into?: string;
+
+  /**
+   * Used to define key priority in conflict resolution.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteMerge#priority
+   */
+  readonly priority?: string[];
+
+  /**
+   * Used to define the policy when a key in the priority list does not exist in the input.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteMerge#priorityPolicy
+   */
+  readonly priorityPolicy?: ExternalSecretSpecDataFromRewriteMergePriorityPolicy;
+
+  /**
+   * Used to define the strategy to use in the merge operation.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteMerge#strategy
+   */
+  readonly strategy?: ExternalSecretSpecDataFromRewriteMergeStrategy;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromRewriteMerge' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromRewriteMerge(obj: ExternalSecretSpecDataFromRewriteMerge | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'conflictPolicy': obj.conflictPolicy,
+    'into': obj.into,
+    'priority': obj.priority?.map(y => y),
+    'priorityPolicy': obj.priorityPolicy,
+    'strategy': obj.strategy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to rewrite with regular expressions.
+ * The resulting key will be the output of a regexp.ReplaceAll operation.
+ *
+ * @schema ExternalSecretSpecDataFromRewriteRegexp
+ */
+export interface ExternalSecretSpecDataFromRewriteRegexp {
+  /**
+   * Used to define the regular expression of a re.Compiler.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteRegexp#source
+   */
+  readonly source: string;
+
+  /**
+   * Used to define the target pattern of a ReplaceAll operation.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteRegexp#target
+   */
+  readonly target: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromRewriteRegexp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromRewriteRegexp(obj: ExternalSecretSpecDataFromRewriteRegexp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'source': obj.source,
+    'target': obj.target,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Used to apply string transformation on the secrets.
+ * The resulting key will be the output of the template applied by the operation.
+ *
+ * @schema ExternalSecretSpecDataFromRewriteTransform
+ */
+export interface ExternalSecretSpecDataFromRewriteTransform {
+  /**
+   * Used to define the template to apply on the secret name.
+   * `.value ` will specify the secret name in the template.
+   *
+   * @schema ExternalSecretSpecDataFromRewriteTransform#template
+   */
+  readonly template: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromRewriteTransform' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromRewriteTransform(obj: ExternalSecretSpecDataFromRewriteTransform | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'template': obj.template,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GeneratorRef points to a generator custom resource.
+ *
+ * @schema ExternalSecretSpecDataFromSourceRefGeneratorRef
+ */
+export interface ExternalSecretSpecDataFromSourceRefGeneratorRef {
+  /**
+   * Specify the apiVersion of the generator resource
+   *
+   * @schema ExternalSecretSpecDataFromSourceRefGeneratorRef#apiVersion
+   */
+  readonly apiVersion?: string;
+
+  /**
+   * Specify the Kind of the generator resource
+   *
+   * @schema ExternalSecretSpecDataFromSourceRefGeneratorRef#kind
+   */
+  readonly kind: ExternalSecretSpecDataFromSourceRefGeneratorRefKind;
+
+  /**
+   * Specify the name of the generator resource
+   *
+   * @schema ExternalSecretSpecDataFromSourceRefGeneratorRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromSourceRefGeneratorRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromSourceRefGeneratorRef(obj: ExternalSecretSpecDataFromSourceRefGeneratorRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersion': obj.apiVersion,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
+ *
+ * @schema ExternalSecretSpecDataFromSourceRefStoreRef
+ */
+export interface ExternalSecretSpecDataFromSourceRefStoreRef {
+  /**
+   * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+   * Defaults to `SecretStore`
+   *
+   * @default SecretStore`
+   * @schema ExternalSecretSpecDataFromSourceRefStoreRef#kind
+   */
+  readonly kind?: ExternalSecretSpecDataFromSourceRefStoreRefKind;
+
+  /**
+   * Name of the SecretStore resource
+   *
+   * @schema ExternalSecretSpecDataFromSourceRefStoreRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'ExternalSecretSpecDataFromSourceRefStoreRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ExternalSecretSpecDataFromSourceRefStoreRef(obj: ExternalSecretSpecDataFromSourceRefStoreRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * EngineVersion specifies the template engine version
  * that should be used to compile/execute the
  * template specified in .data and .templateFrom[].
@@ -494,10 +1516,20 @@ export enum ExternalSecretSpecDataRemoteRefConversionStrategy {
  * @schema ExternalSecretSpecTargetTemplateEngineVersion
  */
 export enum ExternalSecretSpecTargetTemplateEngineVersion {
-  /** v1 */
-  V1 = "v1",
   /** v2 */
   V2 = "v2",
+}
+
+/**
+ * TemplateMergePolicy defines how the rendered template should be merged with the existing Secret data.
+ *
+ * @schema ExternalSecretSpecTargetTemplateMergePolicy
+ */
+export enum ExternalSecretSpecTargetTemplateMergePolicy {
+  /** Replace */
+  REPLACE = "Replace",
+  /** Merge */
+  MERGE = "Merge",
 }
 
 /**
@@ -510,6 +1542,11 @@ export interface ExternalSecretSpecTargetTemplateMetadata {
    * @schema ExternalSecretSpecTargetTemplateMetadata#annotations
    */
   readonly annotations?: { [key: string]: string };
+
+  /**
+   * @schema ExternalSecretSpecTargetTemplateMetadata#finalizers
+   */
+  readonly finalizers?: string[];
 
   /**
    * @schema ExternalSecretSpecTargetTemplateMetadata#labels
@@ -525,6 +1562,7 @@ export function toJson_ExternalSecretSpecTargetTemplateMetadata(obj: ExternalSec
   if (obj === undefined) { return undefined; }
   const result = {
     'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'finalizers': obj.finalizers?.map(y => y),
     'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
@@ -533,18 +1571,50 @@ export function toJson_ExternalSecretSpecTargetTemplateMetadata(obj: ExternalSec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateFrom specifies a source for templates.
+ * Each item in the list can either reference a ConfigMap or a Secret resource.
+ *
  * @schema ExternalSecretSpecTargetTemplateTemplateFrom
  */
 export interface ExternalSecretSpecTargetTemplateTemplateFrom {
   /**
+   * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFrom#configMap
    */
   readonly configMap?: ExternalSecretSpecTargetTemplateTemplateFromConfigMap;
 
   /**
+   * @schema ExternalSecretSpecTargetTemplateTemplateFrom#literal
+   */
+  readonly literal?: string;
+
+  /**
+   * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFrom#secret
    */
   readonly secret?: ExternalSecretSpecTargetTemplateTemplateFromSecret;
+
+  /**
+   * Target specifies where to place the template result.
+   * For Secret resources the accepted values are empty, "Data", "Annotations" and "Labels";
+   * any other value is rejected because it would allow writes to privileged Secret fields.
+   * For custom resources (when spec.target.manifest is set), this supports
+   * nested paths like "spec.database.config" or "data".
+   *
+   * @schema ExternalSecretSpecTargetTemplateTemplateFrom#target
+   */
+  readonly target?: string;
+
+  /**
+   * Used to define a decoding Strategy for the rendered template values.
+   * Defaults to None when omitted.
+   *
+   * @default None when omitted.
+   * @schema ExternalSecretSpecTargetTemplateTemplateFrom#valuesDecodingStrategy
+   */
+  readonly valuesDecodingStrategy?: ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy;
 }
 
 /**
@@ -555,7 +1625,10 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
   if (obj === undefined) { return undefined; }
   const result = {
     'configMap': toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj.configMap),
+    'literal': obj.literal,
     'secret': toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj.secret),
+    'target': obj.target,
+    'valuesDecodingStrategy': obj.valuesDecodingStrategy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -563,15 +1636,173 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFrom(obj: Externa
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specify the Kind of the generator resource
+ *
+ * @schema ExternalSecretSpecDataSourceRefGeneratorRefKind
+ */
+export enum ExternalSecretSpecDataSourceRefGeneratorRefKind {
+  /** ACRAccessToken */
+  ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** BeyondtrustWorkloadCredentialsDynamicSecret */
+  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
+  /** ClusterGenerator */
+  CLUSTER_GENERATOR = "ClusterGenerator",
+  /** CloudsmithAccessToken */
+  CLOUDSMITH_ACCESS_TOKEN = "CloudsmithAccessToken",
+  /** ECRAuthorizationToken */
+  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
+  /** Fake */
+  FAKE = "Fake",
+  /** GCRAccessToken */
+  GCR_ACCESS_TOKEN = "GCRAccessToken",
+  /** GithubAccessToken */
+  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** GitlabDeployToken */
+  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
+  /** QuayAccessToken */
+  QUAY_ACCESS_TOKEN = "QuayAccessToken",
+  /** Password */
+  PASSWORD = "Password",
+  /** SSHKey */
+  SSH_KEY = "SSHKey",
+  /** STSSessionToken */
+  STS_SESSION_TOKEN = "STSSessionToken",
+  /** UUID */
+  UUID = "UUID",
+  /** VaultDynamicSecret */
+  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
+  /** Webhook */
+  WEBHOOK = "Webhook",
+  /** Grafana */
+  GRAFANA = "Grafana",
+  /** MFA */
+  MFA = "MFA",
+}
+
+/**
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
+ *
+ * @default SecretStore`
+ * @schema ExternalSecretSpecDataSourceRefStoreRefKind
+ */
+export enum ExternalSecretSpecDataSourceRefStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * Used to define the policy to use in conflict resolution.
+ *
+ * @schema ExternalSecretSpecDataFromRewriteMergeConflictPolicy
+ */
+export enum ExternalSecretSpecDataFromRewriteMergeConflictPolicy {
+  /** Ignore */
+  IGNORE = "Ignore",
+  /** Error */
+  ERROR = "Error",
+}
+
+/**
+ * Used to define the policy when a key in the priority list does not exist in the input.
+ *
+ * @schema ExternalSecretSpecDataFromRewriteMergePriorityPolicy
+ */
+export enum ExternalSecretSpecDataFromRewriteMergePriorityPolicy {
+  /** IgnoreNotFound */
+  IGNORE_NOT_FOUND = "IgnoreNotFound",
+  /** Strict */
+  STRICT = "Strict",
+}
+
+/**
+ * Used to define the strategy to use in the merge operation.
+ *
+ * @schema ExternalSecretSpecDataFromRewriteMergeStrategy
+ */
+export enum ExternalSecretSpecDataFromRewriteMergeStrategy {
+  /** Extract */
+  EXTRACT = "Extract",
+  /** JSON */
+  JSON = "JSON",
+}
+
+/**
+ * Specify the Kind of the generator resource
+ *
+ * @schema ExternalSecretSpecDataFromSourceRefGeneratorRefKind
+ */
+export enum ExternalSecretSpecDataFromSourceRefGeneratorRefKind {
+  /** ACRAccessToken */
+  ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** BeyondtrustWorkloadCredentialsDynamicSecret */
+  BEYONDTRUST_WORKLOAD_CREDENTIALS_DYNAMIC_SECRET = "BeyondtrustWorkloadCredentialsDynamicSecret",
+  /** ClusterGenerator */
+  CLUSTER_GENERATOR = "ClusterGenerator",
+  /** CloudsmithAccessToken */
+  CLOUDSMITH_ACCESS_TOKEN = "CloudsmithAccessToken",
+  /** ECRAuthorizationToken */
+  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
+  /** Fake */
+  FAKE = "Fake",
+  /** GCRAccessToken */
+  GCR_ACCESS_TOKEN = "GCRAccessToken",
+  /** GithubAccessToken */
+  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** GitlabDeployToken */
+  GITLAB_DEPLOY_TOKEN = "GitlabDeployToken",
+  /** QuayAccessToken */
+  QUAY_ACCESS_TOKEN = "QuayAccessToken",
+  /** Password */
+  PASSWORD = "Password",
+  /** SSHKey */
+  SSH_KEY = "SSHKey",
+  /** STSSessionToken */
+  STS_SESSION_TOKEN = "STSSessionToken",
+  /** UUID */
+  UUID = "UUID",
+  /** VaultDynamicSecret */
+  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
+  /** Webhook */
+  WEBHOOK = "Webhook",
+  /** Grafana */
+  GRAFANA = "Grafana",
+  /** MFA */
+  MFA = "MFA",
+}
+
+/**
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
+ *
+ * @default SecretStore`
+ * @schema ExternalSecretSpecDataFromSourceRefStoreRefKind
+ */
+export enum ExternalSecretSpecDataFromSourceRefStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
+ *
  * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMap
  */
 export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMap {
   /**
+   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMap#items
    */
   readonly items: ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems[];
 
   /**
+   * The name of the ConfigMap/Secret resource
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMap#name
    */
   readonly name: string;
@@ -593,15 +1824,21 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMap(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateRef specifies a reference to either a ConfigMap or a Secret resource.
+ *
  * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret
  */
 export interface ExternalSecretSpecTargetTemplateTemplateFromSecret {
   /**
+   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret#items
    */
   readonly items: ExternalSecretSpecTargetTemplateTemplateFromSecretItems[];
 
   /**
+   * The name of the ConfigMap/Secret resource
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromSecret#name
    */
   readonly name: string;
@@ -623,13 +1860,42 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecret(obj: E
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Used to define a decoding Strategy for the rendered template values.
+ * Defaults to None when omitted.
+ *
+ * @default None when omitted.
+ * @schema ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy
+ */
+export enum ExternalSecretSpecTargetTemplateTemplateFromValuesDecodingStrategy {
+  /** Auto */
+  AUTO = "Auto",
+  /** Base64 */
+  BASE64 = "Base64",
+  /** Base64URL */
+  BASE64_URL = "Base64URL",
+  /** None */
+  NONE = "None",
+}
+
+/**
+ * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.
+ *
  * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems
  */
 export interface ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems {
   /**
+   * A key in the ConfigMap/Secret
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems#key
    */
   readonly key: string;
+
+  /**
+   * TemplateScope specifies how the template keys should be interpreted.
+   *
+   * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMapItems#templateAs
+   */
+  readonly templateAs?: ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
 }
 
 /**
@@ -640,6 +1906,7 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItem
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,
+    'templateAs': obj.templateAs,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -647,13 +1914,24 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromConfigMapItem
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateRefItem specifies a key in the ConfigMap/Secret to use as a template for Secret data.
+ *
  * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems
  */
 export interface ExternalSecretSpecTargetTemplateTemplateFromSecretItems {
   /**
+   * A key in the ConfigMap/Secret
+   *
    * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems#key
    */
   readonly key: string;
+
+  /**
+   * TemplateScope specifies how the template keys should be interpreted.
+   *
+   * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItems#templateAs
+   */
+  readonly templateAs?: ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs;
 }
 
 /**
@@ -664,15 +1942,40 @@ export function toJson_ExternalSecretSpecTargetTemplateTemplateFromSecretItems(o
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,
+    'templateAs': obj.templateAs,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
+/**
+ * TemplateScope specifies how the template keys should be interpreted.
+ *
+ * @schema ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs
+ */
+export enum ExternalSecretSpecTargetTemplateTemplateFromConfigMapItemsTemplateAs {
+  /** Values */
+  VALUES = "Values",
+  /** KeysAndValues */
+  KEYS_AND_VALUES = "KeysAndValues",
+}
 
 /**
- * ExternalSecret is the Schema for the external-secrets API.
+ * TemplateScope specifies how the template keys should be interpreted.
+ *
+ * @schema ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs
+ */
+export enum ExternalSecretSpecTargetTemplateTemplateFromSecretItemsTemplateAs {
+  /** Values */
+  VALUES = "Values",
+  /** KeysAndValues */
+  KEYS_AND_VALUES = "KeysAndValues",
+}
+
+
+/**
+ * ExternalSecret is the schema for the external-secrets API.
  *
  * @schema ExternalSecretV1Beta1
  */
@@ -726,7 +2029,7 @@ export class ExternalSecretV1Beta1 extends ApiObject {
 }
 
 /**
- * ExternalSecret is the Schema for the external-secrets API.
+ * ExternalSecret is the schema for the external-secrets API.
  *
  * @schema ExternalSecretV1Beta1
  */
@@ -784,13 +2087,24 @@ export interface ExternalSecretV1Beta1Spec {
    * RefreshInterval is the amount of time before the values are read again from the SecretStore provider,
    * specified as Golang Duration strings.
    * Valid time units are "ns", "us" (or "µs"), "ms", "s", "m", "h"
-   * Example values: "1h", "2h30m", "5d", "10s"
-   * May be set to zero to fetch and create it once. Defaults to 1h.
+   * Example values: "1h0m0s", "2h30m0s", "10m0s"
+   * May be set to "0s" to fetch and create it once. Defaults to 1h0m0s.
    *
-   * @default 1h.
+   * @default 1h0m0s.
    * @schema ExternalSecretV1Beta1Spec#refreshInterval
    */
   readonly refreshInterval?: string;
+
+  /**
+   * RefreshPolicy determines how the ExternalSecret should be refreshed:
+   * - CreatedOnce: Creates the Secret only if it does not exist and does not update it thereafter
+   * - Periodic: Synchronizes the Secret from the external source at regular intervals specified by refreshInterval.
+   * No periodic updates occur if refreshInterval is 0.
+   * - OnChange: Only synchronizes the Secret when the ExternalSecret's metadata or specification changes
+   *
+   * @schema ExternalSecretV1Beta1Spec#refreshPolicy
+   */
+  readonly refreshPolicy?: ExternalSecretV1Beta1SpecRefreshPolicy;
 
   /**
    * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
@@ -818,6 +2132,7 @@ export function toJson_ExternalSecretV1Beta1Spec(obj: ExternalSecretV1Beta1Spec 
     'data': obj.data?.map(y => toJson_ExternalSecretV1Beta1SpecData(y)),
     'dataFrom': obj.dataFrom?.map(y => toJson_ExternalSecretV1Beta1SpecDataFrom(y)),
     'refreshInterval': obj.refreshInterval,
+    'refreshPolicy': obj.refreshPolicy,
     'secretStoreRef': toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj.secretStoreRef),
     'target': toJson_ExternalSecretV1Beta1SpecTarget(obj.target),
   };
@@ -841,8 +2156,7 @@ export interface ExternalSecretV1Beta1SpecData {
   readonly remoteRef: ExternalSecretV1Beta1SpecDataRemoteRef;
 
   /**
-   * SecretKey defines the key in which the controller stores
-   * the value. This is the key in the Kind=Secret
+   * The key in the Kubernetes Secret to store the value.
    *
    * @schema ExternalSecretV1Beta1SpecData#secretKey
    */
@@ -850,7 +2164,7 @@ export interface ExternalSecretV1Beta1SpecData {
 
   /**
    * SourceRef allows you to override the source
-   * from which the value will pulled from.
+   * from which the value will be pulled.
    *
    * @schema ExternalSecretV1Beta1SpecData#sourceRef
    */
@@ -874,6 +2188,8 @@ export function toJson_ExternalSecretV1Beta1SpecData(obj: ExternalSecretV1Beta1S
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * ExternalSecretDataFromRemoteRef defines a reference to multiple secrets in the provider to be fetched using options.
+ *
  * @schema ExternalSecretV1Beta1SpecDataFrom
  */
 export interface ExternalSecretV1Beta1SpecDataFrom {
@@ -932,6 +2248,24 @@ export function toJson_ExternalSecretV1Beta1SpecDataFrom(obj: ExternalSecretV1Be
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * RefreshPolicy determines how the ExternalSecret should be refreshed:
+ * - CreatedOnce: Creates the Secret only if it does not exist and does not update it thereafter
+ * - Periodic: Synchronizes the Secret from the external source at regular intervals specified by refreshInterval.
+ * No periodic updates occur if refreshInterval is 0.
+ * - OnChange: Only synchronizes the Secret when the ExternalSecret's metadata or specification changes
+ *
+ * @schema ExternalSecretV1Beta1SpecRefreshPolicy
+ */
+export enum ExternalSecretV1Beta1SpecRefreshPolicy {
+  /** CreatedOnce */
+  CREATED_ONCE = "CreatedOnce",
+  /** Periodic */
+  PERIODIC = "Periodic",
+  /** OnChange */
+  ON_CHANGE = "OnChange",
+}
+
+/**
  * SecretStoreRef defines which SecretStore to fetch the ExternalSecret data.
  *
  * @schema ExternalSecretV1Beta1SpecSecretStoreRef
@@ -944,14 +2278,14 @@ export interface ExternalSecretV1Beta1SpecSecretStoreRef {
    * @default SecretStore`
    * @schema ExternalSecretV1Beta1SpecSecretStoreRef#kind
    */
-  readonly kind?: string;
+  readonly kind?: ExternalSecretV1Beta1SpecSecretStoreRefKind;
 
   /**
    * Name of the SecretStore resource
    *
    * @schema ExternalSecretV1Beta1SpecSecretStoreRef#name
    */
-  readonly name: string;
+  readonly name?: string;
 }
 
 /**
@@ -977,19 +2311,19 @@ export function toJson_ExternalSecretV1Beta1SpecSecretStoreRef(obj: ExternalSecr
  */
 export interface ExternalSecretV1Beta1SpecTarget {
   /**
-   * CreationPolicy defines rules on how to create the resulting Secret
-   * Defaults to 'Owner'
+   * CreationPolicy defines rules on how to create the resulting Secret.
+   * Defaults to "Owner"
    *
-   * @default Owner'
+   * @default Owner"
    * @schema ExternalSecretV1Beta1SpecTarget#creationPolicy
    */
   readonly creationPolicy?: ExternalSecretV1Beta1SpecTargetCreationPolicy;
 
   /**
-   * DeletionPolicy defines rules on how to delete the resulting Secret
-   * Defaults to 'Retain'
+   * DeletionPolicy defines rules on how to delete the resulting Secret.
+   * Defaults to "Retain"
    *
-   * @default Retain'
+   * @default Retain"
    * @schema ExternalSecretV1Beta1SpecTarget#deletionPolicy
    */
   readonly deletionPolicy?: ExternalSecretV1Beta1SpecTargetDeletionPolicy;
@@ -1002,8 +2336,7 @@ export interface ExternalSecretV1Beta1SpecTarget {
   readonly immutable?: boolean;
 
   /**
-   * Name defines the name of the Secret resource to be managed
-   * This field is immutable
+   * The name of the Secret resource to be managed.
    * Defaults to the .metadata.name of the ExternalSecret resource
    *
    * @default the .metadata.name of the ExternalSecret resource
@@ -1109,7 +2442,7 @@ export function toJson_ExternalSecretV1Beta1SpecDataRemoteRef(obj: ExternalSecre
 
 /**
  * SourceRef allows you to override the source
- * from which the value will pulled from.
+ * from which the value will be pulled.
  *
  * @schema ExternalSecretV1Beta1SpecDataSourceRef
  */
@@ -1279,6 +2612,8 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromFind(obj: ExternalSecret
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * ExternalSecretRewrite defines rules on how to rewrite secret keys.
+ *
  * @schema ExternalSecretV1Beta1SpecDataFromRewrite
  */
 export interface ExternalSecretV1Beta1SpecDataFromRewrite {
@@ -1356,10 +2691,24 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRef(obj: ExternalS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * CreationPolicy defines rules on how to create the resulting Secret
- * Defaults to 'Owner'
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
  *
- * @default Owner'
+ * @default SecretStore`
+ * @schema ExternalSecretV1Beta1SpecSecretStoreRefKind
+ */
+export enum ExternalSecretV1Beta1SpecSecretStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * CreationPolicy defines rules on how to create the resulting Secret.
+ * Defaults to "Owner"
+ *
+ * @default Owner"
  * @schema ExternalSecretV1Beta1SpecTargetCreationPolicy
  */
 export enum ExternalSecretV1Beta1SpecTargetCreationPolicy {
@@ -1374,10 +2723,10 @@ export enum ExternalSecretV1Beta1SpecTargetCreationPolicy {
 }
 
 /**
- * DeletionPolicy defines rules on how to delete the resulting Secret
- * Defaults to 'Retain'
+ * DeletionPolicy defines rules on how to delete the resulting Secret.
+ * Defaults to "Retain"
  *
- * @default Retain'
+ * @default Retain"
  * @schema ExternalSecretV1Beta1SpecTargetDeletionPolicy
  */
 export enum ExternalSecretV1Beta1SpecTargetDeletionPolicy {
@@ -1410,6 +2759,8 @@ export interface ExternalSecretV1Beta1SpecTargetTemplate {
   readonly engineVersion?: ExternalSecretV1Beta1SpecTargetTemplateEngineVersion;
 
   /**
+   * TemplateMergePolicy defines how template values should be merged when generating a secret.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplate#mergePolicy
    */
   readonly mergePolicy?: ExternalSecretV1Beta1SpecTargetTemplateMergePolicy;
@@ -1509,11 +2860,11 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef {
   readonly apiVersion?: string;
 
   /**
-   * Specify the Kind of the resource, e.g. Password, ACRAccessToken etc.
+   * Specify the Kind of the generator resource
    *
    * @schema ExternalSecretV1Beta1SpecDataSourceRefGeneratorRef#kind
    */
-  readonly kind: string;
+  readonly kind: ExternalSecretV1Beta1SpecDataSourceRefGeneratorRefKind;
 
   /**
    * Specify the name of the generator resource
@@ -1552,14 +2903,14 @@ export interface ExternalSecretV1Beta1SpecDataSourceRefStoreRef {
    * @default SecretStore`
    * @schema ExternalSecretV1Beta1SpecDataSourceRefStoreRef#kind
    */
-  readonly kind?: string;
+  readonly kind?: ExternalSecretV1Beta1SpecDataSourceRefStoreRefKind;
 
   /**
    * Name of the SecretStore resource
    *
    * @schema ExternalSecretV1Beta1SpecDataSourceRefStoreRef#name
    */
-  readonly name: string;
+  readonly name?: string;
 }
 
 /**
@@ -1755,11 +3106,11 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef {
   readonly apiVersion?: string;
 
   /**
-   * Specify the Kind of the resource, e.g. Password, ACRAccessToken etc.
+   * Specify the Kind of the generator resource
    *
    * @schema ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRef#kind
    */
-  readonly kind: string;
+  readonly kind: ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRefKind;
 
   /**
    * Specify the name of the generator resource
@@ -1798,14 +3149,14 @@ export interface ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef {
    * @default SecretStore`
    * @schema ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef#kind
    */
-  readonly kind?: string;
+  readonly kind?: ExternalSecretV1Beta1SpecDataFromSourceRefStoreRefKind;
 
   /**
    * Name of the SecretStore resource
    *
    * @schema ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef#name
    */
-  readonly name: string;
+  readonly name?: string;
 }
 
 /**
@@ -1831,13 +3182,13 @@ export function toJson_ExternalSecretV1Beta1SpecDataFromSourceRefStoreRef(obj: E
  * @schema ExternalSecretV1Beta1SpecTargetTemplateEngineVersion
  */
 export enum ExternalSecretV1Beta1SpecTargetTemplateEngineVersion {
-  /** v1 */
-  V1 = "v1",
   /** v2 */
   V2 = "v2",
 }
 
 /**
+ * TemplateMergePolicy defines how template values should be merged when generating a secret.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateMergePolicy
  */
 export enum ExternalSecretV1Beta1SpecTargetTemplateMergePolicy {
@@ -1880,10 +3231,14 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateMetadata(obj: Exte
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateFrom defines a source for template data.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom
  */
 export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom {
   /**
+   * TemplateRef defines a reference to a template source in a ConfigMap or Secret.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom#configMap
    */
   readonly configMap?: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap;
@@ -1894,11 +3249,15 @@ export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom {
   readonly literal?: string;
 
   /**
+   * TemplateRef defines a reference to a template source in a ConfigMap or Secret.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom#secret
    */
   readonly secret?: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret;
 
   /**
+   * TemplateTarget defines the target field where the template result will be stored.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom#target
    */
   readonly target?: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromTarget;
@@ -1922,15 +3281,121 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFrom(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Specify the Kind of the generator resource
+ *
+ * @schema ExternalSecretV1Beta1SpecDataSourceRefGeneratorRefKind
+ */
+export enum ExternalSecretV1Beta1SpecDataSourceRefGeneratorRefKind {
+  /** ACRAccessToken */
+  ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** ClusterGenerator */
+  CLUSTER_GENERATOR = "ClusterGenerator",
+  /** ECRAuthorizationToken */
+  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
+  /** Fake */
+  FAKE = "Fake",
+  /** GCRAccessToken */
+  GCR_ACCESS_TOKEN = "GCRAccessToken",
+  /** GithubAccessToken */
+  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** QuayAccessToken */
+  QUAY_ACCESS_TOKEN = "QuayAccessToken",
+  /** Password */
+  PASSWORD = "Password",
+  /** SSHKey */
+  SSH_KEY = "SSHKey",
+  /** STSSessionToken */
+  STS_SESSION_TOKEN = "STSSessionToken",
+  /** UUID */
+  UUID = "UUID",
+  /** VaultDynamicSecret */
+  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
+  /** Webhook */
+  WEBHOOK = "Webhook",
+  /** Grafana */
+  GRAFANA = "Grafana",
+}
+
+/**
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
+ *
+ * @default SecretStore`
+ * @schema ExternalSecretV1Beta1SpecDataSourceRefStoreRefKind
+ */
+export enum ExternalSecretV1Beta1SpecDataSourceRefStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * Specify the Kind of the generator resource
+ *
+ * @schema ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRefKind
+ */
+export enum ExternalSecretV1Beta1SpecDataFromSourceRefGeneratorRefKind {
+  /** ACRAccessToken */
+  ACR_ACCESS_TOKEN = "ACRAccessToken",
+  /** ClusterGenerator */
+  CLUSTER_GENERATOR = "ClusterGenerator",
+  /** ECRAuthorizationToken */
+  ECR_AUTHORIZATION_TOKEN = "ECRAuthorizationToken",
+  /** Fake */
+  FAKE = "Fake",
+  /** GCRAccessToken */
+  GCR_ACCESS_TOKEN = "GCRAccessToken",
+  /** GithubAccessToken */
+  GITHUB_ACCESS_TOKEN = "GithubAccessToken",
+  /** QuayAccessToken */
+  QUAY_ACCESS_TOKEN = "QuayAccessToken",
+  /** Password */
+  PASSWORD = "Password",
+  /** SSHKey */
+  SSH_KEY = "SSHKey",
+  /** STSSessionToken */
+  STS_SESSION_TOKEN = "STSSessionToken",
+  /** UUID */
+  UUID = "UUID",
+  /** VaultDynamicSecret */
+  VAULT_DYNAMIC_SECRET = "VaultDynamicSecret",
+  /** Webhook */
+  WEBHOOK = "Webhook",
+  /** Grafana */
+  GRAFANA = "Grafana",
+}
+
+/**
+ * Kind of the SecretStore resource (SecretStore or ClusterSecretStore)
+ * Defaults to `SecretStore`
+ *
+ * @default SecretStore`
+ * @schema ExternalSecretV1Beta1SpecDataFromSourceRefStoreRefKind
+ */
+export enum ExternalSecretV1Beta1SpecDataFromSourceRefStoreRefKind {
+  /** SecretStore */
+  SECRET_STORE = "SecretStore",
+  /** ClusterSecretStore */
+  CLUSTER_SECRET_STORE = "ClusterSecretStore",
+}
+
+/**
+ * TemplateRef defines a reference to a template source in a ConfigMap or Secret.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap
  */
 export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap {
   /**
+   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap#items
    */
   readonly items: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems[];
 
   /**
+   * The name of the ConfigMap/Secret resource
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMap#name
    */
   readonly name: string;
@@ -1952,15 +3417,21 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfig
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateRef defines a reference to a template source in a ConfigMap or Secret.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret
  */
 export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret {
   /**
+   * A list of keys in the ConfigMap/Secret to use as templates for Secret data
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret#items
    */
   readonly items: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems[];
 
   /**
+   * The name of the ConfigMap/Secret resource
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret#name
    */
   readonly name: string;
@@ -1982,6 +3453,8 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateTarget defines the target field where the template result will be stored.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromTarget
  */
 export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromTarget {
@@ -1994,15 +3467,21 @@ export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromTarget {
 }
 
 /**
+ * TemplateRefItem defines which key in the referenced ConfigMap or Secret to use as a template.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems
  */
 export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems {
   /**
+   * A key in the ConfigMap/Secret
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems#key
    */
   readonly key: string;
 
   /**
+   * TemplateScope defines the scope of the template when processing template data.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItems#templateAs
    */
   readonly templateAs?: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItemsTemplateAs;
@@ -2024,15 +3503,21 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfig
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateRefItem defines which key in the referenced ConfigMap or Secret to use as a template.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems
  */
 export interface ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems {
   /**
+   * A key in the ConfigMap/Secret
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems#key
    */
   readonly key: string;
 
   /**
+   * TemplateScope defines the scope of the template when processing template data.
+   *
    * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItems#templateAs
    */
   readonly templateAs?: ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItemsTemplateAs;
@@ -2054,6 +3539,8 @@ export function toJson_ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecret
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * TemplateScope defines the scope of the template when processing template data.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItemsTemplateAs
  */
 export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItemsTemplateAs {
@@ -2064,6 +3551,8 @@ export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromConfigMapItemsTem
 }
 
 /**
+ * TemplateScope defines the scope of the template when processing template data.
+ *
  * @schema ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItemsTemplateAs
  */
 export enum ExternalSecretV1Beta1SpecTargetTemplateTemplateFromSecretItemsTemplateAs {

@@ -114,7 +114,7 @@ export interface OpenTelemetryCollectorSpec {
   /**
    * @schema OpenTelemetryCollectorSpec#config
    */
-  readonly config?: string;
+  readonly config: string;
 
   /**
    * @schema OpenTelemetryCollectorSpec#configmaps
@@ -174,7 +174,7 @@ export interface OpenTelemetryCollectorSpec {
   /**
    * @schema OpenTelemetryCollectorSpec#managementState
    */
-  readonly managementState?: OpenTelemetryCollectorSpecManagementState;
+  readonly managementState: OpenTelemetryCollectorSpecManagementState;
 
   /**
    * @schema OpenTelemetryCollectorSpec#maxReplicas
@@ -247,6 +247,11 @@ export interface OpenTelemetryCollectorSpec {
   readonly serviceAccount?: string;
 
   /**
+   * @schema OpenTelemetryCollectorSpec#serviceName
+   */
+  readonly serviceName?: string;
+
+  /**
    * @schema OpenTelemetryCollectorSpec#shareProcessNamespace
    */
   readonly shareProcessNamespace?: boolean;
@@ -270,6 +275,11 @@ export interface OpenTelemetryCollectorSpec {
    * @schema OpenTelemetryCollectorSpec#topologySpreadConstraints
    */
   readonly topologySpreadConstraints?: OpenTelemetryCollectorSpecTopologySpreadConstraints[];
+
+  /**
+   * @schema OpenTelemetryCollectorSpec#trafficDistribution
+   */
+  readonly trafficDistribution?: string;
 
   /**
    * @schema OpenTelemetryCollectorSpec#updateStrategy
@@ -335,11 +345,13 @@ export function toJson_OpenTelemetryCollectorSpec(obj: OpenTelemetryCollectorSpe
     'resources': toJson_OpenTelemetryCollectorSpecResources(obj.resources),
     'securityContext': toJson_OpenTelemetryCollectorSpecSecurityContext(obj.securityContext),
     'serviceAccount': obj.serviceAccount,
+    'serviceName': obj.serviceName,
     'shareProcessNamespace': obj.shareProcessNamespace,
     'targetAllocator': toJson_OpenTelemetryCollectorSpecTargetAllocator(obj.targetAllocator),
     'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
     'tolerations': obj.tolerations?.map(y => toJson_OpenTelemetryCollectorSpecTolerations(y)),
     'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_OpenTelemetryCollectorSpecTopologySpreadConstraints(y)),
+    'trafficDistribution': obj.trafficDistribution,
     'updateStrategy': toJson_OpenTelemetryCollectorSpecUpdateStrategy(obj.updateStrategy),
     'upgradeStrategy': obj.upgradeStrategy,
     'volumeClaimTemplates': obj.volumeClaimTemplates?.map(y => toJson_OpenTelemetryCollectorSpecVolumeClaimTemplates(y)),
@@ -426,6 +438,11 @@ export interface OpenTelemetryCollectorSpecAdditionalContainers {
   readonly restartPolicy?: string;
 
   /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules[];
+
+  /**
    * @schema OpenTelemetryCollectorSpecAdditionalContainers#securityContext
    */
   readonly securityContext?: OpenTelemetryCollectorSpecAdditionalContainersSecurityContext;
@@ -497,6 +514,7 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainers(obj: OpenT
     'resizePolicy': obj.resizePolicy?.map(y => toJson_OpenTelemetryCollectorSpecAdditionalContainersResizePolicy(y)),
     'resources': toJson_OpenTelemetryCollectorSpecAdditionalContainersResources(obj.resources),
     'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules(y)),
     'securityContext': toJson_OpenTelemetryCollectorSpecAdditionalContainersSecurityContext(obj.securityContext),
     'startupProbe': toJson_OpenTelemetryCollectorSpecAdditionalContainersStartupProbe(obj.startupProbe),
     'stdin': obj.stdin,
@@ -870,6 +888,11 @@ export interface OpenTelemetryCollectorSpecInitContainers {
   readonly restartPolicy?: string;
 
   /**
+   * @schema OpenTelemetryCollectorSpecInitContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: OpenTelemetryCollectorSpecInitContainersRestartPolicyRules[];
+
+  /**
    * @schema OpenTelemetryCollectorSpecInitContainers#securityContext
    */
   readonly securityContext?: OpenTelemetryCollectorSpecInitContainersSecurityContext;
@@ -941,6 +964,7 @@ export function toJson_OpenTelemetryCollectorSpecInitContainers(obj: OpenTelemet
     'resizePolicy': obj.resizePolicy?.map(y => toJson_OpenTelemetryCollectorSpecInitContainersResizePolicy(y)),
     'resources': toJson_OpenTelemetryCollectorSpecInitContainersResources(obj.resources),
     'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_OpenTelemetryCollectorSpecInitContainersRestartPolicyRules(y)),
     'securityContext': toJson_OpenTelemetryCollectorSpecInitContainersSecurityContext(obj.securityContext),
     'startupProbe': toJson_OpenTelemetryCollectorSpecInitContainersStartupProbe(obj.startupProbe),
     'stdin': obj.stdin,
@@ -970,6 +994,11 @@ export interface OpenTelemetryCollectorSpecLifecycle {
    * @schema OpenTelemetryCollectorSpecLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorSpecLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -981,6 +1010,7 @@ export function toJson_OpenTelemetryCollectorSpecLifecycle(obj: OpenTelemetryCol
   const result = {
     'postStart': toJson_OpenTelemetryCollectorSpecLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorSpecLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1154,6 +1184,11 @@ export interface OpenTelemetryCollectorSpecPodSecurityContext {
   readonly runAsUser?: number;
 
   /**
+   * @schema OpenTelemetryCollectorSpecPodSecurityContext#seLinuxChangePolicy
+   */
+  readonly seLinuxChangePolicy?: string;
+
+  /**
    * @schema OpenTelemetryCollectorSpecPodSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: OpenTelemetryCollectorSpecPodSecurityContextSeLinuxOptions;
@@ -1167,6 +1202,11 @@ export interface OpenTelemetryCollectorSpecPodSecurityContext {
    * @schema OpenTelemetryCollectorSpecPodSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
+
+  /**
+   * @schema OpenTelemetryCollectorSpecPodSecurityContext#supplementalGroupsPolicy
+   */
+  readonly supplementalGroupsPolicy?: string;
 
   /**
    * @schema OpenTelemetryCollectorSpecPodSecurityContext#sysctls
@@ -1192,9 +1232,11 @@ export function toJson_OpenTelemetryCollectorSpecPodSecurityContext(obj: OpenTel
     'runAsGroup': obj.runAsGroup,
     'runAsNonRoot': obj.runAsNonRoot,
     'runAsUser': obj.runAsUser,
+    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
     'seLinuxOptions': toJson_OpenTelemetryCollectorSpecPodSecurityContextSeLinuxOptions(obj.seLinuxOptions),
     'seccompProfile': toJson_OpenTelemetryCollectorSpecPodSecurityContextSeccompProfile(obj.seccompProfile),
     'supplementalGroups': obj.supplementalGroups?.map(y => y),
+    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
     'sysctls': obj.sysctls?.map(y => toJson_OpenTelemetryCollectorSpecPodSecurityContextSysctls(y)),
     'windowsOptions': toJson_OpenTelemetryCollectorSpecPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
@@ -1861,6 +1903,11 @@ export interface OpenTelemetryCollectorSpecVolumes {
   readonly hostPath?: OpenTelemetryCollectorSpecVolumesHostPath;
 
   /**
+   * @schema OpenTelemetryCollectorSpecVolumes#image
+   */
+  readonly image?: OpenTelemetryCollectorSpecVolumesImage;
+
+  /**
    * @schema OpenTelemetryCollectorSpecVolumes#iscsi
    */
   readonly iscsi?: OpenTelemetryCollectorSpecVolumesIscsi;
@@ -1950,6 +1997,7 @@ export function toJson_OpenTelemetryCollectorSpecVolumes(obj: OpenTelemetryColle
     'gitRepo': toJson_OpenTelemetryCollectorSpecVolumesGitRepo(obj.gitRepo),
     'glusterfs': toJson_OpenTelemetryCollectorSpecVolumesGlusterfs(obj.glusterfs),
     'hostPath': toJson_OpenTelemetryCollectorSpecVolumesHostPath(obj.hostPath),
+    'image': toJson_OpenTelemetryCollectorSpecVolumesImage(obj.image),
     'iscsi': toJson_OpenTelemetryCollectorSpecVolumesIscsi(obj.iscsi),
     'name': obj.name,
     'nfs': toJson_OpenTelemetryCollectorSpecVolumesNfs(obj.nfs),
@@ -2054,6 +2102,11 @@ export interface OpenTelemetryCollectorSpecAdditionalContainersLifecycle {
    * @schema OpenTelemetryCollectorSpecAdditionalContainersLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorSpecAdditionalContainersLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -2065,6 +2118,7 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainersLifecycle(o
   const result = {
     'postStart': toJson_OpenTelemetryCollectorSpecAdditionalContainersLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorSpecAdditionalContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2335,6 +2389,36 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainersResources(o
     'claims': obj.claims?.map(y => toJson_OpenTelemetryCollectorSpecAdditionalContainersResourcesClaims(y)),
     'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules
+ */
+export interface OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules {
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules(obj: OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes(obj.exitCodes),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -2794,6 +2878,11 @@ export interface OpenTelemetryCollectorSpecEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorSpecEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorSpecEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorSpecEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorSpecEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorSpecEnvValueFromResourceFieldRef;
@@ -2813,6 +2902,7 @@ export function toJson_OpenTelemetryCollectorSpecEnvValueFrom(obj: OpenTelemetry
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorSpecEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorSpecEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorSpecEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorSpecEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorSpecEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -3040,6 +3130,11 @@ export interface OpenTelemetryCollectorSpecInitContainersLifecycle {
    * @schema OpenTelemetryCollectorSpecInitContainersLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorSpecInitContainersLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -3051,6 +3146,7 @@ export function toJson_OpenTelemetryCollectorSpecInitContainersLifecycle(obj: Op
   const result = {
     'postStart': toJson_OpenTelemetryCollectorSpecInitContainersLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorSpecInitContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3321,6 +3417,36 @@ export function toJson_OpenTelemetryCollectorSpecInitContainersResources(obj: Op
     'claims': obj.claims?.map(y => toJson_OpenTelemetryCollectorSpecInitContainersResourcesClaims(y)),
     'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRules
+ */
+export interface OpenTelemetryCollectorSpecInitContainersRestartPolicyRules {
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecInitContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecInitContainersRestartPolicyRules(obj: OpenTelemetryCollectorSpecInitContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes(obj.exitCodes),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3923,6 +4049,11 @@ export interface OpenTelemetryCollectorSpecResourcesClaims {
    * @schema OpenTelemetryCollectorSpecResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -3933,6 +4064,7 @@ export function toJson_OpenTelemetryCollectorSpecResourcesClaims(obj: OpenTeleme
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -4314,6 +4446,11 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext {
   readonly runAsUser?: number;
 
   /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext#seLinuxChangePolicy
+   */
+  readonly seLinuxChangePolicy?: string;
+
+  /**
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContextSeLinuxOptions;
@@ -4327,6 +4464,11 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext {
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext#supplementalGroupsPolicy
+   */
+  readonly supplementalGroupsPolicy?: string;
 
   /**
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContext#sysctls
@@ -4352,9 +4494,11 @@ export function toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityConte
     'runAsGroup': obj.runAsGroup,
     'runAsNonRoot': obj.runAsNonRoot,
     'runAsUser': obj.runAsUser,
+    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
     'seLinuxOptions': toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContextSeLinuxOptions(obj.seLinuxOptions),
     'seccompProfile': toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContextSeccompProfile(obj.seccompProfile),
     'supplementalGroups': obj.supplementalGroups?.map(y => y),
+    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
     'sysctls': obj.sysctls?.map(y => toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContextSysctls(y)),
     'windowsOptions': toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
@@ -4368,6 +4512,11 @@ export function toJson_OpenTelemetryCollectorSpecTargetAllocatorPodSecurityConte
  */
 export interface OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr {
   /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr#denyFSAccessThroughSMs
+   */
+  readonly denyFsAccessThroughSMs?: boolean;
+
+  /**
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr#enabled
    */
   readonly enabled?: boolean;
@@ -4376,6 +4525,11 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr {
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr#podMonitorSelector
    */
   readonly podMonitorSelector?: { [key: string]: string };
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr#scrapeClasses
+   */
+  readonly scrapeClasses?: any[];
 
   /**
    * @schema OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr#scrapeInterval
@@ -4395,8 +4549,10 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr {
 export function toJson_OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr(obj: OpenTelemetryCollectorSpecTargetAllocatorPrometheusCr | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'denyFSAccessThroughSMs': obj.denyFsAccessThroughSMs,
     'enabled': obj.enabled,
     'podMonitorSelector': ((obj.podMonitorSelector) === undefined) ? undefined : (Object.entries(obj.podMonitorSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'scrapeClasses': obj.scrapeClasses?.map(y => y),
     'scrapeInterval': obj.scrapeInterval,
     'serviceMonitorSelector': ((obj.serviceMonitorSelector) === undefined) ? undefined : (Object.entries(obj.serviceMonitorSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
@@ -5564,6 +5720,36 @@ export function toJson_OpenTelemetryCollectorSpecVolumesHostPath(obj: OpenTeleme
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorSpecVolumesImage
+ */
+export interface OpenTelemetryCollectorSpecVolumesImage {
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesImage#pullPolicy
+   */
+  readonly pullPolicy?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesImage#reference
+   */
+  readonly reference?: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecVolumesImage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecVolumesImage(obj: OpenTelemetryCollectorSpecVolumesImage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'pullPolicy': obj.pullPolicy,
+    'reference': obj.reference,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorSpecVolumesIscsi
  */
 export interface OpenTelemetryCollectorSpecVolumesIscsi {
@@ -6154,6 +6340,11 @@ export interface OpenTelemetryCollectorSpecAdditionalContainersEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromResourceFieldRef;
@@ -6173,6 +6364,7 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFro
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -6597,6 +6789,11 @@ export interface OpenTelemetryCollectorSpecAdditionalContainersResourcesClaims {
    * @schema OpenTelemetryCollectorSpecAdditionalContainersResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -6607,6 +6804,7 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainersResourcesCl
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -6640,6 +6838,36 @@ export class OpenTelemetryCollectorSpecAdditionalContainersResourcesRequests {
   private constructor(public readonly value: number | string) {
   }
 }
+
+/**
+ * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes
+ */
+export interface OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes(obj: OpenTelemetryCollectorSpecAdditionalContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema OpenTelemetryCollectorSpecAdditionalContainersSecurityContextAppArmorProfile
@@ -7187,6 +7415,11 @@ export interface OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDown {
    * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDown#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDown#tolerance
+   */
+  readonly tolerance?: OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance;
 }
 
 /**
@@ -7199,6 +7432,7 @@ export function toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDown(obj
     'policies': obj.policies?.map(y => toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7223,6 +7457,11 @@ export interface OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUp {
    * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUp#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUp#tolerance
+   */
+  readonly tolerance?: OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance;
 }
 
 /**
@@ -7235,6 +7474,7 @@ export function toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUp(obj: 
     'policies': obj.policies?.map(y => toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7366,6 +7606,48 @@ export function toJson_OpenTelemetryCollectorSpecEnvValueFromFieldRef(obj: OpenT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorSpecEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorSpecEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorSpecEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorSpecEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorSpecEnvValueFromResourceFieldRef
  */
 export interface OpenTelemetryCollectorSpecEnvValueFromResourceFieldRef {
@@ -7466,6 +7748,11 @@ export interface OpenTelemetryCollectorSpecInitContainersEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorSpecInitContainersEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorSpecInitContainersEnvValueFromResourceFieldRef;
@@ -7485,6 +7772,7 @@ export function toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFrom(obj:
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -7909,6 +8197,11 @@ export interface OpenTelemetryCollectorSpecInitContainersResourcesClaims {
    * @schema OpenTelemetryCollectorSpecInitContainersResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -7919,6 +8212,7 @@ export function toJson_OpenTelemetryCollectorSpecInitContainersResourcesClaims(o
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7952,6 +8246,36 @@ export class OpenTelemetryCollectorSpecInitContainersResourcesRequests {
   private constructor(public readonly value: number | string) {
   }
 }
+
+/**
+ * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes
+ */
+export interface OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes(obj: OpenTelemetryCollectorSpecInitContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema OpenTelemetryCollectorSpecInitContainersSecurityContextAppArmorProfile
@@ -8616,6 +8940,11 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromResourceFieldRef;
@@ -8635,6 +8964,7 @@ export function toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFrom(obj
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -8883,6 +9213,11 @@ export interface OpenTelemetryCollectorSpecTargetAllocatorResourcesClaims {
    * @schema OpenTelemetryCollectorSpecTargetAllocatorResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -8893,6 +9228,7 @@ export function toJson_OpenTelemetryCollectorSpecTargetAllocatorResourcesClaims(
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9707,6 +10043,11 @@ export interface OpenTelemetryCollectorSpecVolumesProjectedSources {
   readonly downwardApi?: OpenTelemetryCollectorSpecVolumesProjectedSourcesDownwardApi;
 
   /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSources#podCertificate
+   */
+  readonly podCertificate?: OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate;
+
+  /**
    * @schema OpenTelemetryCollectorSpecVolumesProjectedSources#secret
    */
   readonly secret?: OpenTelemetryCollectorSpecVolumesProjectedSourcesSecret;
@@ -9727,6 +10068,7 @@ export function toJson_OpenTelemetryCollectorSpecVolumesProjectedSources(obj: Op
     'clusterTrustBundle': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesClusterTrustBundle(obj.clusterTrustBundle),
     'configMap': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesConfigMap(obj.configMap),
     'downwardAPI': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesDownwardApi(obj.downwardApi),
+    'podCertificate': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate(obj.podCertificate),
     'secret': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesSecret(obj.secret),
     'serviceAccountToken': toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
   };
@@ -9903,6 +10245,48 @@ export function toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFro
   const result = {
     'apiVersion': obj.apiVersion,
     'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorSpecAdditionalContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -10732,6 +11116,20 @@ export function toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownPoli
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance
+ */
+export class OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance {
+  public static fromNumber(value: number): OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance {
+    return new OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance(value);
+  }
+  public static fromString(value: string): OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance {
+    return new OpenTelemetryCollectorSpecAutoscalerBehaviorScaleDownTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
  * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpPolicies
  */
 export interface OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpPolicies {
@@ -10766,6 +11164,20 @@ export function toJson_OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpPolici
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance
+ */
+export class OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance {
+  public static fromNumber(value: number): OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance {
+    return new OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance(value);
+  }
+  public static fromString(value: string): OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance {
+    return new OpenTelemetryCollectorSpecAutoscalerBehaviorScaleUpTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 /**
  * @schema OpenTelemetryCollectorSpecAutoscalerMetricsPodsMetric
@@ -10913,6 +11325,48 @@ export function toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromField
   const result = {
     'apiVersion': obj.apiVersion,
     'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorSpecInitContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11822,6 +12276,48 @@ export function toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFiel
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromResourceFieldRef
  */
 export interface OpenTelemetryCollectorSpecTargetAllocatorEnvValueFromResourceFieldRef {
@@ -12281,6 +12777,66 @@ export function toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesDownward
   if (obj === undefined) { return undefined; }
   const result = {
     'items': obj.items?.map(y => toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesDownwardApiItems(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate
+ */
+export interface OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate {
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#certificateChainPath
+   */
+  readonly certificateChainPath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#credentialBundlePath
+   */
+  readonly credentialBundlePath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#keyPath
+   */
+  readonly keyPath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#keyType
+   */
+  readonly keyType: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#maxExpirationSeconds
+   */
+  readonly maxExpirationSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#signerName
+   */
+  readonly signerName: string;
+
+  /**
+   * @schema OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate#userAnnotations
+   */
+  readonly userAnnotations?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate(obj: OpenTelemetryCollectorSpecVolumesProjectedSourcesPodCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateChainPath': obj.certificateChainPath,
+    'credentialBundlePath': obj.credentialBundlePath,
+    'keyPath': obj.keyPath,
+    'keyType': obj.keyType,
+    'maxExpirationSeconds': obj.maxExpirationSeconds,
+    'signerName': obj.signerName,
+    'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -14705,6 +15261,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
   readonly autoscaler?: OpenTelemetryCollectorV1Beta1SpecAutoscaler;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#command
+   */
+  readonly command?: string[];
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#config
    */
   readonly config: OpenTelemetryCollectorV1Beta1SpecConfig;
@@ -14730,6 +15291,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
   readonly deploymentUpdateStrategy?: OpenTelemetryCollectorV1Beta1SpecDeploymentUpdateStrategy;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#dnsPolicy
+   */
+  readonly dnsPolicy?: string;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#env
    */
   readonly env?: OpenTelemetryCollectorV1Beta1SpecEnv[];
@@ -14740,9 +15306,29 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
   readonly envFrom?: OpenTelemetryCollectorV1Beta1SpecEnvFrom[];
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#hostAliases
+   */
+  readonly hostAliases?: OpenTelemetryCollectorV1Beta1SpecHostAliases[];
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#hostNetwork
    */
   readonly hostNetwork?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#hostPID
+   */
+  readonly hostPid?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#hostUsers
+   */
+  readonly hostUsers?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#httpRoute
+   */
+  readonly httpRoute?: OpenTelemetryCollectorV1Beta1SpecHttpRoute;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#image
@@ -14795,6 +15381,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
   readonly mode?: OpenTelemetryCollectorV1Beta1SpecMode;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#networkPolicy
+   */
+  readonly networkPolicy?: OpenTelemetryCollectorV1Beta1SpecNetworkPolicy;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#nodeSelector
    */
   readonly nodeSelector?: { [key: string]: string };
@@ -14803,6 +15394,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
    * @schema OpenTelemetryCollectorV1Beta1Spec#observability
    */
   readonly observability?: OpenTelemetryCollectorV1Beta1SpecObservability;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#persistentVolumeClaimRetentionPolicy
+   */
+  readonly persistentVolumeClaimRetentionPolicy?: OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#podAnnotations
@@ -14818,6 +15414,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
    * @schema OpenTelemetryCollectorV1Beta1Spec#podDnsConfig
    */
   readonly podDnsConfig?: OpenTelemetryCollectorV1Beta1SpecPodDnsConfig;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#podManagementPolicy
+   */
+  readonly podManagementPolicy?: OpenTelemetryCollectorV1Beta1SpecPodManagementPolicy;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#podSecurityContext
@@ -14860,9 +15461,29 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
   readonly serviceAccount?: string;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#serviceName
+   */
+  readonly serviceName?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#sessionAffinity
+   */
+  readonly sessionAffinity?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#sessionAffinityConfig
+   */
+  readonly sessionAffinityConfig?: OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#shareProcessNamespace
    */
   readonly shareProcessNamespace?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#startupProbe
+   */
+  readonly startupProbe?: OpenTelemetryCollectorV1Beta1SpecStartupProbe;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#targetAllocator
@@ -14883,6 +15504,11 @@ export interface OpenTelemetryCollectorV1Beta1Spec {
    * @schema OpenTelemetryCollectorV1Beta1Spec#topologySpreadConstraints
    */
   readonly topologySpreadConstraints?: OpenTelemetryCollectorV1Beta1SpecTopologySpreadConstraints[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1Spec#trafficDistribution
+   */
+  readonly trafficDistribution?: string;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1Spec#upgradeStrategy
@@ -14916,14 +15542,20 @@ export function toJson_OpenTelemetryCollectorV1Beta1Spec(obj: OpenTelemetryColle
     'affinity': toJson_OpenTelemetryCollectorV1Beta1SpecAffinity(obj.affinity),
     'args': ((obj.args) === undefined) ? undefined : (Object.entries(obj.args).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'autoscaler': toJson_OpenTelemetryCollectorV1Beta1SpecAutoscaler(obj.autoscaler),
+    'command': obj.command?.map(y => y),
     'config': toJson_OpenTelemetryCollectorV1Beta1SpecConfig(obj.config),
     'configVersions': obj.configVersions,
     'configmaps': obj.configmaps?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecConfigmaps(y)),
     'daemonSetUpdateStrategy': toJson_OpenTelemetryCollectorV1Beta1SpecDaemonSetUpdateStrategy(obj.daemonSetUpdateStrategy),
     'deploymentUpdateStrategy': toJson_OpenTelemetryCollectorV1Beta1SpecDeploymentUpdateStrategy(obj.deploymentUpdateStrategy),
+    'dnsPolicy': obj.dnsPolicy,
     'env': obj.env?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecEnv(y)),
     'envFrom': obj.envFrom?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecEnvFrom(y)),
+    'hostAliases': obj.hostAliases?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecHostAliases(y)),
     'hostNetwork': obj.hostNetwork,
+    'hostPID': obj.hostPid,
+    'hostUsers': obj.hostUsers,
+    'httpRoute': toJson_OpenTelemetryCollectorV1Beta1SpecHttpRoute(obj.httpRoute),
     'image': obj.image,
     'imagePullPolicy': obj.imagePullPolicy,
     'ingress': toJson_OpenTelemetryCollectorV1Beta1SpecIngress(obj.ingress),
@@ -14934,11 +15566,14 @@ export function toJson_OpenTelemetryCollectorV1Beta1Spec(obj: OpenTelemetryColle
     'livenessProbe': toJson_OpenTelemetryCollectorV1Beta1SpecLivenessProbe(obj.livenessProbe),
     'managementState': obj.managementState,
     'mode': obj.mode,
+    'networkPolicy': toJson_OpenTelemetryCollectorV1Beta1SpecNetworkPolicy(obj.networkPolicy),
     'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'observability': toJson_OpenTelemetryCollectorV1Beta1SpecObservability(obj.observability),
+    'persistentVolumeClaimRetentionPolicy': toJson_OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy),
     'podAnnotations': ((obj.podAnnotations) === undefined) ? undefined : (Object.entries(obj.podAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'podDisruptionBudget': toJson_OpenTelemetryCollectorV1Beta1SpecPodDisruptionBudget(obj.podDisruptionBudget),
     'podDnsConfig': toJson_OpenTelemetryCollectorV1Beta1SpecPodDnsConfig(obj.podDnsConfig),
+    'podManagementPolicy': obj.podManagementPolicy,
     'podSecurityContext': toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContext(obj.podSecurityContext),
     'ports': obj.ports?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecPorts(y)),
     'priorityClassName': obj.priorityClassName,
@@ -14947,11 +15582,16 @@ export function toJson_OpenTelemetryCollectorV1Beta1Spec(obj: OpenTelemetryColle
     'resources': toJson_OpenTelemetryCollectorV1Beta1SpecResources(obj.resources),
     'securityContext': toJson_OpenTelemetryCollectorV1Beta1SpecSecurityContext(obj.securityContext),
     'serviceAccount': obj.serviceAccount,
+    'serviceName': obj.serviceName,
+    'sessionAffinity': obj.sessionAffinity,
+    'sessionAffinityConfig': toJson_OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig(obj.sessionAffinityConfig),
     'shareProcessNamespace': obj.shareProcessNamespace,
+    'startupProbe': toJson_OpenTelemetryCollectorV1Beta1SpecStartupProbe(obj.startupProbe),
     'targetAllocator': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocator(obj.targetAllocator),
     'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
     'tolerations': obj.tolerations?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTolerations(y)),
     'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTopologySpreadConstraints(y)),
+    'trafficDistribution': obj.trafficDistribution,
     'upgradeStrategy': obj.upgradeStrategy,
     'volumeClaimTemplates': obj.volumeClaimTemplates?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecVolumeClaimTemplates(y)),
     'volumeMounts': obj.volumeMounts?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecVolumeMounts(y)),
@@ -15037,6 +15677,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainers {
   readonly restartPolicy?: string;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules[];
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainers#securityContext
    */
   readonly securityContext?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersSecurityContext;
@@ -15108,6 +15753,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainers(obj
     'resizePolicy': obj.resizePolicy?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResizePolicy(y)),
     'resources': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResources(obj.resources),
     'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules(y)),
     'securityContext': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersSecurityContext(obj.securityContext),
     'startupProbe': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersStartupProbe(obj.startupProbe),
     'stdin': obj.stdin,
@@ -15431,6 +16077,78 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecEnvFrom(obj: OpenTelemet
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecHostAliases
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecHostAliases {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHostAliases#hostnames
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHostAliases#ip
+   */
+  readonly ip: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecHostAliases' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecHostAliases(obj: OpenTelemetryCollectorV1Beta1SpecHostAliases | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'hostnames': obj.hostnames?.map(y => y),
+    'ip': obj.ip,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecHttpRoute
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecHttpRoute {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHttpRoute#enabled
+   */
+  readonly enabled: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHttpRoute#gateway
+   */
+  readonly gateway: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHttpRoute#gatewayNamespace
+   */
+  readonly gatewayNamespace?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecHttpRoute#hostnames
+   */
+  readonly hostnames?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecHttpRoute' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecHttpRoute(obj: OpenTelemetryCollectorV1Beta1SpecHttpRoute | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+    'gateway': obj.gateway,
+    'gatewayNamespace': obj.gatewayNamespace,
+    'hostnames': obj.hostnames?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecIngress
  */
 export interface OpenTelemetryCollectorV1Beta1SpecIngress {
@@ -15565,6 +16283,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecInitContainers {
   readonly restartPolicy?: string;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainers#restartPolicyRules
+   */
+  readonly restartPolicyRules?: OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules[];
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecInitContainers#securityContext
    */
   readonly securityContext?: OpenTelemetryCollectorV1Beta1SpecInitContainersSecurityContext;
@@ -15636,6 +16359,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainers(obj: Open
     'resizePolicy': obj.resizePolicy?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersResizePolicy(y)),
     'resources': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersResources(obj.resources),
     'restartPolicy': obj.restartPolicy,
+    'restartPolicyRules': obj.restartPolicyRules?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules(y)),
     'securityContext': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersSecurityContext(obj.securityContext),
     'startupProbe': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersStartupProbe(obj.startupProbe),
     'stdin': obj.stdin,
@@ -15665,6 +16389,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecLifecycle {
    * @schema OpenTelemetryCollectorV1Beta1SpecLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorV1Beta1SpecLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -15676,6 +16405,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecLifecycle(obj: OpenTelem
   const result = {
     'postStart': toJson_OpenTelemetryCollectorV1Beta1SpecLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorV1Beta1SpecLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -15761,6 +16491,30 @@ export enum OpenTelemetryCollectorV1Beta1SpecMode {
 }
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecNetworkPolicy
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecNetworkPolicy {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecNetworkPolicy#enabled
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecNetworkPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecNetworkPolicy(obj: OpenTelemetryCollectorV1Beta1SpecNetworkPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecObservability
  */
 export interface OpenTelemetryCollectorV1Beta1SpecObservability {
@@ -15778,6 +16532,36 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecObservability(obj: OpenT
   if (obj === undefined) { return undefined; }
   const result = {
     'metrics': toJson_OpenTelemetryCollectorV1Beta1SpecObservabilityMetrics(obj.metrics),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy#whenDeleted
+   */
+  readonly whenDeleted?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy#whenScaled
+   */
+  readonly whenScaled?: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy(obj: OpenTelemetryCollectorV1Beta1SpecPersistentVolumeClaimRetentionPolicy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'whenDeleted': obj.whenDeleted,
+    'whenScaled': obj.whenScaled,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -15851,6 +16635,16 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecPodDnsConfig(obj: OpenTe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecPodManagementPolicy
+ */
+export enum OpenTelemetryCollectorV1Beta1SpecPodManagementPolicy {
+  /** OrderedReady */
+  ORDERED_READY = "OrderedReady",
+  /** Parallel */
+  PARALLEL = "Parallel",
+}
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext
  */
 export interface OpenTelemetryCollectorV1Beta1SpecPodSecurityContext {
@@ -15885,6 +16679,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecPodSecurityContext {
   readonly runAsUser?: number;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext#seLinuxChangePolicy
+   */
+  readonly seLinuxChangePolicy?: string;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: OpenTelemetryCollectorV1Beta1SpecPodSecurityContextSeLinuxOptions;
@@ -15898,6 +16697,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecPodSecurityContext {
    * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext#supplementalGroupsPolicy
+   */
+  readonly supplementalGroupsPolicy?: string;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecPodSecurityContext#sysctls
@@ -15923,9 +16727,11 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContext(obj: 
     'runAsGroup': obj.runAsGroup,
     'runAsNonRoot': obj.runAsNonRoot,
     'runAsUser': obj.runAsUser,
+    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
     'seLinuxOptions': toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContextSeLinuxOptions(obj.seLinuxOptions),
     'seccompProfile': toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContextSeccompProfile(obj.seccompProfile),
     'supplementalGroups': obj.supplementalGroups?.map(y => y),
+    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
     'sysctls': obj.sysctls?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContextSysctls(y)),
     'windowsOptions': toJson_OpenTelemetryCollectorV1Beta1SpecPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
@@ -16175,6 +16981,84 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecSecurityContext(obj: Ope
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig#clientIP
+   */
+  readonly clientIp?: OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig(obj: OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientIP': toJson_OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp(obj.clientIp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecStartupProbe {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#failureThreshold
+   */
+  readonly failureThreshold?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#initialDelaySeconds
+   */
+  readonly initialDelaySeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#periodSeconds
+   */
+  readonly periodSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#successThreshold
+   */
+  readonly successThreshold?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#terminationGracePeriodSeconds
+   */
+  readonly terminationGracePeriodSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecStartupProbe#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecStartupProbe' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecStartupProbe(obj: OpenTelemetryCollectorV1Beta1SpecStartupProbe | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'failureThreshold': obj.failureThreshold,
+    'initialDelaySeconds': obj.initialDelaySeconds,
+    'periodSeconds': obj.periodSeconds,
+    'successThreshold': obj.successThreshold,
+    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocator {
@@ -16187,6 +17071,21 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocator {
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#allocationStrategy
    */
   readonly allocationStrategy?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorAllocationStrategy;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#allowInsecureAuthSecrets
+   */
+  readonly allowInsecureAuthSecrets?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#collectorNotReadyGracePeriod
+   */
+  readonly collectorNotReadyGracePeriod?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#collectorTargetReloadInterval
+   */
+  readonly collectorTargetReloadInterval?: string;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#enabled
@@ -16207,6 +17106,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocator {
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#image
    */
   readonly image?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#mtls
+   */
+  readonly mtls?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocator#nodeSelector
@@ -16273,10 +17177,14 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocator(obj: Ope
   const result = {
     'affinity': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorAffinity(obj.affinity),
     'allocationStrategy': obj.allocationStrategy,
+    'allowInsecureAuthSecrets': obj.allowInsecureAuthSecrets,
+    'collectorNotReadyGracePeriod': obj.collectorNotReadyGracePeriod,
+    'collectorTargetReloadInterval': obj.collectorTargetReloadInterval,
     'enabled': obj.enabled,
     'env': obj.env?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnv(y)),
     'filterStrategy': obj.filterStrategy,
     'image': obj.image,
+    'mtls': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls(obj.mtls),
     'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'observability': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservability(obj.observability),
     'podDisruptionBudget': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodDisruptionBudget(obj.podDisruptionBudget),
@@ -16616,6 +17524,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecVolumes {
   readonly hostPath?: OpenTelemetryCollectorV1Beta1SpecVolumesHostPath;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumes#image
+   */
+  readonly image?: OpenTelemetryCollectorV1Beta1SpecVolumesImage;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecVolumes#iscsi
    */
   readonly iscsi?: OpenTelemetryCollectorV1Beta1SpecVolumesIscsi;
@@ -16705,6 +17618,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumes(obj: OpenTelemet
     'gitRepo': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesGitRepo(obj.gitRepo),
     'glusterfs': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesGlusterfs(obj.glusterfs),
     'hostPath': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesHostPath(obj.hostPath),
+    'image': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesImage(obj.image),
     'iscsi': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesIscsi(obj.iscsi),
     'name': obj.name,
     'nfs': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesNfs(obj.nfs),
@@ -16809,6 +17723,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecycle 
    * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -16820,6 +17739,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLife
   const result = {
     'postStart': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -17090,6 +18010,36 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersReso
     'claims': obj.claims?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResourcesClaims(y)),
     'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules(obj: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes(obj.exitCodes),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -17615,6 +18565,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorV1Beta1SpecEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorV1Beta1SpecEnvValueFromResourceFieldRef;
@@ -17634,6 +18589,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFrom(obj: OpenTe
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -17861,6 +18817,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecInitContainersLifecycle {
    * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersLifecycle#preStop
    */
   readonly preStop?: OpenTelemetryCollectorV1Beta1SpecInitContainersLifecyclePreStop;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersLifecycle#stopSignal
+   */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -17872,6 +18833,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersLifecycle(
   const result = {
     'postStart': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersLifecyclePostStart(obj.postStart),
     'preStop': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersLifecyclePreStop(obj.preStop),
+    'stopSignal': obj.stopSignal,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -18142,6 +19104,36 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersResources(
     'claims': obj.claims?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesClaims(y)),
     'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
     'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules#action
+   */
+  readonly action: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules#exitCodes
+   */
+  readonly exitCodes?: OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules(obj: OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'exitCodes': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes(obj.exitCodes),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -18503,6 +19495,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecObservabilityMetrics {
    * @schema OpenTelemetryCollectorV1Beta1SpecObservabilityMetrics#enableMetrics
    */
   readonly enableMetrics?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecObservabilityMetrics#extraLabels
+   */
+  readonly extraLabels?: { [key: string]: string };
 }
 
 /**
@@ -18514,6 +19511,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecObservabilityMetrics(obj
   const result = {
     'disablePrometheusAnnotations': obj.disablePrometheusAnnotations,
     'enableMetrics': obj.enableMetrics,
+    'extraLabels': ((obj.extraLabels) === undefined) ? undefined : (Object.entries(obj.extraLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -18774,6 +19772,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecResourcesClaims {
    * @schema OpenTelemetryCollectorV1Beta1SpecResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -18784,6 +19787,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecResourcesClaims(obj: Ope
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -18993,6 +19997,30 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecSecurityContextWindowsOp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp#timeoutSeconds
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp(obj: OpenTelemetryCollectorV1Beta1SpecSessionAffinityConfigClientIp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'timeoutSeconds': obj.timeoutSeconds,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorAffinity
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorAffinity {
@@ -19085,6 +20113,42 @@ export enum OpenTelemetryCollectorV1Beta1SpecTargetAllocatorFilterStrategy {
 }
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls#tls
+   */
+  readonly tls?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls#useCertManager
+   */
+  readonly useCertManager?: boolean;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enabled': obj.enabled,
+    'tls': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls(obj.tls),
+    'useCertManager': obj.useCertManager,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservability
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservability {
@@ -19173,6 +20237,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityCont
   readonly runAsUser?: number;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContext#seLinuxChangePolicy
+   */
+  readonly seLinuxChangePolicy?: string;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContext#seLinuxOptions
    */
   readonly seLinuxOptions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContextSeLinuxOptions;
@@ -19186,6 +20255,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityCont
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContext#supplementalGroups
    */
   readonly supplementalGroups?: number[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContext#supplementalGroupsPolicy
+   */
+  readonly supplementalGroupsPolicy?: string;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContext#sysctls
@@ -19211,9 +20285,11 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecuri
     'runAsGroup': obj.runAsGroup,
     'runAsNonRoot': obj.runAsNonRoot,
     'runAsUser': obj.runAsUser,
+    'seLinuxChangePolicy': obj.seLinuxChangePolicy,
     'seLinuxOptions': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContextSeLinuxOptions(obj.seLinuxOptions),
     'seccompProfile': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContextSeccompProfile(obj.seccompProfile),
     'supplementalGroups': obj.supplementalGroups?.map(y => y),
+    'supplementalGroupsPolicy': obj.supplementalGroupsPolicy,
     'sysctls': obj.sysctls?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContextSysctls(y)),
     'windowsOptions': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecurityContextWindowsOptions(obj.windowsOptions),
   };
@@ -19227,9 +20303,34 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecuri
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr {
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#allowNamespaces
+   */
+  readonly allowNamespaces?: string[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#denyFSAccessThroughSMs
+   */
+  readonly denyFsAccessThroughSMs?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#denyNamespaces
+   */
+  readonly denyNamespaces?: string[];
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#enabled
    */
   readonly enabled?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#evaluationInterval
+   */
+  readonly evaluationInterval?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#podMonitorNamespaceSelector
+   */
+  readonly podMonitorNamespaceSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#podMonitorSelector
@@ -19237,9 +20338,49 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr {
   readonly podMonitorSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelector;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#probeNamespaceSelector
+   */
+  readonly probeNamespaceSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#probeSelector
+   */
+  readonly probeSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#scrapeClasses
+   */
+  readonly scrapeClasses?: any[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#scrapeConfigNamespaceSelector
+   */
+  readonly scrapeConfigNamespaceSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#scrapeConfigSelector
+   */
+  readonly scrapeConfigSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#scrapeInterval
    */
   readonly scrapeInterval?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#scrapeProtocols
+   */
+  readonly scrapeProtocols?: string[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#secretNamespaces
+   */
+  readonly secretNamespaces?: string[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#serviceMonitorNamespaceSelector
+   */
+  readonly serviceMonitorNamespaceSelector?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector;
 
   /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr#serviceMonitorSelector
@@ -19254,9 +20395,22 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr {
 export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCr | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'allowNamespaces': obj.allowNamespaces?.map(y => y),
+    'denyFSAccessThroughSMs': obj.denyFsAccessThroughSMs,
+    'denyNamespaces': obj.denyNamespaces?.map(y => y),
     'enabled': obj.enabled,
+    'evaluationInterval': obj.evaluationInterval,
+    'podMonitorNamespaceSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector(obj.podMonitorNamespaceSelector),
     'podMonitorSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelector(obj.podMonitorSelector),
+    'probeNamespaceSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector(obj.probeNamespaceSelector),
+    'probeSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector(obj.probeSelector),
+    'scrapeClasses': obj.scrapeClasses?.map(y => y),
+    'scrapeConfigNamespaceSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector(obj.scrapeConfigNamespaceSelector),
+    'scrapeConfigSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector(obj.scrapeConfigSelector),
     'scrapeInterval': obj.scrapeInterval,
+    'scrapeProtocols': obj.scrapeProtocols?.map(y => y),
+    'secretNamespaces': obj.secretNamespaces?.map(y => y),
+    'serviceMonitorNamespaceSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector(obj.serviceMonitorNamespaceSelector),
     'serviceMonitorSelector': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorSelector(obj.serviceMonitorSelector),
   };
   // filter undefined values
@@ -20393,6 +21547,36 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumesHostPath(obj: Ope
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecVolumesImage
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecVolumesImage {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesImage#pullPolicy
+   */
+  readonly pullPolicy?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesImage#reference
+   */
+  readonly reference?: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecVolumesImage' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumesImage(obj: OpenTelemetryCollectorV1Beta1SpecVolumesImage | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'pullPolicy': obj.pullPolicy,
+    'reference': obj.reference,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecVolumesIscsi
  */
 export interface OpenTelemetryCollectorV1Beta1SpecVolumesIscsi {
@@ -20983,6 +22167,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFr
   readonly fieldRef?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromResourceFieldRef;
@@ -21002,6 +22191,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvV
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -21426,6 +22616,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResourcesC
    * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -21436,6 +22631,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersReso
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -21469,6 +22665,36 @@ export class OpenTelemetryCollectorV1Beta1SpecAdditionalContainersResourcesReque
   private constructor(public readonly value: number | string) {
   }
 }
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes(obj: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersSecurityContextAppArmorProfile
@@ -22016,6 +23242,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDown {
    * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDown#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDown#tolerance
+   */
+  readonly tolerance?: OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance;
 }
 
 /**
@@ -22028,6 +23259,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleD
     'policies': obj.policies?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -22052,6 +23284,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUp {
    * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUp#stabilizationWindowSeconds
    */
   readonly stabilizationWindowSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUp#tolerance
+   */
+  readonly tolerance?: OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance;
 }
 
 /**
@@ -22064,6 +23301,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleU
     'policies': obj.policies?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpPolicies(y)),
     'selectPolicy': obj.selectPolicy,
     'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
+    'tolerance': obj.tolerance?.value,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -22259,6 +23497,48 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromFieldRef(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorV1Beta1SpecEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecEnvValueFromResourceFieldRef
  */
 export interface OpenTelemetryCollectorV1Beta1SpecEnvValueFromResourceFieldRef {
@@ -22359,6 +23639,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromResourceFieldRef;
@@ -22378,6 +23663,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFr
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromSecretKeyRef(obj.secretKeyRef),
   };
@@ -22802,6 +24088,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesClaims 
    * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -22812,6 +24103,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesC
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -22845,6 +24137,36 @@ export class OpenTelemetryCollectorV1Beta1SpecInitContainersResourcesRequests {
   private constructor(public readonly value: number | string) {
   }
 }
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes#values
+   */
+  readonly values?: number[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes(obj: OpenTelemetryCollectorV1Beta1SpecInitContainersRestartPolicyRulesExitCodes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersSecurityContextAppArmorProfile
@@ -23509,6 +24831,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFrom {
   readonly fieldRef?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFieldRef;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFrom#fileKeyRef
+   */
+  readonly fileKeyRef?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFrom#resourceFieldRef
    */
   readonly resourceFieldRef?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromResourceFieldRef;
@@ -23528,8 +24855,45 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueF
   const result = {
     'configMapKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromConfigMapKeyRef(obj.configMapKeyRef),
     'fieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFieldRef(obj.fieldRef),
+    'fileKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef(obj.fileKeyRef),
     'resourceFieldRef': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromResourceFieldRef(obj.resourceFieldRef),
     'secretKeyRef': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls#certificateAuthorityCertificate
+   */
+  readonly certificateAuthorityCertificate?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls#clientCertificate
+   */
+  readonly clientCertificate?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls#serverCertificate
+   */
+  readonly serverCertificate?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateAuthorityCertificate': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate(obj.certificateAuthorityCertificate),
+    'clientCertificate': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate(obj.clientCertificate),
+    'serverCertificate': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate(obj.serverCertificate),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -23549,6 +24913,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservabilityMe
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservabilityMetrics#enableMetrics
    */
   readonly enableMetrics?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservabilityMetrics#extraLabels
+   */
+  readonly extraLabels?: { [key: string]: string };
 }
 
 /**
@@ -23560,6 +24929,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorObservabi
   const result = {
     'disablePrometheusAnnotations': obj.disablePrometheusAnnotations,
     'enableMetrics': obj.enableMetrics,
+    'extraLabels': ((obj.extraLabels) === undefined) ? undefined : (Object.entries(obj.extraLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -23769,6 +25139,36 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPodSecuri
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelector
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelector {
@@ -23791,6 +25191,156 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheu
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector#matchExpressions
+   */
+  readonly matchExpressions?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions[];
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions(y)),
     'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
@@ -23836,6 +25386,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorResourcesClaims
    * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorResourcesClaims#name
    */
   readonly name: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorResourcesClaims#request
+   */
+  readonly request?: string;
 }
 
 /**
@@ -23846,6 +25401,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorResources
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+    'request': obj.request,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -24632,6 +26188,11 @@ export interface OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSources {
   readonly downwardApi?: OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesDownwardApi;
 
   /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSources#podCertificate
+   */
+  readonly podCertificate?: OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate;
+
+  /**
    * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSources#secret
    */
   readonly secret?: OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesSecret;
@@ -24652,6 +26213,7 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSources(
     'clusterTrustBundle': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesClusterTrustBundle(obj.clusterTrustBundle),
     'configMap': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesConfigMap(obj.configMap),
     'downwardAPI': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesDownwardApi(obj.downwardApi),
+    'podCertificate': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate(obj.podCertificate),
     'secret': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesSecret(obj.secret),
     'serviceAccountToken': toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesServiceAccountToken(obj.serviceAccountToken),
   };
@@ -24828,6 +26390,48 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvV
   const result = {
     'apiVersion': obj.apiVersion,
     'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorV1Beta1SpecAdditionalContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -25657,6 +27261,20 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleD
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance
+ */
+export class OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance {
+  public static fromNumber(value: number): OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance {
+    return new OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance(value);
+  }
+  public static fromString(value: string): OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance {
+    return new OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleDownTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpPolicies
  */
 export interface OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpPolicies {
@@ -25691,6 +27309,20 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleU
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance
+ */
+export class OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance {
+  public static fromNumber(value: number): OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance {
+    return new OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance(value);
+  }
+  public static fromString(value: string): OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance {
+    return new OpenTelemetryCollectorV1Beta1SpecAutoscalerBehaviorScaleUpTolerance(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
 
 /**
  * @schema OpenTelemetryCollectorV1Beta1SpecAutoscalerMetricsPodsMetric
@@ -25838,6 +27470,48 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFr
   const result = {
     'apiVersion': obj.apiVersion,
     'fieldPath': obj.fieldPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorV1Beta1SpecInitContainersEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -26747,6 +28421,48 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueF
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef#path
+   */
+  readonly path: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromFileKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'optional': obj.optional,
+    'path': obj.path,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromResourceFieldRef
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromResourceFieldRef {
@@ -26819,6 +28535,132 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueF
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate#configMap
+   */
+  readonly configMap?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate#secret
+   */
+  readonly secret?: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMap': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap(obj.configMap),
+    'secret': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret(obj.secret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate#certificateSecret
+   */
+  readonly certificateSecret: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate#keySecret
+   */
+  readonly keySecret: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateSecret': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret(obj.certificateSecret),
+    'keySecret': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret(obj.keySecret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate#certificateSecret
+   */
+  readonly certificateSecret: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate#keySecret
+   */
+  readonly keySecret: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateSecret': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret(obj.certificateSecret),
+    'keySecret': toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret(obj.keySecret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelectorMatchExpressions
  */
 export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelectorMatchExpressions {
@@ -26843,6 +28685,186 @@ export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPod
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrPodMonitorSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrProbeSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrScrapeConfigSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorPrometheusCrServiceMonitorNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,
@@ -27278,6 +29300,66 @@ export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesD
   if (obj === undefined) { return undefined; }
   const result = {
     'items': obj.items?.map(y => toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesDownwardApiItems(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#certificateChainPath
+   */
+  readonly certificateChainPath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#credentialBundlePath
+   */
+  readonly credentialBundlePath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#keyPath
+   */
+  readonly keyPath?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#keyType
+   */
+  readonly keyType: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#maxExpirationSeconds
+   */
+  readonly maxExpirationSeconds?: number;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#signerName
+   */
+  readonly signerName: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate#userAnnotations
+   */
+  readonly userAnnotations?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate(obj: OpenTelemetryCollectorV1Beta1SpecVolumesProjectedSourcesPodCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certificateChainPath': obj.certificateChainPath,
+    'credentialBundlePath': obj.credentialBundlePath,
+    'keyPath': obj.keyPath,
+    'keyType': obj.keyType,
+    'maxExpirationSeconds': obj.maxExpirationSeconds,
+    'signerName': obj.signerName,
+    'userAnnotations': ((obj.userAnnotations) === undefined) ? undefined : (Object.entries(obj.userAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -28383,6 +30465,186 @@ export class OpenTelemetryCollectorV1Beta1SpecTargetAllocatorEnvValueFromResourc
   private constructor(public readonly value: number | string) {
   }
 }
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateConfigMap | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsCertificateAuthorityCertificateSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateCertificateSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsClientCertificateKeySecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateCertificateSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret
+ */
+export interface OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret {
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret#key
+   */
+  readonly key?: string;
+
+  /**
+   * @schema OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret(obj: OpenTelemetryCollectorV1Beta1SpecTargetAllocatorMtlsTlsServerCertificateKeySecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * @schema OpenTelemetryCollectorV1Beta1SpecVolumesDownwardApiItemsResourceFieldRefDivisor

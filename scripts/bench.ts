@@ -377,10 +377,10 @@ function verdict(met: boolean, value: string): string {
   return `${met ? 'yes' : '**no**'} (${value})`;
 }
 
-/** K8S_DEFINITIONS and CRD_DIRECTORY naming this checkout's reference data, for a checkout elsewhere. */
+/** K8S_SCHEMA_DIRECTORY and CRD_DIRECTORY naming this checkout's reference data, for a checkout elsewhere. */
 function sharedReferenceEnvironment(): Record<string, string> {
-  const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
-  return { K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory };
+  const { schemaDirectory, crdDirectory } = sharedReferenceData();
+  return { K8S_SCHEMA_DIRECTORY: schemaDirectory, CRD_DIRECTORY: crdDirectory };
 }
 
 /** A command run in another folder than the repository, e.g. a checkout of the baseline commit. */

@@ -1,13 +1,13 @@
 /**
  * Run before `npm run synth`, `npm test` and `npm run diff` (their npm `pre` scripts): on a clone
- * without `../shared` (and without K8S_DEFINITIONS/CRD_DIRECTORY pointing elsewhere), fetches the
+ * without `../shared` (and without K8S_SCHEMA_DIRECTORY/CRD_DIRECTORY pointing elsewhere), fetches the
  * reference data into the cache (lib/core/reference-data.ts). Silent when there is nothing to do.
  */
 import { describeFailure } from '../lib/cli/run';
 import { downloadCache, fetchReferenceData, readReferenceList, referenceDataList, referenceDataRoot } from '../lib/core/reference-data';
 
 async function main(): Promise<void> {
-  if (process.env.K8S_DEFINITIONS || process.env.CRD_DIRECTORY) return;
+  if (process.env.K8S_SCHEMA_DIRECTORY || process.env.CRD_DIRECTORY) return;
   const root = referenceDataRoot();
   if (root !== downloadCache()) return;
   await fetchReferenceData(readReferenceList(referenceDataList()), root, (line) => process.stderr.write(`${line}\n`));

@@ -23,13 +23,12 @@ const delivered = synthesis.environments.flatMap(({ environment, manifests }) =>
 const applicationOf = (namespace: string) => applications.find((a) => a.spec.destination.namespace === namespace);
 const projectOf = (application: any) => projects.find((p) => p.metadata.name === application.spec.project);
 
-/** What OpenShift 4.15 creates in every project (see OPENSHIFT_PROJECT_OBJECTS), as live objects. */
+/** What OpenShift 4.16+ creates in every project (see OPENSHIFT_PROJECT_OBJECTS), as live objects. */
 const openShiftProjectObjects = (namespace: string) => [
   ...['kube-root-ca.crt', 'openshift-service-ca.crt'].map((name) => ({ group: '', kind: 'ConfigMap', name })),
   ...['builder', 'deployer', 'default'].flatMap((account) => [
     { group: '', kind: 'ServiceAccount', name: account },
     { group: '', kind: 'Secret', name: `${account}-dockercfg-x7k2p` },
-    { group: '', kind: 'Secret', name: `${account}-token-q9v4m` },
   ]),
   ...['system:image-pullers', 'system:image-builders', 'system:deployers', 'admin'].map((name) => ({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', name })),
 ].map((object) => ({ ...object, namespace }));
@@ -77,6 +76,8 @@ describe.each(delivered)('the AppProject of %s', (name, environment, _delivery, 
     expect(handMade.length).toBeGreaterThan(0);
     expect(live.filter((object) => isReportedOrphan(permissive, object)).map((o) => `${o.kind}/${o.name}`)).toEqual([]);
     expect(isReportedOrphan(project, { group: 'apps', kind: 'Deployment', name: 'left-over', namespace: environment.namespace })).toBe(true);
+    // 4.16 creates no token Secrets; one left over (an old one, or made by someone) is reported.
+    expect(isReportedOrphan(permissive, { group: '', kind: 'Secret', name: 'builder-token-q9v4m', namespace: environment.namespace })).toBe(true);
   });
 });
 

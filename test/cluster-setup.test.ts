@@ -5,7 +5,7 @@
  * admit what we emit and refuse cross-namespace references and foreign Namespaces.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
 import { Manifest } from '../lib/synth/manifest';
@@ -48,7 +48,7 @@ function admission(vap: any, objects: readonly any[]): Array<'not matched' | 'ad
 }
 
 describe.each(['1.30', '1.34'])('against the Kubernetes %s schemas', (version) => {
-  const validator = new SchemaValidator({ kubernetesDefinitions: join(dirname(sharedReferenceData().kubernetesDefinitions), `k8s-v${version}.0-definitions.json`), crdDirectories: [] });
+  const validator = new SchemaValidator({ kubernetes: [{ version, definitions: join(sharedReferenceData().schemaDirectory, `k8s-v${version}.0-definitions.json`) }], crdDirectories: [] });
   test.each(setup.map((m) => [`${m.kind}/${m.metadata.name}`, m]))('%s is valid', (_name, manifest) => {
     expect(validator.validate(manifest as Manifest)).toEqual([]);
   });

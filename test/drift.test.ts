@@ -43,14 +43,51 @@ describe('the model finds what the cluster would keep changing', () => {
   const externalSecret = () => structuredClone(synthesis.environments.flatMap((e) => e.manifests).find((m) => m.kind === 'ExternalSecret')) as any;
   const schemaOf = (m: any) => schemas.get(kindKey(m))!;
 
+  /**
+   * The ExternalSecret CRD of v2.9.0 with the remoteRef defaults an older ESO had: 2.3 to 2.6 default
+   * conversionStrategy Default, decodingStrategy None, metadataPolicy None and nullBytePolicy Ignore;
+   * 2.7 and 2.8 the first three (#6453 dropped nullBytePolicy's); 2.9.0 none (#6798)
+   * (external-secrets/external-secrets@v2.6.0, v2.7.0, v2.9.0:config/crds/bases/external-secrets.io_externalsecrets.yaml).
+   */
+  const withRemoteRefDefaults = (schema: any, defaults: Record<string, string>) => {
+    const copy = structuredClone(schema);
+    const remoteRef = copy.properties.spec.properties.data.items.properties.remoteRef.properties;
+    for (const [field, value] of Object.entries(defaults)) remoteRef[field].default = value;
+    return copy;
+  };
+  const ESO_2_7_DEFAULTS = { conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' };
+
   test('a default the CRD puts inside an atomic list (ExternalSecret spec.data) is a perpetual difference', () => {
     const secret = externalSecret();
     secret.spec.data = [{ secretKey: 'DB_URL', remoteRef: { key: 'db-url' } }];
-    expect(perpetualDifferences(secret, schemaOf(secret))).toEqual([
+    expect(perpetualDifferences(secret, withRemoteRefDefaults(schemaOf(secret), ESO_2_7_DEFAULTS))).toEqual([
       'spec.data[0].remoteRef.conversionStrategy',
       'spec.data[0].remoteRef.decodingStrategy',
       'spec.data[0].remoteRef.metadataPolicy',
     ]);
+  });
+
+  test('our ExternalSecrets are no difference from ESO 2.7 on, and are one before it (nullBytePolicy)', () => {
+    const secret = externalSecret();
+    expect(secret.apiVersion).toBe('external-secrets.io/v1');
+    expect(perpetualDifferences(secret, schemaOf(secret))).toEqual([]);
+    expect(perpetualDifferences(secret, withRemoteRefDefaults(schemaOf(secret), ESO_2_7_DEFAULTS))).toEqual([]);
+    const eso26 = withRemoteRefDefaults(schemaOf(secret), { ...ESO_2_7_DEFAULTS, nullBytePolicy: 'Ignore' });
+    expect(perpetualDifferences(secret, eso26)).toEqual(secret.spec.data.map((_: unknown, index: number) => `spec.data[${index}].remoteRef.nullBytePolicy`));
+  });
+
+  test('the remoteRef values we write are those current ESO applies when they are omitted', () => {
+    // v2.9.0 applies them in code and says so in the CRD: "Defaults to <value> when omitted".
+    const remoteRef = schemaOf(externalSecret()).properties.spec.properties.data.items.properties.remoteRef.properties;
+    const documented = Object.fromEntries(
+      Object.entries(remoteRef)
+        .map(([field, schema]: [string, any]) => [field, /Defaults to (\w+)/.exec(schema.description ?? '')?.[1]])
+        .filter(([, value]) => value !== undefined),
+    );
+    expect(documented).toEqual(ESO_2_7_DEFAULTS);
+    for (const { remoteRef: written } of externalSecret().spec.data) {
+      expect(written).toEqual({ key: expect.any(String), ...documented });
+    }
   });
 
   test('a default in a map, or in a list merged by key, is kept by the merge and is no difference', () => {
@@ -93,7 +130,7 @@ describe('the model finds what the cluster would keep changing', () => {
  * without one cannot be merged. We write them all out.
  */
 describe.each(folders)('built-in objects of %s', (_folder, manifests) => {
-  const definitions = JSON.parse(readFileSync(defaultSchemaSources().kubernetesDefinitions, 'utf8')).definitions as Record<string, any>;
+  const definitions = JSON.parse(readFileSync(defaultSchemaSources().kubernetes.at(-1)!.definitions, 'utf8')).definitions as Record<string, any>;
   const byKind = new Map<string, any>();
   for (const definition of Object.values(definitions)) {
     for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) byKind.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`, definition);

@@ -22,23 +22,23 @@ export interface OrphanIgnore extends GroupKind {
 }
 
 /**
- * What OpenShift 4.15 creates in every project, none of which any Application declares. ArgoCD reports
+ * What OpenShift 4.16+ creates in every project, none of which any Application declares. ArgoCD reports
  * an orphan only for a top-level object (no owner) of a kind the project allows
  * (argo-cd v2.12.13 controller/appcontroller.go:562-564), and ignores by itself only ServiceAccount
  * `default` and ConfigMap `kube-root-ca.crt` (appcontroller.go:479-500). Listed whole, so that no
  * Application shows a permanent orphan warning once the project allows one more kind (RoleBinding,
- * Secret). From OpenShift's documentation, not read in its source: the `builder`, `deployer` and
- * `default` ServiceAccounts, each with an image pull Secret `<account>-dockercfg-<random>` and, up to
- * 4.15, a token Secret `<account>-token-<random>`; the RoleBindings `system:image-pullers`,
- * `system:image-builders` and `system:deployers`, and `admin` for the project's requester; the
- * ConfigMaps `kube-root-ca.crt` (Kubernetes) and `openshift-service-ca.crt` (service CA operator).
+ * Secret). Read in openshift-controller-manager release-4.16: the image pull Secret of each account is
+ * `<account>-dockercfg-<random>` (pkg/internalregistry/controllers/service_account_controller.go:282),
+ * and no token Secret is created any more (legacy_token_secret_controller.go only labels those of
+ * earlier releases). From OpenShift's documentation only: the `builder`, `deployer` and `default`
+ * ServiceAccounts; the RoleBindings `system:image-pullers`, `system:image-builders`, `system:deployers`,
+ * and `admin` for the requester; the ConfigMaps `kube-root-ca.crt` and `openshift-service-ca.crt`.
  */
 export const OPENSHIFT_PROJECT_OBJECTS: readonly OrphanIgnore[] = [
   { group: '', kind: 'ConfigMap', name: 'kube-root-ca.crt' },
   { group: '', kind: 'ConfigMap', name: 'openshift-service-ca.crt' },
   ...['builder', 'deployer', 'default'].map((name) => ({ group: '', kind: 'ServiceAccount', name })),
   { group: '', kind: 'Secret', name: '*-dockercfg-*' },
-  { group: '', kind: 'Secret', name: '*-token-*' },
   ...['system:image-pullers', 'system:image-builders', 'system:deployers', 'admin'].map((name) => ({ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', name })),
 ];
 

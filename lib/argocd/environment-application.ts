@@ -26,6 +26,8 @@ export function environmentSyncPolicy(options: { readonly retryLimit?: number } 
   return {
     automated: { prune: true, selfHeal: true, allowEmpty: false },
     syncOptions: ['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true'],
+    // No `refresh: true` (retry on the newest revision): Argo CD 3.1, in GitOps 1.18/1.19, lacks it and its
+    // structural CRD would prune it (ARGO_CD_FEATURES.retryRefresh; docs/platform.md).
     retry: { limit: options.retryLimit ?? 5, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } },
   };
 }

@@ -111,6 +111,9 @@ export class TelemetryCollector extends Construct {
         securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
         env: [postgresEnv('POSTGRES_ENDPOINT'), postgresEnv('POSTGRES_USERNAME'), postgresEnv('POSTGRES_PASSWORD')],
         config: collectorConfig(props),
+        // Current operators (opentelemetry-operator v0.158.0 internal/manifests/collector/networkpolicy.go)
+        // add a NetworkPolicy admitting any source on every port unless this is off: ours stay the only ones.
+        networkPolicy: { enabled: false },
       },
     });
 

@@ -1,22 +1,23 @@
 import { Construct } from 'constructs';
 import type { OperatorRewrite } from '../argocd/operator-rewrites';
 import {
-  ExternalSecretV1Beta1,
-  ExternalSecretV1Beta1SpecDataRemoteRefConversionStrategy,
-  ExternalSecretV1Beta1SpecDataRemoteRefDecodingStrategy,
-  ExternalSecretV1Beta1SpecDataRemoteRefMetadataPolicy,
-  ExternalSecretV1Beta1SpecTargetCreationPolicy,
-  ExternalSecretV1Beta1SpecTargetDeletionPolicy,
+  ExternalSecret,
+  ExternalSecretSpecDataRemoteRefConversionStrategy,
+  ExternalSecretSpecDataRemoteRefDecodingStrategy,
+  ExternalSecretSpecDataRemoteRefMetadataPolicy,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecSecretStoreRefKind,
 } from '../../imports/externalsecrets-external-secrets.io';
 
 /** What the External Secrets operator writes into an ExternalSecret of ours (see lib/argocd/operator-rewrites.ts). */
 export const EXTERNAL_SECRET_REWRITES: readonly OperatorRewrite[] = [
   {
-    apiVersion: 'external-secrets.io/v1beta1',
+    apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
     source:
-      'external-secrets v0.10.7 registers validating webhooks only (deploy/charts/external-secrets/templates/validatingwebhook.yaml:3,47; ' +
-      'apis/externalsecrets/v1beta1/externalsecret_validator.go:28-38); its controller writes status and the target Secret',
+      'external-secrets v2.9.0 serves external-secrets.io/v1 only (config/crds/bases/external-secrets.io_externalsecrets.yaml); ' +
+      'its controller writes status and the target Secret',
   },
 ];
 
@@ -37,21 +38,19 @@ export interface ExternalSyncedSecretProps {
 }
 
 /**
- * What the External Secrets CRD (v0.10.7) defaults in each `spec.data[].remoteRef`
- * (config/crds/bases/external-secrets.io_externalsecrets.yaml:355-375, from the kubebuilder markers of
- * apis/externalsecrets/v1beta1/externalsecret_types.go:209-229). `spec.data` is an atomic list (no
- * x-kubernetes-list-type), so ArgoCD's server-side-apply diff replaces the live list, defaults
- * included, by ours: each default we leave out is a difference that never goes away, and self-heal
- * re-applies the object every few seconds. So they are written out, with the values the API server
- * would set. test/drift.test.ts proves no other default lands in an atomic list.
+ * What ESO 2.7 and 2.8 default in each `spec.data[].remoteRef` of external-secrets.io/v1 (CRD
+ * defaults, removed in 2.9.0 by #6798, which applies the same values in code). `spec.data` is an
+ * atomic list, so a default the API server adds and we leave out is a difference that never goes
+ * away; written out, the object is the same on 2.7 to 2.9. nullBytePolicy is left out: ESO 2.3 to
+ * 2.6 defaulted it (a permanent diff, fixed in 2.7 by #6453), so 2.7 is the minimum supported.
  */
 const REMOTE_REF_DEFAULTS = {
-  conversionStrategy: ExternalSecretV1Beta1SpecDataRemoteRefConversionStrategy.DEFAULT,
-  decodingStrategy: ExternalSecretV1Beta1SpecDataRemoteRefDecodingStrategy.NONE,
-  metadataPolicy: ExternalSecretV1Beta1SpecDataRemoteRefMetadataPolicy.NONE,
+  conversionStrategy: ExternalSecretSpecDataRemoteRefConversionStrategy.DEFAULT,
+  decodingStrategy: ExternalSecretSpecDataRemoteRefDecodingStrategy.NONE,
+  metadataPolicy: ExternalSecretSpecDataRemoteRefMetadataPolicy.NONE,
 } as const;
 
-/** An ExternalSecret (external-secrets.io/v1beta1) that assembles a Secret from a secret store. */
+/** An ExternalSecret (external-secrets.io/v1) that assembles a Secret from a secret store. */
 export class ExternalSyncedSecret extends Construct {
   readonly secretName: string;
 
@@ -59,16 +58,16 @@ export class ExternalSyncedSecret extends Construct {
     super(scope, id);
     this.secretName = props.secretName;
     const prefix = props.remoteKeyPrefix ?? '';
-    new ExternalSecretV1Beta1(this, 'Resource', {
+    new ExternalSecret(this, 'Resource', {
       metadata: { name: props.secretName, labels: props.labels },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { kind: props.storeRef.kind, name: props.storeRef.name },
+        secretStoreRef: { kind: props.storeRef.kind as ExternalSecretSpecSecretStoreRefKind, name: props.storeRef.name },
         target: {
           name: props.secretName,
-          creationPolicy: ExternalSecretV1Beta1SpecTargetCreationPolicy.OWNER,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
           // Keep the Secret if the store becomes unreachable or the key disappears: pods keep starting.
-          deletionPolicy: ExternalSecretV1Beta1SpecTargetDeletionPolicy.RETAIN,
+          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
         },
         data: props.keys.map((key) => ({
           secretKey: key,

@@ -88,7 +88,8 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
       },
     }),
   );
-  // Validated against Kubernetes 1.30+ by test/cluster-setup.test.ts: the 1.28 schemas lack these kinds.
+  // Validated against Kubernetes 1.30+ by test/cluster-setup.test.ts: ValidatingAdmissionPolicy v1 is GA from
+  // 1.30, so OpenShift 4.16 (1.29) lacks it and the range validation below would refuse it.
   const clusterSetup = chartManifests(
     new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
       namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),

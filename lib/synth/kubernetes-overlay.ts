@@ -1,11 +1,11 @@
 /**
- * Constraints the Kubernetes 1.28 API server enforces but the JSON-schema definitions we validate
+ * Constraints the Kubernetes API server (1.29 to 1.34) enforces but the JSON-schema definitions we validate
  * against do not carry.
  *
  * The definitions are converted from the v2 (swagger) OpenAPI document, which has no enums and no name
  * formats: Kubernetes publishes enums only in its OpenAPI v3 document (`+enum` types) and checks names
  * in Go. Without this overlay, `imagePullPolicy: Alwayz` or a label value with a space would pass our
- * validation and fail only at sync time. The values below are those of the v1.28 API; the overlay is
+ * validation and fail only at sync time. The values below hold for every minor of the supported range; the overlay is
  * applied in memory and the upstream file is never modified.
  */
 import { forEachSubschema, Schema } from './schema-walk';

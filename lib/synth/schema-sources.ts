@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { referenceDataRoot } from '../core/reference-data';
 import { REPO_ROOT } from '../core/repo-root';
+import { CRD_REFERENCE_FOLDER, kubernetesDefinitionsFile, validationTargets } from '../platform/supported-releases';
 import { SchemaSources } from './schema-validator';
 
 /** This project's own reference CRDs, for kinds the shared data lacks (see crds/SOURCES.md). */
@@ -11,37 +12,41 @@ export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');
 /**
  * Where the schemas come from: the shared reference data beside this repository (never copied into
  * it; on a clone without it, the copy lib/core/reference-data.ts downloads), and the project's own
- * reference CRDs. K8S_DEFINITIONS and CRD_DIRECTORY point the shared part
+ * reference CRDs after it. Which Kubernetes minors are validated against is the supported range
+ * (lib/platform/supported-releases.ts). K8S_SCHEMA_DIRECTORY and CRD_DIRECTORY point the shared part
  * elsewhere, e.g. on a machine with another layout.
  */
 export function defaultSchemaSources(env: NodeJS.ProcessEnv = process.env): SchemaSources {
-  const { kubernetesDefinitions, crdDirectory } = sharedReferenceData(env);
-  return { kubernetesDefinitions, crdDirectories: [crdDirectory, PROJECT_CRD_DIRECTORY] };
+  const { schemaDirectory, crdDirectory } = sharedReferenceData(env);
+  return {
+    kubernetes: validationTargets().map((version) => ({ version, definitions: resolve(schemaDirectory, kubernetesDefinitionsFile(version)) })),
+    crdDirectories: [crdDirectory, PROJECT_CRD_DIRECTORY],
+  };
 }
 
-/** The shared part alone: the Kubernetes definitions file and the operators' CRD folder. */
-export function sharedReferenceData(env: NodeJS.ProcessEnv = process.env): { readonly kubernetesDefinitions: string; readonly crdDirectory: string } {
+/** The shared part alone: the folder of Kubernetes definitions and the operators' CRD folder. */
+export function sharedReferenceData(env: NodeJS.ProcessEnv = process.env): { readonly schemaDirectory: string; readonly crdDirectory: string } {
   return {
-    kubernetesDefinitions: resolve(env.K8S_DEFINITIONS ?? resolve(referenceDataRoot(env), 'schemas', 'k8s-v1.28.0-definitions.json')),
-    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(referenceDataRoot(env), 'crds')),
+    schemaDirectory: resolve(env.K8S_SCHEMA_DIRECTORY ?? resolve(referenceDataRoot(env), 'schemas')),
+    crdDirectory: resolve(env.CRD_DIRECTORY ?? resolve(referenceDataRoot(env), CRD_REFERENCE_FOLDER)),
   };
 }
 
 export class SchemaSourceError extends UserError {}
 
-const WHERE_THEY_COME_FROM =
-  'this repository reads its reference data from ../shared beside it (schemas/k8s-v1.28.0-definitions.json, and crds/ with one ' +
-  '<group>_<plural>.yaml per CustomResourceDefinition); put it there, or set K8S_DEFINITIONS and CRD_DIRECTORY to where it is';
+const whereTheyComeFrom = (sources: SchemaSources) =>
+  `this repository reads its reference data from ../shared beside it (schemas/ with ${sources.kubernetes.map((k) => kubernetesDefinitionsFile(k.version)).join(' and ')}, ` +
+  `and ${CRD_REFERENCE_FOLDER}/ with one <group>_<plural>.yaml per CustomResourceDefinition); put it there, or set K8S_SCHEMA_DIRECTORY and CRD_DIRECTORY to where it is`;
 
 /** Refuses sources that are not there, saying where they were looked for and what belongs there. */
 export function checkSchemaSources(sources: SchemaSources): SchemaSources {
   const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
   const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
-  if (!isFile(sources.kubernetesDefinitions)) {
-    throw new SchemaSourceError(`the Kubernetes 1.28 schemas are missing: no file ${sources.kubernetesDefinitions}; ${WHERE_THEY_COME_FROM}`);
+  for (const { version, definitions } of sources.kubernetes) {
+    if (!isFile(definitions)) throw new SchemaSourceError(`the Kubernetes ${version} schemas are missing: no file ${definitions}; ${whereTheyComeFrom(sources)}`);
   }
   for (const folder of sources.crdDirectories) {
-    if (!isFolder(folder)) throw new SchemaSourceError(`the operators' CRDs are missing: no folder ${folder}; ${WHERE_THEY_COME_FROM}`);
+    if (!isFolder(folder)) throw new SchemaSourceError(`the operators' CRDs are missing: no folder ${folder}; ${whereTheyComeFrom(sources)}`);
   }
   return sources;
 }

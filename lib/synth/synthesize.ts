@@ -33,7 +33,7 @@ export function checkManifests(folder: string, manifests: readonly Manifest[], v
     if (seen.has(identity)) problems.push(`${folder}: ${ref}: declared twice`);
     seen.add(identity);
     for (const problem of validator.validate(manifest)) {
-      problems.push(`${folder}: ${ref}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+      problems.push(`${folder}: ${ref}: ${problem.path ? `${problem.path}: ` : ''}${problem.message} (refused by ${problem.refusedBy})`);
     }
   }
   return problems;

@@ -30,13 +30,21 @@ export type Validators = Record<string, ValidateFunction | null>;
 export interface CompiledValidators {
   /** A CommonJS module (Ajv standalone code). */
   readonly code: string;
-  /** `apiVersion/kind` -> name of the module's export, or null for a kind without a schema. */
+  /** Validator key -> name of the module's export, or null for a kind without a schema there. */
   readonly exports: Record<string, string | null>;
+  /** Validator key of a custom resource -> the CRD file its schema comes from. */
+  readonly origins: Record<string, string>;
+}
+
+/** Validators loaded from the cache, and the CRD file of each custom resource's. */
+export interface LoadedValidators {
+  readonly validators: Validators;
+  readonly origins: Record<string, string>;
 }
 
 export interface ValidatorCache {
   /** The validators of exactly these kinds, or undefined when they were never stored together. */
-  load(kinds: readonly string[]): Validators | undefined;
+  load(kinds: readonly string[]): LoadedValidators | undefined;
   store(kinds: readonly string[], compiled: CompiledValidators): void;
 }
 
@@ -50,13 +58,15 @@ export class DiskValidatorCache implements ValidatorCache {
     this.folder = join(root, inputsDigest(sources));
   }
 
-  load(kinds: readonly string[]): Validators | undefined {
+  load(kinds: readonly string[]): LoadedValidators | undefined {
     const base = this.baseOf(kinds);
     if (!existsSync(`${base}.json`)) return undefined;
     try {
-      const exports = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Record<string, string | null>;
+      const { exports, origins } = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Pick<CompiledValidators, 'exports' | 'origins'>;
       const module = requireWithCodeCache(`${base}.js`) as Record<string, ValidateFunction>;
-      return Object.fromEntries(kinds.map((kind) => [kind, exports[kind] === null ? null : module[exports[kind]!]]));
+      const validators = Object.fromEntries(kinds.map((kind) => [kind, exports[kind] === null ? null : module[exports[kind]!]]));
+      if (Object.values(validators).includes(undefined as never)) return undefined;
+      return { validators, origins };
     } catch {
       return undefined; // unreadable (e.g. a crash mid-write elsewhere): compile again
     }
@@ -71,7 +81,7 @@ export class DiskValidatorCache implements ValidatorCache {
     }
     // Write then rename, the index last: parallel test workers may fill the same cache.
     const base = this.baseOf(kinds);
-    for (const [extension, content] of [['js', compiled.code], ['json', JSON.stringify(compiled.exports)]]) {
+    for (const [extension, content] of [['js', compiled.code], ['json', JSON.stringify({ exports: compiled.exports, origins: compiled.origins })]]) {
       const temporary = `${base}.${process.pid}.tmp`;
       writeFileSync(temporary, content);
       renameSync(temporary, `${base}.${extension}`);
@@ -105,7 +115,7 @@ export function inputsDigest(sources: SchemaSources): string {
     hash.update(`${label}\0${stat.size}\0${Math.floor(stat.mtimeMs / 1000)}\n`);
   };
   for (const source of VALIDATOR_SOURCES) add(source, join(REPO_ROOT, 'lib', 'synth', source));
-  add('kubernetes', sources.kubernetesDefinitions);
+  for (const { version, definitions } of sources.kubernetes) add(`kubernetes ${version}`, definitions);
   for (const [folder, file] of crdFilesOf(sources)) add(file, join(folder, file));
   return hash.digest('hex').slice(0, 16);
 }

@@ -4,12 +4,13 @@
  * The script itself runs in test/integration/ci-scripts.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { sharedReferenceData } from '../../lib/synth/schema-sources';
+import { kubernetesDefinitionsFile, OPENSHIFT_RELEASES } from '../../lib/platform/supported-releases';
+import { defaultSchemaSources, sharedReferenceData } from '../../lib/synth/schema-sources';
 
 const REPO = resolve(__dirname, '..', '..');
-const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
+const { crdDirectory } = sharedReferenceData();
 const SHARED = dirname(crdDirectory);
 
 const entries = readFileSync(join(REPO, '.ci', 'reference-data.txt'), 'utf8')
@@ -23,11 +24,13 @@ const entries = readFileSync(join(REPO, '.ci', 'reference-data.txt'), 'utf8')
 /** `git hash-object`: the SHA-1 of "blob <size>\0" and the content. */
 const gitBlob = (content: Buffer) => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
-test('lists every schema file synthesis and the cluster setup test read from ../shared, and nothing else', () => {
-  const crds = readdirSync(crdDirectory).filter((file) => file.endsWith('.yaml')).map((file) => `crds/${file}`);
-  // test/cluster-setup.test.ts validates the admission policies against 1.30 and 1.34.
-  const clusterSetup = ['schemas/k8s-v1.30.0-definitions.json', 'schemas/k8s-v1.34.0-definitions.json'];
-  expect(entries.map(({ path }) => path).sort()).toEqual([relative(SHARED, kubernetesDefinitions), ...crds, ...clusterSetup].sort());
+test('lists every schema file synthesis reads from ../shared, and only files of ../shared', () => {
+  const read = [...defaultSchemaSources().kubernetes.map(({ definitions }) => relative(SHARED, definitions)), ...readdirSync(crdDirectory).filter((file) => file.endsWith('.yaml')).map((file) => relative(SHARED, join(crdDirectory, file)))];
+  const listed = entries.map(({ path }) => path);
+  expect(read.filter((path) => !listed.includes(path))).toEqual([]);
+  // The whole supported range is listed, not only the ends synthesis validates against.
+  for (const { kubernetes } of OPENSHIFT_RELEASES) expect(listed).toContain(`schemas/${kubernetesDefinitionsFile(kubernetes)}`);
+  expect(listed.filter((path) => !existsSync(join(SHARED, path)))).toEqual([]);
   expect(entries.filter(({ rest }) => rest.length > 0)).toEqual([]);
 });
 
@@ -40,6 +43,6 @@ test('every CRD cdk8s.yaml imports bindings from is downloaded from the same ups
   // ../shared may hold CRDs no binding is imported from any more (the Jaeger operator's): they are
   // listed too, since synthesis reads the whole folder, but every import must be among them.
   const imports = [...readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8').matchAll(/^\s+- \w+:=(\S+)$/gm)].map(([, url]) => url).sort();
-  const listed = new Set(entries.filter(({ path }) => path.startsWith('crds/')).map(({ url }) => url));
+  const listed = new Set(entries.filter(({ path }) => path.startsWith('crds')).map(({ url }) => url));
   expect(imports.filter((url) => !listed.has(url))).toEqual([]);
 });

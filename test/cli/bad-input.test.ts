@@ -10,7 +10,7 @@
  * rules (hosts, names, namespaces), values the API server or the application would reject, previews
  * (registries, secrets), the command line, the output folder, the reference data, internal errors.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,7 @@ import { updateManifestCommand } from '../../lib/cli/update-manifest-command';
 import { PIPELINE } from '../../environments/pipeline';
 import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
+import { sharedReferenceData } from '../../lib/synth/schema-sources';
 import { ProjectFiles } from '../../lib/config/project-files';
 import { ProjectConfig } from '../../lib/synth';
 import { copyEnvironment, copyRepository } from '../integration/support/repository-copy';
@@ -234,7 +235,20 @@ const CASES: Record<string, BadInput> = {
   },
 
   // The reference data beside the repository.
-  'the shared schemas missing': { env: (scratch) => ({ K8S_DEFINITIONS: join(scratch, 'no-shared', 'k8s.json') }), exitCode: 1, message: /^the Kubernetes 1\.28 schemas are missing: no file .*no-shared\/k8s\.json; this repository reads its reference data from \.\.\/shared/ },
+  'the shared schemas missing': {
+    env: (scratch) => ({ K8S_SCHEMA_DIRECTORY: join(scratch, 'no-shared') }),
+    exitCode: 1,
+    message: /^the Kubernetes 1\.29 schemas are missing: no file .*no-shared\/k8s-v1\.29\.0-definitions\.json; this repository reads its reference data from \.\.\/shared/,
+  },
+  'the newest Kubernetes schemas missing': {
+    env: (scratch) => {
+      mkdirSync(join(scratch, 'schemas'));
+      copyFileSync(join(sharedReferenceData().schemaDirectory, 'k8s-v1.29.0-definitions.json'), join(scratch, 'schemas', 'k8s-v1.29.0-definitions.json'));
+      return { K8S_SCHEMA_DIRECTORY: join(scratch, 'schemas') };
+    },
+    exitCode: 1,
+    message: /^the Kubernetes 1\.34 schemas are missing: no file .*schemas\/k8s-v1\.34\.0-definitions\.json/,
+  },
   'the shared CRDs missing': { env: (scratch) => ({ CRD_DIRECTORY: join(scratch, 'no-crds') }), exitCode: 1, message: /^the operators' CRDs are missing: no folder .*no-crds/ },
   'a corrupt CRD file': {
     env: (scratch) => ({ CRD_DIRECTORY: corruptCrds(scratch), CO2_VALIDATOR_CACHE: 'off' }),
@@ -243,11 +257,12 @@ const CASES: Record<string, BadInput> = {
   },
   'a corrupt Kubernetes schema file': {
     env: (scratch) => {
-      writeFileSync(join(scratch, 'k8s.json'), '{"definitions": ');
-      return { K8S_DEFINITIONS: join(scratch, 'k8s.json'), CO2_VALIDATOR_CACHE: 'off' };
+      mkdirSync(join(scratch, 'schemas'));
+      for (const version of ['1.29', '1.34']) writeFileSync(join(scratch, 'schemas', `k8s-v${version}.0-definitions.json`), '{"definitions": ');
+      return { K8S_SCHEMA_DIRECTORY: join(scratch, 'schemas'), CO2_VALIDATOR_CACHE: 'off' };
     },
     exitCode: 1,
-    message: /k8s\.json: cannot be read as the Kubernetes OpenAPI definitions \(JSON\): Unexpected end of JSON input/,
+    message: /k8s-v1\.29\.0-definitions\.json: cannot be read as the Kubernetes OpenAPI definitions \(JSON\): Unexpected end of JSON input/,
   },
 
   // npm run diff: a failure to compare is exit 2, above the 1 of "dist/ differs".

@@ -7,15 +7,7 @@ import (
 // Refusals the real server gives today, with the reason. Each is an expected failure: the check
 // still runs, passes while it fails as recorded (logging the server's message), and fails once the
 // object is accepted, so that the entry goes with the fix. Keyed by "<env>/<file>".
-var knownRefusals = map[string]string{
-	"preview-emission-factors-2026/externalsecret-backend-secrets.yaml":      externalSecretsV1beta1,
-	"preview-emission-factors-2026/externalsecret-postgres-credentials.yaml": externalSecretsV1beta1,
-	"preview-sso-login/externalsecret-backend-secrets.yaml":                  externalSecretsV1beta1,
-	"preview-sso-login/externalsecret-postgres-credentials.yaml":             externalSecretsV1beta1,
-}
-
-const externalSecretsV1beta1 = "the previews render ExternalSecret as external-secrets.io/v1beta1; " +
-	"the current External Secrets CRD (../shared/crds-2026) serves v1 only"
+var knownRefusals = map[string]string{}
 
 // check runs one check of an object of dist/<env>, honouring knownRefusals.
 func check(t *testing.T, env string, m manifest, run func() error) {

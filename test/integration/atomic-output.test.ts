@@ -94,7 +94,7 @@ describe('bad input through the real entry points', () => {
   test.each([
     ['synth with an unknown flag', ['main.ts', '--bogus'], {}, 2, "error: Unknown option '--bogus'"],
     ['synth with a corrupt preview list', ['main.ts', '--previews', '<scratch>/corrupt.json', '--out', '<scratch>/never'], {}, 1, 'corrupt.json:1:2: not valid JSON'],
-    ['synth without the shared reference data', ['main.ts', '--out', '<scratch>/never'], { K8S_DEFINITIONS: '/nonexistent/k8s.json' }, 1, 'error: the Kubernetes 1.28 schemas are missing'],
+    ['synth without the shared reference data', ['main.ts', '--out', '<scratch>/never'], { K8S_SCHEMA_DIRECTORY: '/nonexistent' }, 1, 'error: the Kubernetes 1.29 schemas are missing'],
     ['diff against a missing folder', ['scripts/diff.ts', '--dist', '<scratch>/nowhere'], {}, 2, 'nowhere: no such folder'],
     ['set-image with a floating tag', ['scripts/set-image.ts', '--env', 'dev', '--component', 'backend', '--tag', 'latest'], {}, 1, 'floating tag "latest"'],
   ])('%s', (_name, args, env, exitCode, message) => {

@@ -48,7 +48,7 @@ afterAll(async () => {
 
 function synth(cache: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cache };
-  for (const name of ['K8S_DEFINITIONS', 'CRD_DIRECTORY', 'REFERENCE_DATA_LIST', 'CO2_LOCK_TOKEN']) delete env[name];
+  for (const name of ['K8S_SCHEMA_DIRECTORY', 'CRD_DIRECTORY', 'REFERENCE_DATA_LIST', 'CO2_LOCK_TOKEN']) delete env[name];
   // Not spawnSync: the server that answers the downloads runs in this process.
   const child = spawn('npm', ['run', '-s', 'synth'], { cwd: clone, env });
   let stderr = '';

@@ -4,6 +4,7 @@ import { defaultSchemaSources, SchemaValidator } from '../../lib/synth';
 import { defaultValidatorCache, DiskValidatorCache, inputsDigest } from '../../lib/synth/validator-cache';
 import { Manifest } from '../../lib/synth/manifest';
 import { PROJECT_CRD_DIRECTORY } from '../../lib/synth/schema-sources';
+import { withoutNullKeywords } from '../../lib/synth/schema-validator';
 import { standardSynthesis, sharedValidator } from '../support/synthesis';
 
 /** A deep copy of one synthesized object, to break. */
@@ -15,7 +16,9 @@ function synthesized(environment: string, kind: string, name: string): any {
   return structuredClone(found);
 }
 
-const problemsOf = (manifest: Manifest) => sharedValidator().validate(manifest);
+/** The problems, with what refuses each (the tests of the supported range check that part). */
+const refusalsOf = (manifest: Manifest) => sharedValidator().validate(manifest);
+const problemsOf = (manifest: Manifest) => refusalsOf(manifest).map(({ path, message }) => ({ path, message }));
 
 describe('strict schema validation', () => {
   test('accepts every synthesized object', () => {
@@ -105,12 +108,59 @@ describe('strict schema validation', () => {
 
   test('reads the schemas where they are, without copies in the project', () => {
     const sources = defaultSchemaSources();
-    expect(JSON.parse(readFileSync(sources.kubernetesDefinitions, 'utf8')).definitions['io.k8s.api.apps.v1.Deployment']).toBeDefined();
+    expect(JSON.parse(readFileSync(sources.kubernetes[0].definitions, 'utf8')).definitions['io.k8s.api.apps.v1.Deployment']).toBeDefined();
     expect(readFileSync(join(sources.crdDirectories[0], 'route.openshift.io_routes.yaml'), 'utf8')).toContain('kind: CustomResourceDefinition');
-    expect(defaultSchemaSources({ K8S_DEFINITIONS: '/elsewhere/defs.json', CRD_DIRECTORY: '/elsewhere/crds' })).toEqual({
-      kubernetesDefinitions: '/elsewhere/defs.json',
+    expect(defaultSchemaSources({ K8S_SCHEMA_DIRECTORY: '/elsewhere/schemas', CRD_DIRECTORY: '/elsewhere/crds' })).toEqual({
+      kubernetes: [
+        { version: '1.29', definitions: '/elsewhere/schemas/k8s-v1.29.0-definitions.json' },
+        { version: '1.34', definitions: '/elsewhere/schemas/k8s-v1.34.0-definitions.json' },
+      ],
       crdDirectories: ['/elsewhere/crds', PROJECT_CRD_DIRECTORY],
     });
+  });
+});
+
+describe('validation across the supported range', () => {
+  test('a field the oldest Kubernetes lacks is refused, naming that version', () => {
+    // Lifecycle.stopSignal is new in Kubernetes 1.33: on OpenShift 4.16 the API server would prune it.
+    const deployment = synthesized('prod', 'Deployment', 'backend');
+    deployment.spec.template.spec.containers[0].lifecycle = { ...deployment.spec.template.spec.containers[0].lifecycle, stopSignal: 'SIGTERM' };
+    expect(refusalsOf(deployment)).toEqual([{ path: 'spec.template.spec.containers[0].lifecycle.stopSignal', message: 'unknown field', refusedBy: 'Kubernetes 1.29' }]);
+  });
+
+  test('a group-version the newest Kubernetes no longer serves is refused, naming that version', () => {
+    const flowSchema = { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', metadata: { name: 'x' }, spec: { priorityLevelConfiguration: { name: 'workload-low' } } };
+    expect(refusalsOf(flowSchema)).toEqual([{ path: 'apiVersion', message: 'flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema is not served', refusedBy: 'Kubernetes 1.34' }]);
+  });
+
+  test('a problem both ends share is reported once, naming both', () => {
+    const hpa = synthesized('prod', 'HorizontalPodAutoscaler', 'backend-hpa');
+    hpa.spec.maxReplicas = '10';
+    expect(refusalsOf(hpa)).toEqual([{ path: 'spec.maxReplicas', message: 'must be integer', refusedBy: 'Kubernetes 1.29 and 1.34' }]);
+  });
+
+  test('a custom resource is refused by the CRD file that defines it', () => {
+    const route = synthesized('prod', 'Route', 'backend');
+    route.spec.tls.certificat = 'x';
+    expect(refusalsOf(route)).toEqual([{ path: 'spec.tls.certificat', message: 'unknown field', refusedBy: 'crds-2026/route.openshift.io_routes.yaml' }]);
+  });
+
+  test('the collector turns off the NetworkPolicy of current operators, as their CRD knows it', () => {
+    const collector = synthesized('prod', 'OpenTelemetryCollector', 'otel-collector');
+    expect(collector.spec.networkPolicy).toEqual({ enabled: false });
+    expect(refusalsOf(collector)).toEqual([]);
+    collector.spec.networkPolicy = { enabled: 'false' };
+    expect(refusalsOf(collector)).toEqual([{ path: 'spec.networkPolicy.enabled', message: 'must be boolean', refusedBy: 'crds-2026/opentelemetry.io_opentelemetrycollectors.yaml' }]);
+  });
+
+  test("the Route CRD's anyOf: null is no constraint, and the file is read as it is", () => {
+    const text = readFileSync(join(defaultSchemaSources().crdDirectories[0], 'route.openshift.io_routes.yaml'), 'utf8');
+    expect(text).toMatch(/anyOf: null/);
+    const schema: any = { properties: { targetPort: { anyOf: null, allOf: [{ type: 'string' }], 'x-kubernetes-int-or-string': true }, tls: { enum: [null] }, x: { default: null } } };
+    withoutNullKeywords(schema);
+    expect(schema).toEqual({ properties: { targetPort: { allOf: [{ type: 'string' }], 'x-kubernetes-int-or-string': true }, tls: { enum: [null] }, x: { default: null } } });
+    const route = synthesized('prod', 'Route', 'backend');
+    expect(refusalsOf(route)).toEqual([]);
   });
 });
 

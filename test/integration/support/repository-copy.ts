@@ -22,8 +22,8 @@ export function copyRepository(target: string): string {
 
 /** The environment for a command run in a copy: the schemas of ../shared where this repository finds them. */
 export function copyEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const { kubernetesDefinitions, crdDirectory } = sharedReferenceData();
-  const env: NodeJS.ProcessEnv = { ...process.env, K8S_DEFINITIONS: kubernetesDefinitions, CRD_DIRECTORY: crdDirectory, ...extra };
+  const { schemaDirectory, crdDirectory } = sharedReferenceData();
+  const env: NodeJS.ProcessEnv = { ...process.env, K8S_SCHEMA_DIRECTORY: schemaDirectory, CRD_DIRECTORY: crdDirectory, ...extra };
   delete env.CO2_LOCK_TOKEN;
   return env;
 }
