@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../core/repo-root';
-import type { OperatorRewrite } from './operator-rewrites';
 
 /** A health check in Lua for one kind, as the ArgoCD custom resource carries it. */
 export interface ResourceHealthCheck {
@@ -63,14 +62,3 @@ export class GitOpsInstanceSettings extends Construct {
     instance.addJsonPatch(JsonPatch.remove('/metadata/labels'));
   }
 }
-
-/** What OpenShift GitOps writes into the ArgoCD resource of its default instance (see lib/argocd/operator-rewrites.ts). */
-export const GITOPS_INSTANCE_REWRITES: readonly OperatorRewrite[] = [
-  {
-    apiVersion: 'argoproj.io/v1beta1',
-    kind: 'ArgoCD',
-    source:
-      'gitops-operator v1.14.0 fills the default instance resources and node placement when empty (controllers/gitopsservice_controller.go:427-483), ' +
-      'fields we do not declare; applied by hand, not synced by ArgoCD',
-  },
-];

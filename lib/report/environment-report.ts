@@ -8,8 +8,7 @@ import { backendFeatures, BackendFeatures } from '../application/backend-setting
 import type { Environment } from '../config/environment';
 import { formatCpu, formatMemory } from '../config/quantity';
 import { platformFor } from '../platform';
-import type { SynthesizedEnvironment } from '../synth';
-import type { Manifest } from '../synth/manifest';
+import type { Manifest, SynthesizedEnvironment } from '../synth/manifest';
 import { compareWorkloads, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
 import { mermaidFlowchart } from './mermaid';
 import { environmentTopology, PeerRole } from './topology';
