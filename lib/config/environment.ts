@@ -12,7 +12,7 @@ import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseEx
 import { checkClientVersion } from '../database/postgres-client';
 import { UserError } from '../core/errors';
 import { SECRET_BUNDLES, SecretBundleId } from '../application/secret-bundles';
-import { parseImageReference } from '../core/image';
+import { formatImageReference, ImageReference, parseImageReference } from '../core/image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
 import { backendSettingTypeProblem } from './backend-setting-types';
@@ -173,15 +173,19 @@ export const OPERATIONS_DEFAULTS = {
   /**
    * Upstream contrib distribution: the Red Hat build of OpenTelemetry lacks the postgresql and httpcheck
    * receivers. The configuration keys each component accepts in this release are recorded in
-   * lib/observability/collector-components.ts: bumping the tag means re-reading them there.
+   * lib/observability/collector-components.ts: bumping the tag means re-reading them there. No digest:
+   * no public record gives one (docs/known-limits.md); Renovate adds it.
    */
   collectorImage: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.140.1',
   collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
-  jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
+  /**
+   * Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts.
+   * From quay.io, where Jaeger's release pushes the same build as to Docker Hub; no digest (docs/sources/images.md).
+   */
+  jaegerImage: 'quay.io/jaegertracing/jaeger:2.20.0',
   /**
    * OpenShift's OAuth proxy, for the Jaeger UI. A tag, not a digest: no digest of this image could be read
-   * from a source we can cite (a known limit, docs/sources/observability.md); the tag follows 4.16's z-stream.
+   * from a source we can cite (a known limit, docs/sources/images.md); the tag follows 4.16's z-stream.
    */
   oauthProxyImage: 'registry.redhat.io/openshift4/ose-oauth-proxy-rhel9:v4.16',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
@@ -198,6 +202,17 @@ export const OPERATIONS_DEFAULTS = {
    */
   postgresImage: 'docker.io/library/postgres:15.19-trixie@sha256:dfbbb0ad8cab91d41e99123664e37a9b25d0413426d4fb3154e4d668e5d35246',
   postgresResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  /**
+   * Repository prefixes every image of an environment must start with: the project's own registry
+   * and, per third-party image, the publisher's own namespace there (docs/sources/images.md).
+   */
+  trustedRegistries: [
+    'quay-its.epfl.ch/svc1751/',
+    'ghcr.io/open-telemetry/opentelemetry-collector-releases/',
+    'quay.io/jaegertracing/',
+    'registry.redhat.io/openshift4/',
+    'docker.io/library/postgres',
+  ],
 } as const;
 
 /** What an environment may tune for one long-running component; unset fields take the defaults above. */
@@ -443,6 +458,14 @@ export const environmentSchema = z
     appEnvironment: oneOf(['development', 'staging', 'production']),
     /** @default "INFO" */
     logLevel: oneOf(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+    /**
+     * Repository prefixes ("ghcr.io/open-telemetry/") that every image of the environment must start
+     * with, third-party images included. @default OPERATIONS_DEFAULTS.trustedRegistries
+     */
+    trustedRegistries: z
+      .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]*$/, 'must be a registry host and repository prefix such as "ghcr.io/open-telemetry/"'))
+      .min(1, 'needs at least one registry')
+      .prefault([...OPERATIONS_DEFAULTS.trustedRegistries]),
     /** Pinned image of each component; kept in environments/images/<name>.json for automation. */
     images: z.strictObject({ frontend: imageReference, backend: imageReference, docs: imageReference }),
     /** @default COMPONENT_DEFAULTS.frontend, no error reporting */
@@ -562,6 +585,15 @@ export const environmentSchema = z
         message: `true registers the /login-test authentication bypass (the application's backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
       });
     }
+    for (const [path, image] of environmentImages(environment)) {
+      if (!environment.trustedRegistries.some((prefix) => image.repository.startsWith(prefix))) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `"${formatImageReference(image)}" is not from a trusted registry (trustedRegistries: ${environment.trustedRegistries.join(', ')})`,
+        });
+      }
+    }
     try {
       backendVersionSettings(environment.images.backend);
     } catch (error) {
@@ -576,6 +608,25 @@ export const environmentSchema = z
     }
   }, { when: (payload) => payload.issues.length === 0 })
   .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
+
+/** Every image an environment names, with the path of its field. */
+function environmentImages(environment: {
+  images: Record<string, ImageReference>;
+  database: { mode: string; image?: ImageReference };
+  observability?: { collector: { image: ImageReference }; tracing: { image: ImageReference; ui: false | { oauthProxyImage: ImageReference } } };
+  backup?: { image: ImageReference };
+}): Array<[Array<string>, ImageReference]> {
+  const found: Array<[Array<string>, ImageReference]> = Object.entries(environment.images).map(([component, image]) => [['images', component], image]);
+  if (environment.database.image) found.push([['database', 'image'], environment.database.image]);
+  const observability = environment.observability;
+  if (observability) {
+    found.push([['observability', 'collector', 'image'], observability.collector.image]);
+    found.push([['observability', 'tracing', 'image'], observability.tracing.image]);
+    if (observability.tracing.ui) found.push([['observability', 'tracing', 'ui', 'oauthProxyImage'], observability.tracing.ui.oauthProxyImage]);
+  }
+  if (environment.backup) found.push([['backup', 'image'], environment.backup.image]);
+  return found;
+}
 
 /** An environment as written in environments/: optional fields may be left out. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -53,7 +53,7 @@ const CONFIG_DIR = '/etc/jaeger';
 const STORE = 'memstore';
 
 export interface TraceStoreProps {
-  /** A pinned Jaeger v2 image, e.g. docker.io/jaegertracing/jaeger:2.20.0. */
+  /** A pinned Jaeger v2 image, e.g. quay.io/jaegertracing/jaeger:2.20.0. */
   readonly image: ImageReference;
   readonly resources: ContainerResources;
   /** Traces kept; beyond, the oldest are dropped. Size the memory limit with it (a trace is a few KiB). */

@@ -68,6 +68,8 @@ export class TelemetryCollector extends Construct {
   /** Labels the operator puts on the collector pods. */
   readonly podSelector: Record<string, string>;
   readonly metricsServiceName: string;
+  /** The collector pods' ServiceAccount, emitted here, without an automounted token. */
+  readonly serviceAccountName: string;
   readonly metricsServiceLabels: Record<string, string>;
 
   /**
@@ -96,11 +98,21 @@ export class TelemetryCollector extends Construct {
     const labels = componentLabels(this, { name: this.name, component: 'telemetry' });
     const postgresEnv = (variable: string) => ({ name: variable, valueFrom: { secretKeyRef: { name: props.postgres.secretName, key: variable } } });
 
+    // Ours rather than the operator's `<name>-collector`, so that its token is not mounted: no component
+    // of collectorConfig reads the Kubernetes API (no k8sattributes processor, no k8s_cluster or
+    // k8sobjects receiver; otlp, postgresql, httpcheck and spanmetrics reach only the network).
+    this.serviceAccountName = this.name;
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, labels },
+      automountServiceAccountToken: false,
+    });
+
     new OpenTelemetryCollectorV1Beta1(this, 'Resource', {
       metadata: { name: this.name, labels },
       spec: {
         mode: OpenTelemetryCollectorV1Beta1SpecMode.DEPLOYMENT,
         replicas: 1,
+        serviceAccount: this.serviceAccountName,
         image: formatImageReference(props.image),
         imagePullPolicy: 'IfNotPresent',
         resources: toCustomResourceRequirements(props.resources, {

@@ -50,7 +50,7 @@ describe('TelemetryCollector', () => {
 
 describe('TraceStore', () => {
   const storeProps = {
-    image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'),
+    image: parseImageReference('quay.io/jaegertracing/jaeger:2.20.0'),
     resources,
     maxTraces: 50000,
     serviceAccountName: 'co2-calculator',
@@ -164,7 +164,7 @@ describe('Observability', () => {
       grafana: { instanceSelector: { dashboards: 'test' }, folder: 'Test' },
       runbooksUrl: 'https://github.com/example/deploy/blob/main/docs/runbooks.md',
       collector: { image: collectorProps.image, resources },
-      tracing: { image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'), resources, maxTraces: 10000 },
+      tracing: { image: parseImageReference('quay.io/jaegertracing/jaeger:2.20.0'), resources, maxTraces: 10000 },
       postgres: { secretName: 'db-monitoring', sslMode: 'require' },
       alerting: { email, critical: ['a@example.org'], warning: ['b@example.org'] },
       telemetrySources: [{ podLabels: { app: 'api' } }],

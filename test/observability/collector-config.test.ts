@@ -39,6 +39,28 @@ describe('the collector configuration of every environment', () => {
   });
 });
 
+/**
+ * Collector components that call the Kubernetes API and so need the pod's token (collector-contrib
+ * 0.140.1: processor/k8sattributesprocessor, receiver/k8sclusterreceiver, receiver/k8sobjectsreceiver,
+ * receiver/k8seventsreceiver, receiver/kubeletstatsreceiver, extension/observer/k8sobserver,
+ * extension/k8sleaderelector).
+ */
+const API_COMPONENTS = ['k8sattributes', 'k8s_cluster', 'k8sobjects', 'k8s_events', 'kubeletstats', 'k8s_observer', 'k8s_leader_elector'];
+
+describe('the collector runs as a ServiceAccount of ours, without a token', () => {
+  const synthesized = standardSynthesis().environments.filter(({ environment }) => environment.observability);
+
+  test.each(synthesized.map(({ environment, manifests }) => [environment.name, manifests] as const))('%s', (_name, manifests) => {
+    const [collector] = find(manifests, 'OpenTelemetryCollector') as any[];
+    const config = collector.spec.config;
+    const used = ['receivers', 'processors', 'extensions'].flatMap((section) => Object.keys(config[section] ?? {}).map((key) => key.split('/')[0]));
+    expect(used.filter((type) => API_COMPONENTS.includes(type))).toEqual([]);
+    const [account] = find(manifests, 'ServiceAccount', collector.spec.serviceAccount) as any[];
+    expect(account).toBeDefined();
+    expect(account.automountServiceAccountToken).toBe(false);
+  });
+});
+
 describe('the walker finds what the collector would refuse', () => {
   const [, collector] = collectors[0];
   const config = () => structuredClone(collector.spec.config);
