@@ -13,7 +13,7 @@ import { InClusterPostgres } from './database/in-cluster-postgres';
 import { DefaultDenyIngress } from './networking/network-policy';
 import { Observability } from './observability/observability';
 import { Platform, platformFor } from './platform';
-import { SECRET_BUNDLES, SecretBundleId } from './secrets/bundles';
+import { SECRET_BUNDLES, SecretBundleId } from './application/secret-bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
 import { docsServer } from './workloads/docs-server';

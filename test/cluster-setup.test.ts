@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { SchemaValidator } from '../lib/synth/schema-validator';
 import { sharedReferenceData } from '../lib/synth/schema-sources';
 import { evaluateCel } from './support/cel';

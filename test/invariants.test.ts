@@ -2,11 +2,11 @@
  * Rules that hold for every object of every environment. Each test collects all offenders, so a
  * failure lists every object that breaks the rule, not just the first.
  */
-import { parseImageReference } from '../lib/config/image';
+import { parseImageReference } from '../lib/core/image';
 import { parseQuantity } from '../lib/config/quantity';
 import { LABEL, MANAGED_BY, PART_OF } from '../lib/core/labels';
-import { ANNOTATION } from '../lib/argocd/annotations';
-import { Manifest } from '../lib/synth/manifest';
+import { ANNOTATION } from '../lib/core/annotations';
+import { Manifest } from '../lib/core/manifest';
 import { platformFor } from '../lib/platform';
 import { BACKEND_IMAGE, DOCS_IMAGE, FRONTEND_IMAGE, ImageUser, POSTGRES_IMAGE } from '../lib/application/contract';
 import { containersOf, matches, podTemplates, ref, strings } from './support/kubernetes';

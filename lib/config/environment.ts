@@ -9,10 +9,10 @@
  */
 import { z } from 'zod';
 import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting, ROLE_PROVIDERS } from '../application/backend-settings';
-import { checkClientVersion } from '../backup/postgres-client';
+import { checkClientVersion } from '../database/postgres-client';
 import { UserError } from '../core/errors';
-import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
-import { formatImageReference, ImageReference, parseImageReference } from './image';
+import { SECRET_BUNDLES, SecretBundleId } from '../application/secret-bundles';
+import { formatImageReference, ImageReference, parseImageReference } from '../core/image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
 import { backendSettingTypeProblem } from './backend-setting-types';
@@ -309,7 +309,7 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
     }
   });
 
-/** The name of each Secret bundle in this environment (see lib/secrets/bundles.ts). @default each bundle's default name */
+/** The name of each Secret bundle in this environment (see lib/application/secret-bundles.ts). @default each bundle's default name */
 const secretNames = z.strictObject(
   Object.fromEntries(Object.entries(SECRET_BUNDLES).map(([id, bundle]) => [id, dnsSubdomain.default(bundle.defaultName)])) as Record<
     SecretBundleId,
@@ -318,7 +318,7 @@ const secretNames = z.strictObject(
 );
 
 /**
- * Where the environment's Secrets come from. Every bundle of lib/secrets/bundles.ts is produced the
+ * Where the environment's Secrets come from. Every bundle of lib/application/secret-bundles.ts is produced the
  * same way; the workloads only see the Secrets' names.
  */
 export const secretStrategy = z.discriminatedUnion('strategy', [

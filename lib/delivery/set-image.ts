@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatImageReference, parseImageReference } from '../config/image';
+import { formatImageReference, parseImageReference } from '../core/image';
 import { UserError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { REPO_ROOT } from '../core/repo-root';

@@ -29,7 +29,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
+import { formatImageReference, ImageReference, imageVersionLabel } from '../core/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';

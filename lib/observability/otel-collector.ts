@@ -8,7 +8,7 @@ import {
   OpenTelemetryCollectorV1Beta1SpecResourcesLimits,
   OpenTelemetryCollectorV1Beta1SpecResourcesRequests,
 } from '../../imports/opentelemetrycollectors-opentelemetry.io';
-import { formatImageReference, ImageReference } from '../config/image';
+import { formatImageReference, ImageReference } from '../core/image';
 import { componentLabels } from '../core/labels';
 import { ContainerResources, toCustomResourceRequirements } from '../core/resources';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../core/restricted-pod';

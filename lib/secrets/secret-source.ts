@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { SecretStrategy } from '../config/environment';
-import { SecretBundle } from './bundles';
+import { SecretBundle } from '../application/secret-bundles';
 import { ExternalSyncedSecret } from './external-secret';
 import { GeneratedSecret } from './generated-secret';
 import { InfisicalSyncedSecret } from './infisical-secret';

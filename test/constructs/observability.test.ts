@@ -1,4 +1,4 @@
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { AlertRouting } from '../../lib/observability/alert-routing';
 import { load } from 'js-yaml';
 import { jaegerConfig, TraceStore } from '../../lib/observability/jaeger';

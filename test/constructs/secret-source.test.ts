@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { parseEnvironment, SecretStrategy } from '../../lib/config/environment';
 import { InfisicalSyncedSecret } from '../../lib/secrets/infisical-secret';
-import { SECRET_BUNDLES } from '../../lib/secrets/bundles';
+import { SECRET_BUNDLES } from '../../lib/application/secret-bundles';
 import { SecretSource } from '../../lib/secrets/secret-source';
 import { baseEnvironment, testChart, validManifests } from '../support/synthesis';
 

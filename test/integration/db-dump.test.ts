@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { DatabaseBackup } from '../../lib/backup/database-backup';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { listFiles } from '../../lib/synth/output';
 import { chartManifests } from '../../lib/synth/synthesize';
 import { testChart } from '../support/synthesis';

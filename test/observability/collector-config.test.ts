@@ -3,7 +3,7 @@
  * accepts (lib/observability/collector-components.ts). The collector refuses an unknown key at start,
  * so anything this finds would be a crash loop on the cluster.
  */
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import {
   COLLECTOR_COMPONENTS,
   COLLECTOR_RELEASE,

@@ -22,8 +22,8 @@ import {
   WritablePath,
 } from '../../lib/application/contract';
 import type { Environment } from '../../lib/config/environment';
-import { parseImageReference } from '../../lib/config/image';
-import { Manifest } from '../../lib/synth/manifest';
+import { parseImageReference } from '../../lib/core/image';
+import { Manifest } from '../../lib/core/manifest';
 import { podTemplates, ref } from './kubernetes';
 
 /** How one variable reaches the container. */

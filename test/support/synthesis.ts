@@ -10,7 +10,7 @@ import type { Chart } from 'cdk8s';
 import type { EnvironmentInput } from '../../lib/config/environment';
 import type { ProjectFiles } from '../../lib/config/project-files';
 import type { SchemaValidator, Synthesis } from '../../lib/synth';
-import type { Manifest } from '../../lib/synth/manifest';
+import type { Manifest } from '../../lib/core/manifest';
 
 const synth = () => require('../../lib/synth') as typeof import('../../lib/synth');
 const environments = () => require('../../environments') as typeof import('../../environments');
@@ -46,7 +46,7 @@ export function standardSynthesis(): Synthesis {
  * its review (npm run diff) still show the real references.
  */
 export function withSnapshotVersions(files: ProjectFiles = projectFiles().diskFiles()): ProjectFiles {
-  const { formatImageReference, parseImageReference } = require('../../lib/config/image') as typeof import('../../lib/config/image');
+  const { formatImageReference, parseImageReference } = require('../../lib/core/image') as typeof import('../../lib/core/image');
   const { ENVIRONMENTS, imagesFile, PREVIEWS_FILE } = environments();
   const fixed = (reference: string) => formatImageReference({ repository: parseImageReference(reference).repository, tag: 'snapshot' });
   const fixAll = (images: Record<string, string>) => Object.fromEntries(Object.entries(images).map(([component, reference]) => [component, fixed(reference)]));
