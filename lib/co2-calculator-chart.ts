@@ -234,7 +234,8 @@ export class Co2CalculatorChart extends Chart {
       collector: settings.collector,
       // The UI needs the cluster's OAuth server; elsewhere it stays behind port-forward.
       tracing: { ...settings.tracing, ui: this.platform.authenticatesUsers && settings.tracing.ui },
-      postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },
+      // The in-cluster server is in the namespace and serves no TLS.
+      postgres: { secretName: monitoringSecret.secretName, tls: database.mode === 'managed' ? database.tls : 'none' },
       alerting: {
         email: {
           smarthost: alerting.smarthost,

@@ -280,6 +280,20 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
     expect(violations).toEqual([]);
   });
 
+  test('every HTTPRoute rule that serves a backend sets HSTS on its responses, as the Routes do', () => {
+    const violations: string[] = [];
+    for (const route of byKind('HTTPRoute') as any[]) {
+      for (const [index, rule] of (route.spec.rules ?? []).entries()) {
+        if (!rule.backendRefs) continue;
+        const set = (rule.filters ?? []).filter((f: any) => f.type === 'ResponseHeaderModifier').flatMap((f: any) => f.responseHeaderModifier.set ?? []);
+        if (!set.some((h: any) => h.name === 'Strict-Transport-Security' && h.value === 'max-age=31536000;includeSubDomains')) violations.push(`${ref(route)} rule ${index}: no HSTS`);
+      }
+    }
+    expect(violations).toEqual([]);
+    // Not vacuous: off OpenShift, the edge is these HTTPRoutes.
+    if (environment.platform.name !== 'openshift') expect(byKind('HTTPRoute').length).toBeGreaterThan(0);
+  });
+
   test('every Ingress serves the environment host over TLS, to an existing Service port by name', () => {
     const violations: string[] = [];
     for (const ingress of byKind('Ingress') as any[]) {

@@ -351,8 +351,25 @@ export const databaseSchema = z.discriminatedUnion('mode', [
     mode: z.literal('managed'),
     /** Major version of the server: the backup client must not be older. */
     serverMajorVersion,
-    /** How the collector's postgresql receiver connects. @default "require" */
-    sslMode: oneOf(['disable', 'require', 'verify-full']).default('require'),
+    /**
+     * How the collector's postgresql receiver checks the server's certificate: against the CA of a
+     * ConfigMap of the namespace that the site provides (`{ caConfigMap: { name, key } }`), or, where
+     * the site cannot name that CA, encrypted but unverified with the reason stated
+     * (`{ insecureReason: "..." }`), which the collector carries as an annotation.
+     */
+    tls: z.union(
+      [
+        z.strictObject({
+          caConfigMap: z.strictObject({
+            name: dnsSubdomain,
+            /** @default "ca.crt" */
+            key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key').default('ca.crt'),
+          }),
+        }),
+        z.strictObject({ insecureReason: z.string().trim().min(20, 'must say why the certificate cannot be verified (at least 20 characters)') }),
+      ],
+      { error: 'must be { caConfigMap: { name, key } } or { insecureReason: "why the certificate cannot be verified" }' },
+    ),
   }),
   z.strictObject({
     mode: z.literal('in-cluster'),

@@ -87,6 +87,7 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
       namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
       previewApplicationPrefix: previewNamespace(PREVIEW_PREFIX),
+      previewStore: previewTemplate?.secrets.strategy === 'external-secrets' && previewTemplate.secrets.storeRef.kind === 'ClusterSecretStore' ? previewTemplate.secrets.storeRef.name : undefined,
     }),
   );
   validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);

@@ -12,6 +12,7 @@ import {
   componentType,
 } from '../../lib/observability/collector-components';
 import { jaegerConfig } from '../../lib/observability/jaeger';
+import { UNVERIFIED_TLS_ANNOTATION } from '../../lib/observability/otel-collector';
 import { find, standardSynthesis } from '../support/synthesis';
 
 const collectors = standardSynthesis()
@@ -58,6 +59,27 @@ describe('the collector runs as a ServiceAccount of ours, without a token', () =
     const [account] = find(manifests, 'ServiceAccount', collector.spec.serviceAccount) as any[];
     expect(account).toBeDefined();
     expect(account.automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('the collector verifies the database certificate, or says why not', () => {
+  const synthesized = standardSynthesis().environments.filter(({ environment }) => environment.observability);
+
+  test.each(synthesized.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))('%s', (_name, environment, manifests) => {
+    const [collector] = find(manifests, 'OpenTelemetryCollector') as any[];
+    const tls = collector.spec.config.receivers.postgresql.tls;
+    const database = environment.database;
+    if (database.mode === 'in-cluster') {
+      expect(tls).toEqual({ insecure: true });
+    } else if ('caConfigMap' in database.tls) {
+      const ca = database.tls.caConfigMap;
+      const mount = collector.spec.volumeMounts.find((m: any) => tls.ca_file === `${m.mountPath}/${ca.key}`);
+      const volume = collector.spec.volumes.find((v: any) => v.name === mount?.name);
+      expect({ skip: tls.insecure_skip_verify, configMap: volume?.configMap.name }).toEqual({ skip: false, configMap: ca.name });
+    } else {
+      expect(tls.insecure_skip_verify).toBe(true);
+      expect(collector.metadata.annotations[UNVERIFIED_TLS_ANNOTATION]).toBe(database.tls.insecureReason);
+    }
   });
 });
 

@@ -112,7 +112,7 @@ export function baseEnvironment(overrides: Record<string, unknown> = {}): Enviro
       docs: 'quay-its.epfl.ch/svc1751/co2-calculator-docs:1.0.0',
     },
     secrets: { strategy: 'existing' },
-    database: { mode: 'managed', serverMajorVersion: 15 },
+    database: { mode: 'managed', serverMajorVersion: 15, tls: { caConfigMap: { name: 'database-ca' } } },
     observability: {
       grafana: { instanceSelector: { dashboards: 'test' } },
       alerting: { smarthost: 'mail.example.org:587', from: 'alerts@example.org', critical: ['oncall@example.org'], warning: ['team@example.org'] },
