@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting, ROLE_PROVIDERS } from '../application/backend-settings';
 import { checkClientVersion } from '../database/postgres-client';
 import { UserError } from '../core/errors';
+import { COMPONENTS, ComponentName, perComponent } from '../application/components';
 import { SECRET_BUNDLES, SecretBundleId } from '../application/secret-bundles';
 import { formatImageReference, ImageReference, parseImageReference } from '../core/image';
 import { isQuantity, parseQuantity } from './quantity';
@@ -134,36 +135,15 @@ export const replicaRange = z
 
 type ComponentDefaults = { replicas: z.input<typeof replicaRange>; resources: z.input<typeof containerResources> };
 
-/**
- * Defaults of each component; an environment overrides what it needs. The figures start from the
- * sizing of the design documents and are meant to be tuned with real usage.
- */
+/** Defaults of each component (lib/application/components.ts) and of the migration Job. */
 export const COMPONENT_DEFAULTS = {
-  /** nginx serving the SPA: cheap, scaled out for availability. */
-  frontend: {
-    replicas: { min: 2, max: 10 },
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  },
-  /** FastAPI + Uvicorn, with the background jobs in-process. */
-  backend: {
-    replicas: { min: 2, max: 10 },
-    resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-  },
-  /**
-   * The MkDocs site is off the critical path: one replica. A single replica gets no
-   * PodDisruptionBudget (minAvailable 1 would block every node drain); its rolling update surges a new
-   * pod before stopping the old one.
-   */
-  docs: {
-    replicas: { min: 1, max: 1 },
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-  },
+  ...perComponent((name) => COMPONENTS[name].defaults),
   /** `alembic upgrade head`, once per sync; retried twice before the sync fails. */
   migration: {
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
     backoffLimit: 2,
   },
-} as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'> & { backoffLimit: number }>;
+} as const satisfies Record<ComponentName, ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'> & { backoffLimit: number }>;
 
 /**
  * Defaults of the operational components. Images are pinned here rather than per environment: they
@@ -491,7 +471,12 @@ export const environmentSchema = z
       .min(1, 'needs at least one registry')
       .prefault([...OPERATIONS_DEFAULTS.trustedRegistries]),
     /** Pinned image of each component; kept in environments/images/<name>.json for automation. */
-    images: z.strictObject({ frontend: imageReference, backend: imageReference, docs: imageReference }),
+    images: z.strictObject(perComponent(() => imageReference)),
+    /**
+     * Replicas and resources of each component, @default COMPONENT_DEFAULTS.<component>. The frontend
+     * and the backend add settings of their own.
+     */
+    ...perComponent((name) => component(COMPONENT_DEFAULTS[name]).prefault({})),
     /** @default COMPONENT_DEFAULTS.frontend, no error reporting */
     frontend: component(COMPONENT_DEFAULTS.frontend)
       .extend({
@@ -504,8 +489,6 @@ export const environmentSchema = z
       .prefault({}),
     /** @default COMPONENT_DEFAULTS.backend, no feature on, no extra settings */
     backend: backendSchema.prefault({}),
-    /** @default COMPONENT_DEFAULTS.docs */
-    docs: component(COMPONENT_DEFAULTS.docs).prefault({}),
     /** @default COMPONENT_DEFAULTS.migration */
     migration: z
       .strictObject({

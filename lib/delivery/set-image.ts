@@ -25,7 +25,7 @@ export interface SetImageRequest {
   /** Folder of the `<environment>.json` files, relative to the repository (environments/images) or absolute. */
   readonly imagesDir: string;
   readonly environment: string;
-  /** A key of the environment's file: frontend, backend, docs. */
+  /** A key of the environment's file: a component of lib/application/components.ts. */
   readonly component: string;
   /** A tag, a digest (`sha256:…`), or `<tag>@sha256:…`. */
   readonly version: string;
