@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { operatorRewrites } from './support/operator-rewrites';
 import { defaultSchemaSources } from '../lib/synth/schema-sources';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { crdSchemas } from './support/crd-schemas';
 import { ref } from './support/kubernetes';
 import { perpetualDifferences } from './support/structured-merge';

@@ -4,7 +4,7 @@ import { Delivery } from '../config/delivery';
 import { PREVIEW_PREFIX, previewNamespace } from '../config/previews';
 import { componentLabels } from '../core/labels';
 import { DeliveryProject, GroupKind } from './app-project';
-import { ARGOCD_SERVER_SIDE_DIFF } from './annotations';
+import { ARGOCD_SERVER_SIDE_DIFF } from '../core/annotations';
 import { environmentSyncPolicy } from './environment-application';
 
 export interface PreviewDeliveryProps {

@@ -55,7 +55,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LABEL } from '../core/labels';
 import { DATABASE_COMPONENT } from '../database/in-cluster-postgres';
-import { ANNOTATION } from './annotations';
+import { ANNOTATION } from '../core/annotations';
 
 export const SyncWave = {
   NAMESPACE: -1,

@@ -33,7 +33,7 @@
  *   environment each one is here; any other branch deploys nothing here.
  * - **Tags**: each push tags the image with the full commit SHA (line 319) and docker/metadata-action's
  *   defaults, i.e. the git tag verbatim (`v1.0.7`) for a release, the branch name for a branch (see
- *   lib/config/image.ts). The action's own receiver pins the digest and, on prod only, sets the tag
+ *   lib/core/image.ts). The action's own receiver pins the digest and, on prod only, sets the tag
  *   from `ref_name` (README.md:469-479 at v3.0.7); so do we. Dev and staging get the commit SHA as
  *   tag (`<40 hex>@sha256:...`), not the branch name: the SHA names exactly one build, so the pods'
  *   `app.kubernetes.io/version` label tells which commit runs, where "dev" would label every build
@@ -41,7 +41,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from '../config/environment';
-import { COMMIT_SHA_TAG, formatImageReference, parseImageReference, RELEASE_VERSION_TAG } from '../config/image';
+import { COMMIT_SHA_TAG, formatImageReference, parseImageReference, RELEASE_VERSION_TAG } from '../core/image';
 import { parseJson } from '../config/project-files';
 import { UserError } from '../core/errors';
 import { formatImagesFile } from './set-image';

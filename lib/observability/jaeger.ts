@@ -29,7 +29,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
+import { formatImageReference, ImageReference, imageVersionLabel } from '../core/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
@@ -53,7 +53,7 @@ const CONFIG_DIR = '/etc/jaeger';
 const STORE = 'memstore';
 
 export interface TraceStoreProps {
-  /** A pinned Jaeger v2 image, e.g. docker.io/jaegertracing/jaeger:2.20.0. */
+  /** A pinned Jaeger v2 image, e.g. quay.io/jaegertracing/jaeger:2.20.0. */
   readonly image: ImageReference;
   readonly resources: ContainerResources;
   /** Traces kept; beyond, the oldest are dropped. Size the memory limit with it (a trace is a few KiB). */

@@ -28,7 +28,7 @@
  *   labelled with its endpoints' ports, and the Prometheus that reads it → the ServiceMonitor.
  */
 import type { NetworkPeer } from '../networking/network-policy';
-import { Manifest, objectRef } from '../synth/manifest';
+import { Manifest, objectRef } from '../core/manifest';
 import { operatorPodsOf, OperatorService } from './operator-pods';
 import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-templates';
 

@@ -7,8 +7,8 @@ import { ClusterSetupChart } from '../cluster-setup/cluster-setup-chart';
 import { refuseForeignNamespaces } from './namespace-references';
 import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
 import { checkProjectRules } from '../config/project-rules';
-import { renderEnvironmentReport } from '../report/environment-report';
-import { Manifest, SynthesizedEnvironment } from './manifest';
+import { renderEnvironmentReport, SynthesizedEnvironment } from '../report/environment-report';
+import { Manifest } from '../core/manifest';
 import { defaultSchemaValidator } from './schema-validator';
 import { chartManifests, checkManifests, renderFolder, SynthesisError } from './synthesize';
 
@@ -87,6 +87,7 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
       namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
       previewApplicationPrefix: previewNamespace(PREVIEW_PREFIX),
+      previewStore: previewTemplate?.secrets.strategy === 'external-secrets' && previewTemplate.secrets.storeRef.kind === 'ClusterSecretStore' ? previewTemplate.secrets.storeRef.name : undefined,
     }),
   );
   validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
@@ -107,6 +108,6 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
 }
 
 export { SynthesisError } from './synthesize';
-export type { SynthesizedEnvironment } from './manifest';
+export type { SynthesizedEnvironment } from '../report/environment-report';
 export { defaultSchemaValidator, SchemaValidator } from './schema-validator';
 export { defaultSchemaSources } from './schema-sources';

@@ -16,7 +16,7 @@ import { checkSchemaSources, crdFilesOf, defaultSchemaSources, SchemaSourceError
 
 export type { KubernetesDefinitions, SchemaSources } from './schema-sources';
 export { crdFilesOf } from './schema-sources';
-import { Manifest } from './manifest';
+import { Manifest } from '../core/manifest';
 import { shareRepeatedSubschemas } from './shared-subschemas';
 import { makePortable } from './portable-schema';
 import { CompiledValidators, defaultValidatorCache, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';

@@ -91,6 +91,12 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "staging": images: unknown field "worker"',
   },
+  'a backup image from a registry the environment does not trust': {
+    project: (p) => (environmentNamed(p, 'prod').backup.image = 'docker.io/someone/postgres:17.11@sha256:' + 'a'.repeat(64)),
+    exitCode: 1,
+    message: `environment "prod": backup.image: "docker.io/someone/postgres:17.11@sha256:${'a'.repeat(64)}" is not from a trusted registry (trustedRegistries: `,
+  },
+  'an empty list of trusted registries': { project: (p) => (environmentNamed(p, 'dev').trustedRegistries = []), exitCode: 1, message: 'environment "dev": trustedRegistries: needs at least one registry' },
   'a corrupt preview list': { files: { [PREVIEWS_FILE]: '[{"name": "a"}\n' }, exitCode: 1, message: /^environments\/previews\.json:2:1: not valid JSON/ },
   'a preview list that is not a list': {
     files: { [PREVIEWS_FILE]: '{"name": "a"}\n' },
@@ -174,7 +180,7 @@ const CASES: Record<string, BadInput> = {
   'a preview image from an untrusted registry': {
     files: { [PREVIEWS_FILE]: '[{"name": "x", "images": {"backend": "docker.io/someone/backend:1.0"}}]' },
     exitCode: 1,
-    message: 'environment "preview-x": images.backend: "docker.io/someone/backend:1.0" is not from a trusted registry (quay-its.epfl.ch/svc1751/)',
+    message: 'environment "preview-x": images.backend: "docker.io/someone/backend:1.0" is not from a trusted registry (trustedRegistries: quay-its.epfl.ch/svc1751/, ',
   },
   'previews reading the secrets of prod': {
     project: (p) => (environmentNamed(p, 'prod').secrets = { strategy: 'external-secrets', storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' }, remoteKeyPrefix: 'co2-calculator-' }),

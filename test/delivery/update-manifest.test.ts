@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENTS, imagesFile, loadProject } from '../../environments';
 import { PIPELINE } from '../../environments/pipeline';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { diskFiles, withEdits } from '../../lib/config/project-files';
 import { checkPipeline, DispatchPayload, ManifestUpdate, ManifestUpdateError, parseDispatchEvent, PipelineConfigError, planManifestUpdate, wrapLine } from '../../lib/delivery/update-manifest';
 import { synthesizeAll } from '../../lib/synth';

@@ -1,5 +1,3 @@
-import type { Environment } from '../config/environment';
-
 /** A synthesized Kubernetes object, as plain JSON. */
 export interface Manifest {
   readonly apiVersion: string;
@@ -21,12 +19,4 @@ export function objectRef(manifest: Manifest): string {
 /** The file an object is written to within its environment's folder: `deployment-backend.yaml`. */
 export function manifestFileName(manifest: Manifest): string {
   return `${manifest.kind.toLowerCase()}-${manifest.metadata.name}.yaml`;
-}
-
-/** One environment and the objects synthesized for it. */
-export interface SynthesizedEnvironment {
-  readonly environment: Environment;
-  readonly manifests: Manifest[];
-  /** Expanded from the preview list rather than written in environments/. */
-  readonly preview?: boolean;
 }
