@@ -1,81 +1,83 @@
 #!/usr/bin/env bash
-# Applies the repository_dispatch event of this workflow run and publishes the change
-# (.github/workflows/update-manifest.yml runs it, after npm ci):
+# Applies the repository_dispatch event of this workflow run, then publishes it, in two steps of one
+# job (.github/workflows/update-manifest.yml), with the repository's checks between them:
 #
-#   apply-dispatch.sh push           commit on main and push it
-#   apply-dispatch.sh pull-request   commit on a new branch and open a pull request into main
+#   apply-dispatch.sh apply     no token: npm run update-manifest on the checkout, commit locally;
+#                               writes changed=true|false and publish=push|pull-request to $GITHUB_OUTPUT
+#   apply-dispatch.sh publish   the only step with the write token (GH_TOKEN): push the checked commit
+#                               to main, or to its own branch with a pull request into main
 #
 # The event is read from the file GitHub names in $GITHUB_EVENT_PATH; no payload value passes through
-# this script's command lines. `npm run update-manifest` writes environments/images/<env>.json and
-# dist/ (all or nothing) and the commit message; a dispatch that changes nothing commits nothing.
+# this script's command lines. How the change reaches main is the command's decision (--publish-file:
+# environments/pipeline.ts says prod is always a pull request), not the payload's create_pull_request.
 #
-# A push that main has moved past (another dispatch, a merge) is not rebased textually: dist/ is
-# generated, and two changes to it (dist/README.md shows every environment) would conflict. Instead
-# the dispatch is applied again on the new main, which is what a rebase means here, and pushed again,
-# up to PUSH_ATTEMPTS times. npm ci runs again only if the new main changed package-lock.json.
+# publish pushes exactly the commit the checks ran on, fast-forward only. When main has moved since
+# the checkout (another dispatch, a merge), the push is refused; rather than apply the dispatch again
+# with the token in reach (and unchecked), the same commit goes to a pull request whose body says so.
+# A pull request opened with GITHUB_TOKEN starts no workflow, so publish also sets the commit status
+# `ci` (the check the ruleset requires): the same checks as CI ran on that commit in this job.
 #
-# Settings (for tests): BASE_BRANCH (main), REMOTE (origin), PUSH_ATTEMPTS (5), RETRY_DELAY seconds (5).
+# Settings (for tests): BASE_BRANCH (main), REMOTE (origin), STATE_DIR ($RUNNER_TEMP), GITHUB_OUTPUT.
 set -euo pipefail
 
-mode=${1:?usage: apply-dispatch.sh push|pull-request}
-event=${GITHUB_EVENT_PATH:?GITHUB_EVENT_PATH must name the event file}
+mode=${1:?usage: apply-dispatch.sh apply|publish}
 base=${BASE_BRANCH:-main}
 remote=${REMOTE:-origin}
-attempts=${PUSH_ATTEMPTS:-5}
-delay=${RETRY_DELAY:-5}
-message=$(mktemp)
-trap 'rm -f "$message"' EXIT
-
-git config user.name 'github-actions[bot]'
-git config user.email '41898282+github-actions[bot]@users.noreply.github.com'
-# The lock file node_modules was installed from (the workflow ran npm ci on the checkout).
-installed_lock=$(git rev-parse HEAD:package-lock.json)
-
-# Checks out the current tip of the base branch and applies the event to it; succeeds with a new
-# commit on HEAD, or stops the script (exit 0) when the dispatch changes nothing.
-apply_on_tip() {
-  git fetch --quiet "$remote" "$base"
-  git checkout --quiet --detach FETCH_HEAD
-  local lock
-  lock=$(git rev-parse HEAD:package-lock.json)
-  if [ "$lock" != "$installed_lock" ]; then
-    npm ci --ignore-scripts --no-audit --no-fund
-    installed_lock=$lock
-  fi
-  npm run -s update-manifest -- --event "$event" --message-file "$message"
-  git add --all -- environments dist
-  if git diff --cached --quiet; then
-    echo "nothing to commit: the dispatch changes nothing"
-    exit 0
-  fi
-  git commit --quiet --file "$message"
-}
+state=${STATE_DIR:-${RUNNER_TEMP:?RUNNER_TEMP or STATE_DIR must name a folder outside the checkout}}
+output=${GITHUB_OUTPUT:-/dev/null}
+message=$state/update-manifest-message.txt
+publish=$state/update-manifest-publish.txt
 
 case $mode in
-  push)
-    for attempt in $(seq 1 "$attempts"); do
-      apply_on_tip
-      if git push "$remote" "HEAD:refs/heads/$base"; then
+  apply)
+    event=${GITHUB_EVENT_PATH:?GITHUB_EVENT_PATH must name the event file}
+    rm -f "$message" "$publish"
+    git config user.name 'github-actions[bot]'
+    git config user.email '41898282+github-actions[bot]@users.noreply.github.com'
+    npm run -s update-manifest -- --event "$event" --message-file "$message" --publish-file "$publish"
+    git add --all -- environments dist
+    if git diff --cached --quiet; then
+      echo "nothing to commit: the dispatch changes nothing"
+      echo "changed=false" >>"$output"
+      exit 0
+    fi
+    git commit --quiet --file "$message"
+    how=$(cat "$publish")
+    case $how in push | pull-request) ;; *) echo "error: $publish says \"$how\", not push or pull-request" >&2; exit 1 ;; esac
+    { echo "changed=true"; echo "publish=$how"; } >>"$output"
+    echo "committed $(git rev-parse --short HEAD); it reaches $base by $how once the checks pass"
+    ;;
+  publish)
+    token=${GH_TOKEN:?GH_TOKEN must hold the token that may push}
+    how=$(cat "$publish")
+    # The checkout keeps no credentials (persist-credentials: false): the token is given to this
+    # push only, as the header actions/checkout itself would configure.
+    auth="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$token" | base64 -w0)"
+    push() { git -c "http.https://github.com/.extraheader=$auth" push "$remote" "$@"; }
+    commit=$(git rev-parse HEAD)
+    note=""
+    if [ "$how" = push ]; then
+      if push "HEAD:refs/heads/$base"; then
         echo "pushed $(git rev-parse --short HEAD) to $base"
         exit 0
       fi
-      echo "$base moved while this ran (attempt $attempt of $attempts): applying the dispatch again on the new $base"
-      sleep "$((attempt * delay))"
-    done
-    echo "error: could not push to $base after $attempts attempts" >&2
-    exit 1
-    ;;
-  pull-request)
-    apply_on_tip
+      note="$base moved while this ran, so this commit (checked on its parent $(git rev-parse --short HEAD~1)) was not pushed; merge it, or re-run the workflow run to apply the dispatch on the new $base."
+      echo "$note"
+    fi
     branch="update-manifest/${GITHUB_RUN_ID:?}-${GITHUB_RUN_ATTEMPT:-1}"
-    git push "$remote" "HEAD:refs/heads/$branch"
+    push "HEAD:refs/heads/$branch"
+    if [ -n "${GITHUB_REPOSITORY:-}" ]; then
+      gh api --silent "repos/$GITHUB_REPOSITORY/statuses/$commit" -f state=success -f context=ci \
+        -f description='typecheck, npm test and the dist/ drift check passed in update-manifest' \
+        -f target_url="${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
+    fi
     body=$(mktemp)
-    tail -n +3 "$message" >"$body"
+    { if [ -n "$note" ]; then printf '%s\n\n' "$note"; fi; tail -n +3 "$message"; } >"$body"
     gh pr create --base "$base" --head "$branch" --title "$(head -n 1 "$message")" --body-file "$body"
     rm -f "$body"
     ;;
   *)
-    echo "usage: apply-dispatch.sh push|pull-request" >&2
+    echo "usage: apply-dispatch.sh apply|publish" >&2
     exit 2
     ;;
 esac

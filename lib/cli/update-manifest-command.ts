@@ -5,6 +5,7 @@
  *
  *   npm run update-manifest -- --event "$GITHUB_EVENT_PATH"
  *   npm run update-manifest -- --event event.json --message-file commit-message.txt
+ *   npm run update-manifest -- --event "$GITHUB_EVENT_PATH" --message-file m.txt --publish-file p.txt
  *
  * The event is the file GitHub writes for the workflow run (the pipeline's payload under
  * `client_payload`). See lib/delivery/update-manifest.ts for what is read and why, and
@@ -31,10 +32,11 @@ import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output'
 export const UPDATE_MANIFEST: CommandSpec = {
   name: 'update-manifest',
   purpose: "applies the build pipeline's repository_dispatch: pins the pushed images, re-synthesizes dist/.",
-  usage: 'usage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]',
+  usage: 'usage: npm run update-manifest -- --event <event file> [--message-file <file>] [--publish-file <file>]',
   flags: {
     event: { type: 'string', value: '<file>', description: 'the event GitHub wrote for the run ($GITHUB_EVENT_PATH)' },
     'message-file': { type: 'string', value: '<file>', description: 'also write the commit message there (outside the repository)' },
+    'publish-file': { type: 'string', value: '<file>', description: 'write "push" or "pull-request" there: how the change must reach main' },
   },
   examples: [
     ['npm run update-manifest -- --event "$GITHUB_EVENT_PATH"', 'what .github/workflows/update-manifest.yml runs'],
@@ -53,7 +55,9 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
   const event = stringFlag(parsed, 'event');
   if (event === undefined) throw new UsageError(`missing --event\n${UPDATE_MANIFEST.usage}`);
   const messageFileFlag = stringFlag(parsed, 'message-file');
-  const messageFile = messageFileFlag === undefined ? undefined : checkMessageFile(messageFileFlag, context.repoRoot);
+  const messageFile = messageFileFlag === undefined ? undefined : checkMessageFile(messageFileFlag, context.repoRoot, '--message-file');
+  const publishFileFlag = stringFlag(parsed, 'publish-file');
+  const publishFile = publishFileFlag === undefined ? undefined : checkMessageFile(publishFileFlag, context.repoRoot, '--publish-file');
 
   const payload = parseDispatchEvent(readJsonArgument(event), event);
   const outDir = join(context.repoRoot, 'dist');
@@ -73,10 +77,15 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
       for (const line of plan.lines) context.stdout(line);
       return 0;
     }
-    const alongside = new Map(messageFile === undefined ? [] : [[messageFile, plan.commitMessage]]);
+    // How it reaches main is the plan's (environments/pipeline.ts), never the payload's alone.
+    const alongside = new Map([
+      ...(messageFile === undefined ? [] : [[messageFile, plan.commitMessage] as const]),
+      ...(publishFile === undefined ? [] : [[publishFile, `${plan.createPullRequest ? 'pull-request' : 'push'}\n`] as const]),
+    ]);
     const outcome = synthesizeAndWrite({ ...request, edits: plan.edits, alongside });
     for (const line of writeSummary(outcome, outDir, plan.lines)) context.stdout(line);
     context.stdout(`\ncommit message:\n${plan.commitMessage.replace(/^/gm, '  ').trimEnd()}`);
+    context.stdout(`\npublish: ${plan.createPullRequest ? 'a pull request into main' : 'a push to main'}`);
     return 0;
   });
 };
@@ -85,7 +94,7 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
  * The absolute path of --message-file, refused when it is a file of the project: written into
  * environments/ or dist/ (or over a tracked file) it would end up in the commit it describes.
  */
-function checkMessageFile(file: string, repoRoot: string): string {
+function checkMessageFile(file: string, repoRoot: string, flag: string): string {
   const absolute = resolve(file);
   const real = (path: string): string => {
     try {
@@ -99,8 +108,8 @@ function checkMessageFile(file: string, repoRoot: string): string {
     !relative(real(repoRoot), real(absolute)).startsWith('..') &&
     spawnSync('git', ['ls-files', '--error-unmatch', '--', real(absolute)], { cwd: repoRoot, stdio: 'ignore' }).status === 0;
   if (inside('environments') || inside('dist') || tracked()) {
-    throw new UsageError(`--message-file ${file}: is a file of this repository (environments/, dist/ or tracked by git), which the commit would include; give a file outside it, such as one from mktemp`);
+    throw new UsageError(`${flag} ${file}: is a file of this repository (environments/, dist/ or tracked by git), which the commit would include; give a file outside it, such as one from mktemp`);
   }
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) throw new UsageError(`--message-file ${file}: is a folder, not a file`);
+  if (existsSync(absolute) && statSync(absolute).isDirectory()) throw new UsageError(`${flag} ${file}: is a folder, not a file`);
   return absolute;
 }

@@ -109,34 +109,54 @@ describe('update-manifest.yml', () => {
     'run-name': string;
     on: { repository_dispatch: { types: string[] } };
     permissions: Record<string, string>;
-    concurrency: { group: string; 'cancel-in-progress': boolean };
+    concurrency?: unknown;
     jobs: Record<string, Job>;
   };
+  const [[jobName, job]] = Object.entries(workflow.jobs);
+  const stepOf = (pattern: RegExp) => job.steps.findIndex((step) => pattern.test(step.run ?? ''));
 
-  test('runs on the dispatch type the pipeline sends, and its run name shows org/repo, branch and who pushed', () => {
+  test('runs on the dispatch type the pipeline sends; its name shows the real sender and no payload value', () => {
     expect(workflow.on).toEqual({ repository_dispatch: { types: [DISPATCH_EVENT_TYPE] } });
-    for (const field of ['repo_org', 'repo_name', 'branch', 'triggered_by']) expect(workflow['run-name']).toContain(`github.event.client_payload.${field}`);
+    expect(workflow['run-name']).toBe('update-manifest dispatched by ${{ github.event.sender.login }}');
+    expect(workflow.concurrency).toBeUndefined();
+    const text = read('update-manifest.yml');
+    expect(text).not.toMatch(/\$\{\{[^}]*client_payload/);
   });
 
-  test('grants nothing by default; pushing needs contents: write, and only the pull-request job may write pull requests', () => {
+  test('one job; nothing granted at the top; the job may push, open pull requests and set the ci status', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['update-manifest']);
+    expect(jobName).toBe('update-manifest');
+    expect(job.if).toBeUndefined();
     expect(workflow.permissions).toEqual({});
-    expect(workflow.jobs.push.permissions).toEqual({ contents: 'write' });
-    expect(workflow.jobs['pull-request'].permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
-    expect([workflow.jobs.push.if, workflow.jobs['pull-request'].if]).toEqual([
-      'github.event.client_payload.create_pull_request != true',
-      'github.event.client_payload.create_pull_request == true',
-    ]);
+    expect(job.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', statuses: 'write' });
   });
 
-  test('dispatches of one branch queue behind each other and never cancel a run in progress', () => {
-    expect(workflow.concurrency).toEqual({ group: 'update-manifest-${{ github.event.client_payload.branch }}', 'cancel-in-progress': false });
+  test('the checkout keeps no credentials, and npm ci runs no install script', () => {
+    const checkout = job.steps.find((step) => step.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with).toEqual({ ref: 'main', 'persist-credentials': false });
+    expect(job.steps.filter((step) => /\bnpm (ci|install|i)\b/.test(step.run ?? '')).map((step) => step.run)).toEqual(['npm ci --ignore-scripts --no-audit --no-fund']);
   });
 
-  test('each job installs with npm ci and applies the event file through apply-dispatch.sh', () => {
-    for (const [name, job] of Object.entries(workflow.jobs)) {
-      const runs = job.steps.map((step) => step.run).filter(Boolean);
-      expect(runs).toEqual(['.ci/fetch-reference-data ../shared', 'npm ci --ignore-scripts --no-audit --no-fund', `.github/scripts/apply-dispatch.sh ${name}`]);
-    }
+  test('the token is in the last step only, which publishes; the checks CI runs come before it', () => {
+    const withToken = job.steps.map((step, index) => [index, JSON.stringify(step)] as const).filter(([, text]) => /github\.token|secrets\./.test(text)).map(([index]) => index);
+    const publish = stepOf(/apply-dispatch\.sh publish$/);
+    expect(withToken).toEqual([job.steps.length - 1]);
+    expect(publish).toBe(job.steps.length - 1);
+    const apply = stepOf(/apply-dispatch\.sh apply$/);
+    const tests = stepOf(/^npm test\b/);
+    const drift = stepOf(/npm run -s diff -- --exit-code && npm run -s synth && git diff --exit-code HEAD -- dist/);
+    expect([apply, tests, drift].every((index) => index >= 0)).toBe(true);
+    expect(apply < tests && tests < drift && drift < publish).toBe(true);
+    // The checks and the publish run only on a change; the apply step always.
+    for (const index of [tests, drift, publish]) expect(job.steps[index]).toHaveProperty('if', "steps.apply.outputs.changed == 'true'");
+    expect(job.steps[apply]).toHaveProperty('id', 'apply');
+  });
+
+  test('the checks are the ones .ci/run runs: npm test and the drift check', () => {
+    const ci = readFileSync(join(REPO, '.ci', 'run'), 'utf8');
+    expect(ci).toContain('npm test -- --ci');
+    expect(ci).toContain('npm run -s diff -- --exit-code');
+    expect(ci).toContain('npm run -s synth');
   });
 });
 
@@ -144,6 +164,13 @@ describe('ci.yml', () => {
   test('runs .ci/run, the one description of CI, and .ci/run names ci.yml', () => {
     const jobs = (parse(read('ci.yml')) as { jobs: Record<string, Job> }).jobs;
     expect(Object.values(jobs).flatMap((job) => job.steps.map((step) => step.run).filter(Boolean))).toEqual(['.ci/fetch-reference-data ../shared', 'bash .ci/run']);
+    // Go for actionlint, which .ci/run runs: the runner's Go, no setup action needed.
+    expect(readFileSync(join(REPO, '.ci', 'run'), 'utf8')).toContain('github.com/rhysd/actionlint/cmd/actionlint@');
     expect(readFileSync(join(REPO, '.ci', 'run'), 'utf8')).toContain('.github/workflows/ci.yml');
+  });
+
+  test('runs on every pull request and on pushes to main and production (what Argo CD follows)', () => {
+    const on = (parse(read('ci.yml')) as { on: Record<string, unknown> }).on;
+    expect(on).toEqual({ pull_request: null, push: { branches: ['main', 'production'] } });
   });
 });

@@ -96,7 +96,7 @@ describe('npm run update-manifest', () => {
   test('a bad command line exits 2 with the usage', () => {
     const result = run([]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('error: missing --event\nusage: npm run update-manifest -- --event <repository_dispatch event file> [--message-file <file>]\n');
+    expect(result.stderr).toBe('error: missing --event\nusage: npm run update-manifest -- --event <event file> [--message-file <file>] [--publish-file <file>]\n');
   });
 
   test('a "test" dispatch says so, changes nothing and exits 0', () => {
