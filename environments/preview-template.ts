@@ -38,6 +38,10 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       // Each preview its own session key, generated in its namespace: one shared key would let a token
       // signed by one preview open a session on every other.
       generatedKeys: ['SECRET_KEY'],
+      // Each preview its own OAuth client, registered at the identity provider with the preview's
+      // redirect URI (a step each preview needs anyway): its secret opens no other preview's sign-in.
+      // Read as co2-calculator-preview-<environment name>-backend-oauth-client-{id,secret}.
+      ownKeys: ['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET'],
     },
   },
 };

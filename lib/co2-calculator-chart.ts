@@ -200,6 +200,7 @@ export class Co2CalculatorChart extends Chart {
       keys,
       secretName: this.environment.secrets.names[bundle],
       labels: componentLabels(this, owner),
+      environmentName: this.environment.name,
     });
   }
 

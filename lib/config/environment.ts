@@ -336,6 +336,13 @@ export const secretStrategy = z.discriminatedUnion('strategy', [
      * a Secret of their own, `<backend Secret>-generated`. @default []
      */
     generatedKeys: z.array(oneOf(['SECRET_KEY'])).default([]),
+    /**
+     * Keys each environment reads under a remote name of its own,
+     * `<remoteKeyPrefix><environment name>-<bundle folder>-<key>`, rather than the one every
+     * environment of the store shares: a credential registered per environment, such as each
+     * preview's own OAuth client at the identity provider. @default []
+     */
+    ownKeys: z.array(oneOf(['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET'])).default([]),
     names: secretNames.prefault({}),
   }),
 ]);

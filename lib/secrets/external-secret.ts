@@ -20,6 +20,8 @@ export interface ExternalSyncedSecretProps {
    * "db-url": Azure Key Vault allows only letters, digits and dashes in secret names.
    */
   readonly remoteKeyPrefix?: string;
+  /** Keys read under another prefix than `remoteKeyPrefix` (key -> prefix). @default none */
+  readonly remoteKeyPrefixes?: Readonly<Record<string, string>>;
   /** @default "1h" */
   readonly refreshInterval?: string;
   readonly labels?: Record<string, string>;
@@ -59,7 +61,7 @@ export class ExternalSyncedSecret extends Construct {
         },
         data: props.keys.map((key) => ({
           secretKey: key,
-          remoteRef: { key: `${prefix}${key.toLowerCase().replace(/_/g, '-')}`, ...REMOTE_REF_DEFAULTS },
+          remoteRef: { key: `${props.remoteKeyPrefixes?.[key] ?? prefix}${key.toLowerCase().replace(/_/g, '-')}`, ...REMOTE_REF_DEFAULTS },
         })),
       },
     });

@@ -132,6 +132,7 @@ describe('a bad environment fails with the environment and the field', () => {
     ['a database TLS setting that is neither a CA nor a reason', { database: { mode: 'managed', serverMajorVersion: 15, tls: { sslMode: 'require' } } }, /database\.tls: must be \{ caConfigMap: \{ name, key \} \} or \{ insecureReason: /],
     ['a managed database without a TLS setting', { database: { mode: 'managed', serverMajorVersion: 15 } }, /database\.tls: must be \{ caConfigMap/],
     ['an unverified database certificate without a real reason', { database: { mode: 'managed', serverMajorVersion: 15, tls: { insecureReason: 'no' } } }, /database\.tls\.insecureReason: must say why the certificate cannot be verified/],
+    ['an own key the strategy does not know', { secrets: { strategy: 'external-secrets', storeRef: { kind: 'SecretStore', name: 's' }, ownKeys: ['DB_URL'] } }, /secrets\.ownKeys\.0: "DB_URL" is not one of "OAUTH_CLIENT_ID", "OAUTH_CLIENT_SECRET"/],
     ['an unknown claim retention of the in-cluster database', { database: { mode: 'in-cluster', storageSize: '1Gi', claimsWhenDeleted: 'Keep' } }, /database\.claimsWhenDeleted: "Keep" is not one of "Retain", "Delete"/],
     ['a namespace ownership that is not a boolean', { ownsNamespace: 'yes' }, /ownsNamespace: /],
     ['an unknown application environment', { appEnvironment: 'qa' }, /appEnvironment: "qa" is not one of "development", "staging", "production"/],
