@@ -1,6 +1,6 @@
 /**
  * The sources files of docs/sources/ hold where the code's facts were read; the code names a heading
- * there with a short key, `(#backend-image)`, under the sources file it names. Each key must resolve,
+ * there with a short key, `(#backend-image)` or `(docs/sources/argocd.md, #sync-order)`. Each key must resolve,
  * and the table of backend settings must list exactly the settings of the contract.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,18 +18,22 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every `(#key)` of a file, with the sources file the file names first. */
-function keysOf(text: string): { sources?: string; keys: string[] } {
-  const sources = /docs\/sources\/([\w-]+\.md)/.exec(text)?.[1];
-  return { sources, keys: [...text.matchAll(/\(#([a-z][a-z0-9-]*)\)/g)].map((m) => m[1]) };
+/**
+ * Every key of a file, `(#key)` or `(docs/sources/<file>.md, #key)`, with its sources file: the one
+ * named with it, else the first the file names.
+ */
+function keysOf(text: string): Array<{ sources?: string; key: string }> {
+  const first = /docs\/sources\/([\w-]+\.md)/.exec(text)?.[1];
+  return [...text.matchAll(/\((?:docs\/sources\/([\w-]+\.md), )?#([a-z][a-z0-9-]*)\)/g)].map((m) => ({ sources: m[1] ?? first, key: m[2] }));
 }
 
-test.each(sourceFiles(join(ROOT, 'lib')).map((file) => [relative(ROOT, file), file]))('%s: each (#key) names a heading of its sources file', (_name, file) => {
-  const { sources, keys } = keysOf(readFileSync(file, 'utf8'));
-  if (keys.length === 0) return;
-  expect(sources).toBeDefined();
-  const known = headings(join(ROOT, 'docs', 'sources', sources!));
-  expect(keys.filter((key) => !known.has(key))).toEqual([]);
+const unresolved = (text: string) =>
+  keysOf(text)
+    .filter(({ sources, key }) => !sources || !headings(join(ROOT, 'docs', 'sources', sources)).has(key))
+    .map(({ sources, key }) => `${sources ?? '(no sources file)'}#${key}`);
+
+test.each(sourceFiles(join(ROOT, 'lib')).map((file) => [relative(ROOT, file), file]))('%s: each key names a heading of its sources file', (_name, file) => {
+  expect(unresolved(readFileSync(file, 'utf8'))).toEqual([]);
 });
 
 test('the table of backend settings lists exactly the settings of the contract', () => {
@@ -38,8 +42,8 @@ test('the table of backend settings lists exactly the settings of the contract',
   expect(rows).toEqual(Object.keys(BACKEND_SETTINGS));
 });
 
-test('a key that names no heading is found', () => {
-  const { sources, keys } = keysOf('// see docs/sources/application.md\n// the user (#no-such-heading) and (#backend-image)');
-  const known = headings(join(ROOT, 'docs', 'sources', sources!));
-  expect(keys.filter((key) => !known.has(key))).toEqual(['no-such-heading']);
+test('a key that names no heading, or no sources file, is found', () => {
+  expect(unresolved('// docs/sources/application.md\n// the user (#no-such-heading) and (#backend-image)')).toEqual(['application.md#no-such-heading']);
+  expect(unresolved('// the order (docs/sources/argocd.md, #sync-order), (docs/sources/argocd.md, #backend-image)')).toEqual(['argocd.md#backend-image']);
+  expect(unresolved('// a key (#sync-order) with no sources file')).toEqual(['(no sources file)#sync-order']);
 });
