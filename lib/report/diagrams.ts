@@ -14,7 +14,7 @@
  *   table below the set, and a node or edge only some of them have says which.
  */
 import type { Environment } from '../config/environment';
-import type { SynthesizedEnvironment } from '../synth';
+import type { SynthesizedEnvironment } from './environment-report';
 import { describeReplicas, environmentFootprint } from './footprint';
 import { mermaidIds, mermaidLabelText } from './mermaid';
 import { EdgeKind, environmentTopology, PeerRole, Topology, TopologyEdge, TopologyNode } from './topology';

@@ -8,11 +8,18 @@ import { backendFeatures, BackendFeatures } from '../application/backend-setting
 import type { Environment } from '../config/environment';
 import { formatCpu, formatMemory } from '../config/quantity';
 import { platformFor } from '../platform';
-import type { SynthesizedEnvironment } from '../synth';
-import type { Manifest } from '../synth/manifest';
-import { compareWorkloads, describeReplicas, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
+import type { Manifest } from '../core/manifest';
 import { diagramsSection } from './diagrams';
+import { compareWorkloads, describeReplicas, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
 import type { PeerRole } from './topology';
+
+/** One environment and the objects synthesized for it: what the report reads (lib/synth makes it). */
+export interface SynthesizedEnvironment {
+  readonly environment: Environment;
+  readonly manifests: Manifest[];
+  /** Expanded from the preview list rather than written in environments/. */
+  readonly preview?: boolean;
+}
 
 /** Put in the first column of a row whose values differ between environments. */
 export const DIFFERS_MARKER = '≠';

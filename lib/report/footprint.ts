@@ -22,7 +22,7 @@
  * - DaemonSets are not counted: their replicas depend on the nodes.
  */
 import { parseQuantity } from '../config/quantity';
-import { Manifest, objectRef } from '../synth/manifest';
+import { Manifest, objectRef } from '../core/manifest';
 import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-templates';
 
 /** CPU in cores and memory in bytes. */

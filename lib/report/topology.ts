@@ -33,7 +33,7 @@
  *   are what an OpenShift router shard's routeSelector selects.
  */
 import type { NetworkPeer } from '../networking/network-policy';
-import { Manifest, objectRef } from '../synth/manifest';
+import { Manifest, objectRef } from '../core/manifest';
 import { operatorPodsOf, OperatorService } from './operator-pods';
 import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-templates';
 

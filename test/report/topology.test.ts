@@ -9,7 +9,7 @@ import { platformFor } from '../../lib/platform';
 import { platformPeerRoles, renderEnvironmentReport } from '../../lib/report/environment-report';
 import { mermaidIds } from '../../lib/report/mermaid';
 import { addressReferences, EdgeKind, environmentTopology, Topology, TopologyEdge } from '../../lib/report/topology';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { matches, podTemplates, ref, strings } from '../support/kubernetes';
 import { standardSynthesis } from '../support/synthesis';
 
