@@ -14,10 +14,16 @@
  *   table below the set, and a node or edge only some of them have says which.
  */
 import type { Environment } from '../config/environment';
-import type { SynthesizedEnvironment } from './environment-report';
+import type { Manifest } from '../core/manifest';
 import { describeReplicas, environmentFootprint } from './footprint';
 import { mermaidIds, mermaidLabelText } from './mermaid';
 import { EdgeKind, environmentTopology, PeerRole, Topology, TopologyEdge, TopologyNode } from './topology';
+
+/** One environment and its objects (environment-report.ts passes its SynthesizedEnvironment). */
+interface EnvironmentObjects {
+  readonly environment: Environment;
+  readonly manifests: readonly Manifest[];
+}
 
 export type Concern = 'traffic' | 'telemetry' | 'data' | 'other';
 export const CONCERNS: readonly Concern[] = ['traffic', 'telemetry', 'data', 'other'];
@@ -204,7 +210,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
  * The "Topology" section: per platform, one diagram per concern that has something to draw, then a
  * table of what differs between the platform's environments.
  */
-export function diagramsSection(environments: readonly SynthesizedEnvironment[], peerRoles: (environment: Environment) => PeerRole[]): string[] {
+export function diagramsSection(environments: readonly EnvironmentObjects[], peerRoles: (environment: Environment) => PeerRole[]): string[] {
   const platforms = [...new Set(environments.map(({ environment }) => environment.platform.name))];
   const out = [
     '## Topology',
