@@ -129,6 +129,9 @@ interface Union {
   readonly edges: readonly UnionEdge[];
 }
 
+/** Chosen to fit 880 px (test/integration/diagrams.test.ts): data has few ranks but wide ones. */
+const DIRECTIONS: Record<Concern, 'TD' | 'LR'> = { traffic: 'TD', telemetry: 'TD', data: 'LR', other: 'TD' };
+
 const ARROWS: Record<EdgeKind, string> = { routes: '-->', serves: '-->', connects: '-->', monitors: '-->', admits: '-.->', mounts: '==>' };
 
 const POD_KINDS = /^(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod)\//;
@@ -184,7 +187,7 @@ function unionDiagram(concern: Concern, drawn: Union, names: readonly string[]):
   const everywhere = (part: Part) => presentIn(part, names).length === names.length;
   const only = (part: Part) => (everywhere(part) ? [] : [`only ${presentIn(part, names).join(', ')}`]);
   const firstLine = new Map(drawn.nodes.map((node) => [node.key, node.perEnvironment.find((lines) => lines)![0]]));
-  const lines = [`flowchart TD`];
+  const lines = [`flowchart ${DIRECTIONS[concern]}`];
   for (const node of drawn.nodes) {
     const varies = !same(node.perEnvironment);
     const shown = varies ? [firstLine.get(node.key)!, 'see the table'] : node.perEnvironment.find((value) => value)!;
