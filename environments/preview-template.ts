@@ -1,3 +1,4 @@
+import { perComponent } from '../lib/application/components';
 import type { PreviewDefinition } from '../lib/config/previews';
 import { SINGLE_REPLICA_FOOTPRINT } from './shared';
 
@@ -27,7 +28,7 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
     },
     // Every Route on EPFL's private router shard (label `route: private`, as the team's chart does for
     // the docs): a preview runs unreviewed branch code and must not be reachable from the internet.
-    platform: { name: 'openshift', routeLabels: { frontend: { route: 'private' }, backend: { route: 'private' }, docs: { route: 'private' } } },
+    platform: { name: 'openshift', routeLabels: perComponent(() => ({ route: 'private' })) },
     // Deleting a preview deletes its database volume with the StatefulSet.
     database: { ...SINGLE_REPLICA_FOOTPRINT.database, claimsWhenDeleted: 'Delete' },
     secrets: {
@@ -37,6 +38,10 @@ export const PREVIEW_SETTINGS: PreviewDefinition = {
       // Each preview its own session key, generated in its namespace: one shared key would let a token
       // signed by one preview open a session on every other.
       generatedKeys: ['SECRET_KEY'],
+      // Each preview its own OAuth client, registered at the identity provider with the preview's
+      // redirect URI (a step each preview needs anyway): its secret opens no other preview's sign-in.
+      // Read as co2-calculator-preview-<environment name>-backend-oauth-client-{id,secret}.
+      ownKeys: ['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET'],
     },
   },
 };

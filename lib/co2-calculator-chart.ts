@@ -13,7 +13,7 @@ import { InClusterPostgres } from './database/in-cluster-postgres';
 import { DefaultDenyIngress } from './networking/network-policy';
 import { Observability } from './observability/observability';
 import { Platform, platformFor } from './platform';
-import { SECRET_BUNDLES, SecretBundleId } from './secrets/bundles';
+import { SECRET_BUNDLES, SecretBundleId } from './application/secret-bundles';
 import { SecretSource } from './secrets/secret-source';
 import { Backend } from './workloads/backend';
 import { docsServer } from './workloads/docs-server';
@@ -200,6 +200,7 @@ export class Co2CalculatorChart extends Chart {
       keys,
       secretName: this.environment.secrets.names[bundle],
       labels: componentLabels(this, owner),
+      environmentName: this.environment.name,
     });
   }
 
@@ -234,7 +235,8 @@ export class Co2CalculatorChart extends Chart {
       collector: settings.collector,
       // The UI needs the cluster's OAuth server; elsewhere it stays behind port-forward.
       tracing: { ...settings.tracing, ui: this.platform.authenticatesUsers && settings.tracing.ui },
-      postgres: { secretName: monitoringSecret.secretName, sslMode: database.mode === 'managed' ? database.sslMode : 'disable' },
+      // The in-cluster server is in the namespace and serves no TLS.
+      postgres: { secretName: monitoringSecret.secretName, tls: database.mode === 'managed' ? database.tls : 'none' },
       alerting: {
         email: {
           smarthost: alerting.smarthost,

@@ -5,8 +5,8 @@
  * docs prefix).
  */
 import { backendFeatures, backendSecretKeys } from '../lib/application/backend-settings';
-import { ANNOTATION } from '../lib/argocd/annotations';
-import { Manifest } from '../lib/synth/manifest';
+import { ANNOTATION } from '../lib/core/annotations';
+import { Manifest } from '../lib/core/manifest';
 import { contractViolations } from './support/application-contract';
 import { podTemplates, ref } from './support/kubernetes';
 import { standardSynthesis } from './support/synthesis';

@@ -3,10 +3,10 @@
  * checked against the synthesized output rather than against the code that produced it.
  */
 import { kindsOf } from '../lib/argocd/delivery-chart';
-import { ANNOTATION } from '../lib/argocd/annotations';
+import { ANNOTATION } from '../lib/core/annotations';
 import { parseDelivery } from '../lib/config/delivery';
 import { LABEL } from '../lib/core/labels';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { DELIVERY } from '../environments/delivery';
 import { globMatch, isDestinationPermitted, isReportedOrphan, permissionErrors } from './support/argocd-project';
 import { podTemplates, ref, strings } from './support/kubernetes';

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { SchemaValidator } from '../lib/synth/schema-validator';
 import { sharedReferenceData } from '../lib/synth/schema-sources';
 import { evaluateCel } from './support/cel';
@@ -54,12 +54,14 @@ describe.each(['1.30', '1.34'])('against the Kubernetes %s schemas', (version) =
   });
 });
 
-test('the cluster setup is two policies, each bound with Deny, and cluster-scoped', () => {
+test('the cluster setup is three policies, each bound with Deny, and cluster-scoped', () => {
   expect(setup.map((m) => `${m.apiVersion} ${m.kind}/${m.metadata.name}`).sort()).toEqual([
     'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy/co2-calculator-namespace-references',
     'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy/co2-calculator-preview-namespaces',
+    'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy/co2-calculator-preview-store',
     'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding/co2-calculator-namespace-references',
     'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding/co2-calculator-preview-namespaces',
+    'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding/co2-calculator-preview-store',
   ]);
   for (const m of setup) expect(m.metadata.namespace).toBeUndefined();
   for (const m of setup.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) expect(m.spec.validationActions).toEqual(['Deny']);
@@ -160,6 +162,43 @@ describe('co2-calculator-preview-namespaces', () => {
     ['kube-system', tracked('kube-system', `${preview}:/Namespace:/kube-system`), 'refused'],
     ["prod's Namespace tracked by prod's Application", tracked('co2-calculator-prod', 'co2-calculator-prod:/Namespace:/co2-calculator-prod'), 'not matched'],
     ['a Namespace Argo CD does not track', tracked('co2-calculator-prod'), 'not matched'],
+  ])('%s: %s', (_case, object, expected) => {
+    const [result] = admission(vap, [object]);
+    expect(Array.isArray(result) ? 'refused' : result).toBe(expected);
+  });
+});
+
+describe('co2-calculator-preview-store', () => {
+  const vap = policy('co2-calculator-preview-store');
+  const store = (name: string, conditions?: unknown[]) => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name },
+    spec: { provider: { fake: { data: [] } }, ...(conditions ? { conditions } : {}) },
+  });
+  const previewStores = synthesis.environments
+    .flatMap(({ manifests }) => manifests)
+    .filter((m: any) => m.kind === 'ExternalSecret' && m.spec.secretStoreRef?.kind === 'ClusterSecretStore')
+    .map((m: any) => m.spec.secretStoreRef.name);
+
+  test('guards the store the previews read, bound to every ClusterSecretStore', () => {
+    expect(previewStores.length).toBeGreaterThan(0);
+    expect(vap.spec.matchConditions[0].expression).toBe(`object.metadata.name == '${previewStores[0]}'`);
+    expect(new Set(previewStores).size).toBe(1);
+    expect(binding(vap.metadata.name).spec.matchResources).toBeUndefined();
+  });
+
+  const name = 'co2-calculator-previews';
+  test.each([
+    ['the documented conditions', store(name, [{ namespaceRegexes: ['^co2-calculator-preview-'] }]), 'admitted'],
+    ['preview namespaces by name and an anchored regex', store(name, [{ namespaces: ['co2-calculator-preview-sso-login'] }, { namespaceRegexes: ['^co2-calculator-preview-[a-z0-9-]+$'] }]), 'admitted'],
+    ['no conditions (ESO then serves every namespace)', store(name), 'refused'],
+    ['an empty list of conditions', store(name, []), 'refused'],
+    ['prod by name', store(name, [{ namespaces: ['co2-calculator-preview-x', 'co2-calculator-prod'] }]), 'refused'],
+    ['an unanchored regex (ESO matches anywhere in the name)', store(name, [{ namespaceRegexes: ['co2-calculator-preview-'] }]), 'refused'],
+    ['an alternation after the prefix', store(name, [{ namespaceRegexes: ['^co2-calculator-preview-|prod'] }]), 'refused'],
+    ['a label selector', store(name, [{ namespaceSelector: { matchLabels: { preview: 'true' } } }]), 'refused'],
+    ['another ClusterSecretStore', store('someone-elses-store'), 'not matched'],
   ])('%s: %s', (_case, object, expected) => {
     const [result] = admission(vap, [object]);
     expect(Array.isArray(result) ? 'refused' : result).toBe(expected);

@@ -7,9 +7,9 @@
  * operator rewrite to every custom resource we synthesize, and list each field that would differ.
  */
 import { readFileSync } from 'node:fs';
-import { operatorRewrites } from '../lib/argocd/operator-rewrites';
+import { operatorRewrites } from './support/operator-rewrites';
 import { defaultSchemaSources } from '../lib/synth/schema-sources';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { crdSchemas } from './support/crd-schemas';
 import { ref } from './support/kubernetes';
 import { perpetualDifferences } from './support/structured-merge';
@@ -34,7 +34,7 @@ describe.each(folders)('%s', (_folder, manifests) => {
     expect(perpetual).toEqual([]);
   });
 
-  test('every custom resource kind states what its operator rewrites (lib/argocd/operator-rewrites.ts)', () => {
+  test('every custom resource kind states what its operator rewrites (test/support/operator-rewrites.ts)', () => {
     expect([...new Set(customResources.map(kindKey))].filter((kind) => !rewrites.has(kind))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { foreignNamespaceReferences, NAMESPACE_FIELD, refuseForeignNamespaces } from '../lib/synth/namespace-references';
 import { Chart } from 'cdk8s';
 import { synthesizeAll } from '../lib/synth';

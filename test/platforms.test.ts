@@ -4,7 +4,7 @@
  */
 import { loadProject } from '../environments';
 import { EnvironmentInput } from '../lib/config/environment';
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { ref } from './support/kubernetes';
 import { standardSynthesis, synthesize } from './support/synthesis';
 

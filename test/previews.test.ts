@@ -243,3 +243,17 @@ describe('the previews ApplicationSet and project', () => {
     }
   });
 });
+
+describe('the OAuth client of previews', () => {
+  const previews = standardSynthesis().environments.filter(({ preview }) => preview);
+  const remoteKey = (manifests: readonly any[], secretKey: string) =>
+    manifests.filter((m) => m.kind === 'ExternalSecret').flatMap((m) => m.spec.data ?? []).find((d: any) => d.secretKey === secretKey)?.remoteRef.key;
+
+  test.each(['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET'])('no two previews read the same %s', (key) => {
+    const keys = previews.map(({ manifests }) => remoteKey(manifests, key));
+    expect(previews.length).toBeGreaterThan(1);
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(previews.length);
+    for (const [i, { environment }] of previews.entries()) expect(keys[i]).toContain(environment.name);
+  });
+});

@@ -4,7 +4,7 @@
  * gate the rest are those the migration hook needs ready: the Secret producers and the in-cluster
  * PostgreSQL (a release that cannot migrate must not roll out).
  */
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { ref } from './support/kubernetes';
 import { appliedWhileStuck, BAD_HEALTH, isHook, runsBefore } from './support/sync-order';
 import { standardSynthesis } from './support/synthesis';

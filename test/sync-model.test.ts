@@ -2,7 +2,7 @@
  * The models the sync-order tests rely on (test/support/sync-order.ts, test/support/references.ts),
  * tried on small hand-written inputs: each must find what a real cluster would trip over.
  */
-import { Manifest } from '../lib/synth/manifest';
+import { Manifest } from '../lib/core/manifest';
 import { endpointHosts, expandEnvironment, reachedServices, serviceNameOf } from './support/references';
 import { runsBefore, runsNoLaterThan, syncSteps, waveOf } from './support/sync-order';
 

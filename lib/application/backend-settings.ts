@@ -3,7 +3,7 @@
  * hold, which plain settings it may tune, and what the image reference says about the version. All of
  * it follows lib/application/contract.ts.
  */
-import type { ImageReference } from '../config/image';
+import type { ImageReference } from '../core/image';
 import {
   BACKEND_SETTINGS,
   BackendFeature,

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Delivery } from '../config/delivery';
 import { Environment } from '../config/environment';
 import { componentLabels, environmentInstance, environmentLabels } from '../core/labels';
-import { Manifest } from '../synth/manifest';
+import { Manifest } from '../core/manifest';
 import { secretsMadeByHand, servingCertSecrets } from '../secrets/secret-source';
 import { DeliveryProject, GroupKind } from './app-project';
 import { EnvironmentApplication } from './environment-application';

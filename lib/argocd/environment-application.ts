@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/applications-argoproj.io';
-import { ARGOCD_SERVER_SIDE_DIFF } from './annotations';
+import { ARGOCD_SERVER_SIDE_DIFF } from '../core/annotations';
 
 export interface EnvironmentApplicationProps {
   readonly metadata: { readonly name: string; readonly labels?: Record<string, string> };

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from '../core/repo-root';
-import type { OperatorRewrite } from './operator-rewrites';
 
 /** A health check in Lua for one kind, as the ArgoCD custom resource carries it. */
 export interface ResourceHealthCheck {
@@ -31,16 +30,16 @@ export interface GitOpsInstanceSettingsProps {
 /**
  * What this project needs of the Argo CD instance, as the `ArgoCD` custom resource that OpenShift
  * GitOps 1.14 (argocd-operator v0.12.0) reads, argoproj.io/v1beta1. The operator owns argocd-cm: it
- * rewrites the ConfigMap from this resource on every reconcile and undoes edits made to it by hand
- * (controllers/argocd/configmap.go:367-474), so settings belong here:
+ * rewrites the ConfigMap from this resource on every reconcile and undoes edits made to it by hand,
+ * so settings belong here (docs/sources/argocd.md, #gitops-instance):
  *
- * - `resourceTrackingMethod: annotation` becomes `application.resourceTrackingMethod` in argocd-cm
- *   (configmap.go:234-245, 411). ArgoCD then tracks what it deployed by the
+ * - `resourceTrackingMethod: annotation` becomes `application.resourceTrackingMethod` in argocd-cm.
+ *   ArgoCD then tracks what it deployed by the
  *   `argocd.argoproj.io/tracking-id` annotation, not by the `app.kubernetes.io/instance` label that
  *   operators copy onto the objects they create (an operator's child would otherwise look like ours,
  *   and be pruned or reported).
- * - `resourceHealthChecks` become `resource.customizations.health.<group>_<kind>` keys
- *   (configmap.go:152-167, 388-392): the InfisicalSecret check makes wave 0 wait until the operator has
+ * - `resourceHealthChecks` become `resource.customizations.health.<group>_<kind>` keys:
+ *   the InfisicalSecret check makes wave 0 wait until the operator has
  *   written the Secret, and fail when it cannot.
  *
  * Only these fields are declared: applied with `oc apply`, they merge into the instance the operator
@@ -63,14 +62,3 @@ export class GitOpsInstanceSettings extends Construct {
     instance.addJsonPatch(JsonPatch.remove('/metadata/labels'));
   }
 }
-
-/** What OpenShift GitOps writes into the ArgoCD resource of its default instance (see lib/argocd/operator-rewrites.ts). */
-export const GITOPS_INSTANCE_REWRITES: readonly OperatorRewrite[] = [
-  {
-    apiVersion: 'argoproj.io/v1beta1',
-    kind: 'ArgoCD',
-    source:
-      'gitops-operator v1.14.0 fills the default instance resources and node placement when empty (controllers/gitopsservice_controller.go:427-483), ' +
-      'fields we do not declare; applied by hand, not synced by ArgoCD',
-  },
-];

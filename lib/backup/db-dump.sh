@@ -6,7 +6,8 @@
 #
 # Environment:
 #   DB_URL             libpq connection URI of the database: postgresql://host:port/database with the
-#                      user and password in it. It comes from a Secret and is never printed.
+#                      user and password in it. It comes from a Secret and is never printed; the
+#                      password reaches pg_dump as PGPASSWORD, never on its command line.
 #   DUMP_DIR           folder of the dumps (where the db-dumps claim is mounted)
 #   RETENTION_COUNT    how many dumps to keep, this run's included: a whole number from 1 to 999999999
 #   JOB_DEADLINE_SECONDS  the Job's activeDeadlineSeconds: no run lives longer, so a temporary file
@@ -78,6 +79,22 @@ run() {
 [[ -n ${DB_URL:-} ]] || fail 'DB_URL is not set'
 # SQLAlchemy URLs (postgresql+asyncpg://...) name a Python driver; libpq does not understand them.
 [[ ! $DB_URL =~ ^postgres(ql)?\+[^:/]*:// ]] || fail 'DB_URL names a SQLAlchemy driver (postgresql+<driver>://); pg_dump needs a libpq URI (postgresql://...)'
+# The password leaves the URI for PGPASSWORD: a process's arguments are readable by every user of the
+# node (/proc/<pid>/cmdline), its environment only by its own user. libpq reads the userinfo of a URI
+# as "user[:password]@" before the first "/" (libpq conninfo_uri_parse_options), percent-encoded.
+[[ $DB_URL =~ ^(postgres(ql)?://)([^@/]*@)?([^?#]*)(\?.*)?$ ]] || fail 'DB_URL is not a libpq URI (postgresql://...)'
+uri_scheme=${BASH_REMATCH[1]} uri_userinfo=${BASH_REMATCH[3]%@} uri_rest=${BASH_REMATCH[4]} uri_query=${BASH_REMATCH[5]}
+[[ ! $uri_query =~ [?\&]password= ]] || fail 'DB_URL has a password query parameter; give it in the userinfo before the host (user:password@)'
+uri_user=${uri_userinfo%%:*}
+if [[ $uri_userinfo == *:* ]]; then
+  uri_password=${uri_userinfo#*:}
+  # Percent-decoding: %XX -> \xXX, which printf %b expands; a backslash in the value is doubled first.
+  uri_password=${uri_password//\\/\\\\}
+  PGPASSWORD=$(printf '%b.' "${uri_password//%/\\x}")
+  export PGPASSWORD=${PGPASSWORD%.}
+fi
+dump_url="$uri_scheme${uri_user:+$uri_user@}$uri_rest$uri_query"
+unset DB_URL uri_userinfo uri_password
 [[ -n ${DUMP_DIR:-} ]] || fail 'DUMP_DIR is not set'
 [[ -d $DUMP_DIR ]] || fail "DUMP_DIR $DUMP_DIR is not a directory"
 [[ -w $DUMP_DIR ]] || fail "DUMP_DIR $DUMP_DIR is not writable by uid $(id -u)"
@@ -111,7 +128,7 @@ final="$DUMP_DIR/db-$stamp.dump"
 
 log "$(pg_dump --version); dumping into $DUMP_DIR, keeping the newest $RETENTION_COUNT dumps"
 partial=$(mktemp "$DUMP_DIR/.db-$stamp.partial.XXXXXX")
-run pg_dump --format=custom --no-password --file="$partial" --dbname="$DB_URL"
+run pg_dump --format=custom --no-password --file="$partial" --dbname="$dump_url"
 
 # --list reads only the table of contents; restoring to /dev/null reads and decompresses every entry,
 # so a truncated or corrupt archive fails here. Both run like pg_dump, so SIGTERM stops them too.

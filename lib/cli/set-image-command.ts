@@ -7,7 +7,7 @@
  *   npm run set-image -- --env dev --component backend --tag dev@sha256:<64 hex>         # a branch tag needs its digest
  *   npm run set-image -- --env prod --component backend --tag sha256:<64 hex>            # digest; drops the tag
  *
- * These are the tags EPFL's build pipeline pushes (lib/config/image.ts); a deployment by that pipeline
+ * These are the tags EPFL's build pipeline pushes (lib/core/image.ts); a deployment by that pipeline
  * goes through npm run update-manifest instead.
  *
  * Only environments/images/<env>.json is edited (see lib/delivery/set-image.ts for the rules), and only

@@ -49,12 +49,14 @@ export interface AdmissionPoliciesProps {
   readonly namespaces: readonly string[];
   /** Prefix of the preview Applications' names, which are also their namespaces' names. */
   readonly previewApplicationPrefix: string;
+  /** The ClusterSecretStore the previews read, which only their namespaces may use. @default none: no such policy */
+  readonly previewStore?: string;
 }
 
 const V1 = 'admissionregistration.k8s.io/v1';
 
 /**
- * Two policies, each with its binding (action Deny):
+ * Three policies, each with its binding (action Deny):
  *
  * - `co2-calculator-namespace-references`: an InfisicalSecret in an application namespace names only
  *   that namespace, in every field of the CRD that names one.
@@ -69,6 +71,60 @@ export class AdmissionPolicies extends Construct {
     // With no namespace to bind to (a project without OpenShift environments) there is nothing to guard.
     if (props.namespaces.length > 0) this.namespaceReferences(props.namespaces);
     this.previewNamespaces(props.previewApplicationPrefix);
+    if (props.previewStore) this.previewStore(props.previewStore, props.previewApplicationPrefix);
+  }
+
+  /**
+   * The previews' ClusterSecretStore must carry ESO v1 `spec.conditions` that admit only preview
+   * namespaces. ESO (v2.9.0 pkg/controllers/secretstore/client_manager.go, shouldProcessSecret) serves
+   * every namespace when there is no condition, and a namespace if any selector, name or regex of any
+   * condition matches it, the regexes unanchored. So: at least one condition; no namespaceSelector (a
+   * namespace's labels can be changed by whoever manages it); every name starts with the prefix; every
+   * regex starts with `^<prefix>` and has no alternation, so whatever follows, a match starts there.
+   */
+  private previewStore(store: string, prefix: string): void {
+    const name = 'co2-calculator-preview-store';
+    const conditions = 'object.spec.conditions';
+    new ApiObject(this, 'PreviewStore', {
+      apiVersion: V1,
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: ['external-secrets.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['clustersecretstores'] }],
+        },
+        matchConditions: [{ name: 'the-previews-store', expression: `object.metadata.name == '${store}'` }],
+        validations: [
+          {
+            expression: `has(${conditions}) && size(${conditions}) > 0`,
+            message: `the ClusterSecretStore ${store} needs spec.conditions restricting it to the preview namespaces (${prefix}*)`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `!has(${conditions}) || ${conditions}.all(c, !has(c.namespaceSelector))`,
+            message: `spec.conditions[].namespaceSelector is refused: labels do not prove a namespace is a preview's`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `!has(${conditions}) || ${conditions}.all(c, !has(c.namespaces) || c.namespaces.all(n, n.startsWith('${prefix}')))`,
+            message: `spec.conditions[].namespaces may name only preview namespaces (${prefix}*)`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: `!has(${conditions}) || ${conditions}.all(c, !has(c.namespaceRegexes) || c.namespaceRegexes.all(r, r.startsWith('^${prefix}') && !r.contains('|')))`,
+            message: `spec.conditions[].namespaceRegexes must start with ^${prefix} and have no alternation`,
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    });
+    new ApiObject(this, 'PreviewStoreBinding', {
+      apiVersion: V1,
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
   }
 
   private namespaceReferences(namespaces: readonly string[]): void {

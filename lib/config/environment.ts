@@ -9,10 +9,11 @@
  */
 import { z } from 'zod';
 import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseExtraSetting, ROLE_PROVIDERS } from '../application/backend-settings';
-import { checkClientVersion } from '../backup/postgres-client';
+import { checkClientVersion } from '../database/postgres-client';
 import { UserError } from '../core/errors';
-import { SECRET_BUNDLES, SecretBundleId } from '../secrets/bundles';
-import { parseImageReference } from './image';
+import { COMPONENTS, ComponentName, perComponent } from '../application/components';
+import { SECRET_BUNDLES, SecretBundleId } from '../application/secret-bundles';
+import { formatImageReference, ImageReference, parseImageReference } from '../core/image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
 import { backendSettingTypeProblem } from './backend-setting-types';
@@ -134,36 +135,15 @@ export const replicaRange = z
 
 type ComponentDefaults = { replicas: z.input<typeof replicaRange>; resources: z.input<typeof containerResources> };
 
-/**
- * Defaults of each component; an environment overrides what it needs. The figures start from the
- * sizing of the design documents and are meant to be tuned with real usage.
- */
+/** Defaults of each component (lib/application/components.ts) and of the migration Job. */
 export const COMPONENT_DEFAULTS = {
-  /** nginx serving the SPA: cheap, scaled out for availability. */
-  frontend: {
-    replicas: { min: 2, max: 10 },
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-  },
-  /** FastAPI + Uvicorn, with the background jobs in-process. */
-  backend: {
-    replicas: { min: 2, max: 10 },
-    resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-  },
-  /**
-   * The MkDocs site is off the critical path: one replica. A single replica gets no
-   * PodDisruptionBudget (minAvailable 1 would block every node drain); its rolling update surges a new
-   * pod before stopping the old one.
-   */
-  docs: {
-    replicas: { min: 1, max: 1 },
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
-  },
+  ...perComponent((name) => COMPONENTS[name].defaults),
   /** `alembic upgrade head`, once per sync; retried twice before the sync fails. */
   migration: {
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
     backoffLimit: 2,
   },
-} as const satisfies Record<'frontend' | 'backend' | 'docs', ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'> & { backoffLimit: number }>;
+} as const satisfies Record<ComponentName, ComponentDefaults> & Record<'migration', Pick<ComponentDefaults, 'resources'> & { backoffLimit: number }>;
 
 /**
  * Defaults of the operational components. Images are pinned here rather than per environment: they
@@ -173,15 +153,19 @@ export const OPERATIONS_DEFAULTS = {
   /**
    * Upstream contrib distribution: the Red Hat build of OpenTelemetry lacks the postgresql and httpcheck
    * receivers. The configuration keys each component accepts in this release are recorded in
-   * lib/observability/collector-components.ts: bumping the tag means re-reading them there.
+   * lib/observability/collector-components.ts: bumping the tag means re-reading them there. No digest:
+   * no public record gives one (docs/known-limits.md); Renovate adds it.
    */
   collectorImage: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.140.1',
   collectorResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-  /** Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts. */
-  jaegerImage: 'docker.io/jaegertracing/jaeger:2.20.0',
+  /**
+   * Jaeger v2 (an OpenTelemetry Collector distribution), run as a plain Deployment: see lib/observability/jaeger.ts.
+   * From quay.io, where Jaeger's release pushes the same build as to Docker Hub; no digest (docs/sources/images.md).
+   */
+  jaegerImage: 'quay.io/jaegertracing/jaeger:2.20.0',
   /**
    * OpenShift's OAuth proxy, for the Jaeger UI. A tag, not a digest: no digest of this image could be read
-   * from a source we can cite (a known limit, docs/sources/observability.md); the tag follows 4.16's z-stream.
+   * from a source we can cite (a known limit, docs/sources/images.md); the tag follows 4.16's z-stream.
    */
   oauthProxyImage: 'registry.redhat.io/openshift4/ose-oauth-proxy-rhel9:v4.16',
   jaegerResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '1Gi' } },
@@ -198,6 +182,17 @@ export const OPERATIONS_DEFAULTS = {
    */
   postgresImage: 'docker.io/library/postgres:15.19-trixie@sha256:dfbbb0ad8cab91d41e99123664e37a9b25d0413426d4fb3154e4d668e5d35246',
   postgresResources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  /**
+   * Repository prefixes every image of an environment must start with: the project's own registry
+   * and, per third-party image, the publisher's own namespace there (docs/sources/images.md).
+   */
+  trustedRegistries: [
+    'quay-its.epfl.ch/svc1751/',
+    'ghcr.io/open-telemetry/opentelemetry-collector-releases/',
+    'quay.io/jaegertracing/',
+    'registry.redhat.io/openshift4/',
+    'docker.io/library/postgres',
+  ],
 } as const;
 
 /** What an environment may tune for one long-running component; unset fields take the defaults above. */
@@ -294,7 +289,7 @@ const backendSchema = component(COMPONENT_DEFAULTS.backend)
     }
   });
 
-/** The name of each Secret bundle in this environment (see lib/secrets/bundles.ts). @default each bundle's default name */
+/** The name of each Secret bundle in this environment (see lib/application/secret-bundles.ts). @default each bundle's default name */
 const secretNames = z.strictObject(
   Object.fromEntries(Object.entries(SECRET_BUNDLES).map(([id, bundle]) => [id, dnsSubdomain.default(bundle.defaultName)])) as Record<
     SecretBundleId,
@@ -303,7 +298,7 @@ const secretNames = z.strictObject(
 );
 
 /**
- * Where the environment's Secrets come from. Every bundle of lib/secrets/bundles.ts is produced the
+ * Where the environment's Secrets come from. Every bundle of lib/application/secret-bundles.ts is produced the
  * same way; the workloads only see the Secrets' names.
  */
 export const secretStrategy = z.discriminatedUnion('strategy', [
@@ -341,6 +336,13 @@ export const secretStrategy = z.discriminatedUnion('strategy', [
      * a Secret of their own, `<backend Secret>-generated`. @default []
      */
     generatedKeys: z.array(oneOf(['SECRET_KEY'])).default([]),
+    /**
+     * Keys each environment reads under a remote name of its own,
+     * `<remoteKeyPrefix><environment name>-<bundle folder>-<key>`, rather than the one every
+     * environment of the store shares: a credential registered per environment, such as each
+     * preview's own OAuth client at the identity provider. @default []
+     */
+    ownKeys: z.array(oneOf(['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET'])).default([]),
     names: secretNames.prefault({}),
   }),
 ]);
@@ -356,8 +358,25 @@ export const databaseSchema = z.discriminatedUnion('mode', [
     mode: z.literal('managed'),
     /** Major version of the server: the backup client must not be older. */
     serverMajorVersion,
-    /** How the collector's postgresql receiver connects. @default "require" */
-    sslMode: oneOf(['disable', 'require', 'verify-full']).default('require'),
+    /**
+     * How the collector's postgresql receiver checks the server's certificate: against the CA of a
+     * ConfigMap of the namespace that the site provides (`{ caConfigMap: { name, key } }`), or, where
+     * the site cannot name that CA, encrypted but unverified with the reason stated
+     * (`{ insecureReason: "..." }`), which the collector carries as an annotation.
+     */
+    tls: z.union(
+      [
+        z.strictObject({
+          caConfigMap: z.strictObject({
+            name: dnsSubdomain,
+            /** @default "ca.crt" */
+            key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a ConfigMap key').default('ca.crt'),
+          }),
+        }),
+        z.strictObject({ insecureReason: z.string().trim().min(20, 'must say why the certificate cannot be verified (at least 20 characters)') }),
+      ],
+      { error: 'must be { caConfigMap: { name, key } } or { insecureReason: "why the certificate cannot be verified" }' },
+    ),
   }),
   z.strictObject({
     mode: z.literal('in-cluster'),
@@ -443,8 +462,21 @@ export const environmentSchema = z
     appEnvironment: oneOf(['development', 'staging', 'production']),
     /** @default "INFO" */
     logLevel: oneOf(['DEBUG', 'INFO', 'WARNING', 'ERROR']).default('INFO'),
+    /**
+     * Repository prefixes ("ghcr.io/open-telemetry/") that every image of the environment must start
+     * with, third-party images included. @default OPERATIONS_DEFAULTS.trustedRegistries
+     */
+    trustedRegistries: z
+      .array(z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]*$/, 'must be a registry host and repository prefix such as "ghcr.io/open-telemetry/"'))
+      .min(1, 'needs at least one registry')
+      .prefault([...OPERATIONS_DEFAULTS.trustedRegistries]),
     /** Pinned image of each component; kept in environments/images/<name>.json for automation. */
-    images: z.strictObject({ frontend: imageReference, backend: imageReference, docs: imageReference }),
+    images: z.strictObject(perComponent(() => imageReference)),
+    /**
+     * Replicas and resources of each component, @default COMPONENT_DEFAULTS.<component>. The frontend
+     * and the backend add settings of their own.
+     */
+    ...perComponent((name) => component(COMPONENT_DEFAULTS[name]).prefault({})),
     /** @default COMPONENT_DEFAULTS.frontend, no error reporting */
     frontend: component(COMPONENT_DEFAULTS.frontend)
       .extend({
@@ -457,8 +489,6 @@ export const environmentSchema = z
       .prefault({}),
     /** @default COMPONENT_DEFAULTS.backend, no feature on, no extra settings */
     backend: backendSchema.prefault({}),
-    /** @default COMPONENT_DEFAULTS.docs */
-    docs: component(COMPONENT_DEFAULTS.docs).prefault({}),
     /** @default COMPONENT_DEFAULTS.migration */
     migration: z
       .strictObject({
@@ -562,6 +592,15 @@ export const environmentSchema = z
         message: `true registers the /login-test authentication bypass (the application's backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
       });
     }
+    for (const [path, image] of environmentImages(environment)) {
+      if (!environment.trustedRegistries.some((prefix) => image.repository.startsWith(prefix))) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `"${formatImageReference(image)}" is not from a trusted registry (trustedRegistries: ${environment.trustedRegistries.join(', ')})`,
+        });
+      }
+    }
     try {
       backendVersionSettings(environment.images.backend);
     } catch (error) {
@@ -576,6 +615,25 @@ export const environmentSchema = z
     }
   }, { when: (payload) => payload.issues.length === 0 })
   .transform((environment) => ({ ...environment, namespace: environment.namespace ?? `co2-calculator-${environment.name}` }));
+
+/** Every image an environment names, with the path of its field. */
+function environmentImages(environment: {
+  images: Record<string, ImageReference>;
+  database: { mode: string; image?: ImageReference };
+  observability?: { collector: { image: ImageReference }; tracing: { image: ImageReference; ui: false | { oauthProxyImage: ImageReference } } };
+  backup?: { image: ImageReference };
+}): Array<[Array<string>, ImageReference]> {
+  const found: Array<[Array<string>, ImageReference]> = Object.entries(environment.images).map(([component, image]) => [['images', component], image]);
+  if (environment.database.image) found.push([['database', 'image'], environment.database.image]);
+  const observability = environment.observability;
+  if (observability) {
+    found.push([['observability', 'collector', 'image'], observability.collector.image]);
+    found.push([['observability', 'tracing', 'image'], observability.tracing.image]);
+    if (observability.tracing.ui) found.push([['observability', 'tracing', 'ui', 'oauthProxyImage'], observability.tracing.ui.oauthProxyImage]);
+  }
+  if (environment.backup) found.push([['backup', 'image'], environment.backup.image]);
+  return found;
+}
 
 /** An environment as written in environments/: optional fields may be left out. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;

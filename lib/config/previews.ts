@@ -6,14 +6,13 @@
  * and delivery (an ApplicationSet, see lib/argocd/preview-delivery.ts).
  */
 import { z } from 'zod';
+import { COMPONENT_NAMES } from '../application/components';
 import { describeIssues, dnsLabel, EnvironmentConfigError, EnvironmentInput, hostName } from './environment';
 
 /** Folder and environment names of previews start with this, which is also what the ApplicationSet looks for. */
 export const PREVIEW_PREFIX = 'preview-';
 /** The namespace of a preview: fixed, because the ApplicationSet derives it from the folder name. */
 export const previewNamespace = (environmentName: string) => `co2-calculator-${environmentName}`;
-
-const COMPONENTS = ['frontend', 'backend', 'docs'] as const;
 
 export const previewEntrySchema = z.strictObject({
   /**
@@ -22,7 +21,7 @@ export const previewEntrySchema = z.strictObject({
    */
   name: dnsLabel.max(40, 'must be at most 40 characters (its namespace co2-calculator-preview-<name> must fit in 63)'),
   /** Images built from the branch; components left out run the template's images. @default {} */
-  images: z.partialRecord(z.enum(COMPONENTS), z.string()).default({}),
+  images: z.partialRecord(z.enum(COMPONENT_NAMES), z.string()).default({}),
   /**
    * DEBUG on the backend: registers /login-test and shows tracebacks, an authentication bypass on a
    * public host, so a preview must ask for it. @default false

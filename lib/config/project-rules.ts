@@ -6,7 +6,7 @@
  */
 import { Delivery } from './delivery';
 import { Environment, EnvironmentConfigError, SecretStrategy } from './environment';
-import { formatImageReference } from './image';
+import { formatImageReference } from '../core/image';
 import { PREVIEW_PREFIX } from './previews';
 
 export interface CheckedEnvironment {

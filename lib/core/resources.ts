@@ -1,7 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
-import type { ContainerResources } from '../config/environment';
 
-export type { ContainerResources };
+/** Requests and limits of one container, both required (lib/config/environment.ts checks the quantities). */
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
 
 /** Requests and limits in the form the API expects. */
 export function toResourceRequirements(resources: ContainerResources): k8s.ResourceRequirements {

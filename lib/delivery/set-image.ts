@@ -13,7 +13,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatImageReference, parseImageReference } from '../config/image';
+import { formatImageReference, parseImageReference } from '../core/image';
 import { UserError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { REPO_ROOT } from '../core/repo-root';
@@ -25,7 +25,7 @@ export interface SetImageRequest {
   /** Folder of the `<environment>.json` files, relative to the repository (environments/images) or absolute. */
   readonly imagesDir: string;
   readonly environment: string;
-  /** A key of the environment's file: frontend, backend, docs. */
+  /** A key of the environment's file: a component of lib/application/components.ts. */
   readonly component: string;
   /** A tag, a digest (`sha256:…`), or `<tag>@sha256:…`. */
   readonly version: string;

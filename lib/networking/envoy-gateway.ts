@@ -1,11 +1,5 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
-
-/** What Envoy Gateway writes into the policy (see lib/argocd/operator-rewrites.ts). */
-export const ENVOY_GATEWAY_REWRITES: readonly OperatorRewrite[] = [
-  { apiVersion: 'gateway.envoyproxy.io/v1alpha1', kind: 'BackendTrafficPolicy', source: 'Envoy Gateway v1.9.0 writes status.ancestors only; the CRD has no spec defaults on the fields we set' },
-];
 
 export interface EnvoyBodyLimitProps {
   readonly metadata: ApiObjectMetadata & { readonly name: string };

@@ -1,11 +1,5 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
-
-/** What cert-manager writes into a Certificate (see lib/argocd/operator-rewrites.ts). */
-export const CERTIFICATE_REWRITES: readonly OperatorRewrite[] = [
-  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', source: 'cert-manager v1.21.1 writes status only (conditions, notAfter, revision); the key and certificate go into the Secret' },
-];
 
 export interface HostCertificateProps {
   readonly metadata: ApiObjectMetadata & { readonly name: string };

@@ -1,14 +1,6 @@
 import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
 import { HSTS_HEADER } from './openshift-route';
-
-/** What the Gateway API objects get beyond their CRD defaults (see lib/argocd/operator-rewrites.ts). */
-export const GATEWAY_API_REWRITES: readonly OperatorRewrite[] = ['Gateway', 'HTTPRoute'].map((kind) => ({
-  apiVersion: 'gateway.networking.k8s.io/v1',
-  kind,
-  source: 'the controller writes status only (gateway-api v1.6.1 apis/v1: spec is the user\'s); the CRD defaults (group, kind, weight, matches) are stated in our manifests',
-}));
 
 export interface HostRouteProps {
   readonly metadata: ApiObjectMetadata & { readonly name: string };

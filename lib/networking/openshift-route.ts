@@ -7,18 +7,6 @@ import {
   RouteSpecToKind,
   RouteSpecWildcardPolicy,
 } from '../../imports/routes-route.openshift.io';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
-
-/** What OpenShift writes into a Route of ours beyond its schema defaults (see lib/argocd/operator-rewrites.ts). */
-export const ROUTE_REWRITES: readonly OperatorRewrite[] = [
-  {
-    apiVersion: 'route.openshift.io/v1',
-    kind: 'Route',
-    source:
-      'openshift-apiserver defaults spec.to.kind, spec.to.weight and spec.wildcardPolicy, the defaults of route/v1/route.crd.yaml (release-4.15), ' +
-      'which the CRD test applies; it generates spec.host only when empty (documentation, not read in source), and we always set it',
-  },
-];
 
 /** The router annotation that makes HAProxy send Strict-Transport-Security on this Route's responses. */
 export const HSTS_ANNOTATION = 'haproxy.router.openshift.io/hsts_header';

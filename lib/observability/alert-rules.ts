@@ -9,6 +9,7 @@
  *
  * Runbooks: docs/runbooks.md has one section per alert, whose anchor is the alert name in lowercase.
  */
+import { COMPONENT_NAMES } from '../application/components';
 import { METRICS, MetricSpec } from './metrics';
 
 export type Severity = 'critical' | 'warning';
@@ -63,8 +64,8 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   certificateDays: 7,
 };
 
-/** The Deployments whose availability `ServiceDown` watches. */
-export const DEFAULT_WATCHED_DEPLOYMENTS: readonly string[] = ['frontend', 'backend', 'docs'];
+/** The Deployments whose availability `ServiceDown` watches: one per component, of its name. */
+export const DEFAULT_WATCHED_DEPLOYMENTS: readonly string[] = COMPONENT_NAMES;
 
 /**
  * The Service through which Prometheus scrapes the OpenTelemetry Collector (`TelemetryCollector`'s

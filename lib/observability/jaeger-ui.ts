@@ -16,7 +16,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formatImageReference, ImageReference } from '../config/image';
+import { formatImageReference, ImageReference } from '../core/image';
 import { ComponentIdentity, componentLabels } from '../core/labels';
 import { ContainerOptions } from '../core/restricted-pod';
 import { AllowIngress, NetworkPeer } from '../networking/network-policy';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ImageReference } from '../config/image';
+import { ImageReference } from '../core/image';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { NetworkPeer } from '../networking/network-policy';

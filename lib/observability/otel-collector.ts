@@ -8,7 +8,7 @@ import {
   OpenTelemetryCollectorV1Beta1SpecResourcesLimits,
   OpenTelemetryCollectorV1Beta1SpecResourcesRequests,
 } from '../../imports/opentelemetrycollectors-opentelemetry.io';
-import { formatImageReference, ImageReference } from '../config/image';
+import { formatImageReference, ImageReference } from '../core/image';
 import { componentLabels } from '../core/labels';
 import { ContainerResources, toCustomResourceRequirements } from '../core/resources';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../core/restricted-pod';
@@ -28,9 +28,17 @@ export const COLLECTOR_PORTS = {
 /** The monitoring role's connection, read from the database-monitoring Secret bundle. */
 export interface PostgresMonitoring {
   readonly secretName: string;
-  /** TLS to the server: "disable", "require" (encrypt, do not verify) or "verify-full". */
-  readonly sslMode: 'disable' | 'require' | 'verify-full';
+  /**
+   * TLS to the server: "none" (a server in the namespace without TLS), verified against the CA in a
+   * ConfigMap of the namespace, or encrypted without verification for a stated reason.
+   */
+  readonly tls: 'none' | { readonly caConfigMap: { readonly name: string; readonly key: string } } | { readonly insecureReason: string };
 }
+
+/** Where the database CA's ConfigMap is mounted in the collector. */
+export const DATABASE_CA_DIR = '/etc/otel-collector/database-ca';
+/** Annotation of the collector that states why it does not verify the database's certificate. */
+export const UNVERIFIED_TLS_ANNOTATION = 'co2-calculator.epfl.ch/database-tls-unverified';
 
 export interface TelemetryCollectorProps {
   readonly image: ImageReference;
@@ -68,6 +76,8 @@ export class TelemetryCollector extends Construct {
   /** Labels the operator puts on the collector pods. */
   readonly podSelector: Record<string, string>;
   readonly metricsServiceName: string;
+  /** The collector pods' ServiceAccount, emitted here, without an automounted token. */
+  readonly serviceAccountName: string;
   readonly metricsServiceLabels: Record<string, string>;
 
   /**
@@ -96,11 +106,24 @@ export class TelemetryCollector extends Construct {
     const labels = componentLabels(this, { name: this.name, component: 'telemetry' });
     const postgresEnv = (variable: string) => ({ name: variable, valueFrom: { secretKeyRef: { name: props.postgres.secretName, key: variable } } });
 
+    // Ours rather than the operator's `<name>-collector`, so that its token is not mounted: no component
+    // of collectorConfig reads the Kubernetes API (no k8sattributes processor, no k8s_cluster or
+    // k8sobjects receiver; otlp, postgresql, httpcheck and spanmetrics reach only the network).
+    this.serviceAccountName = this.name;
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, labels },
+      automountServiceAccountToken: false,
+    });
+
+    const tls = props.postgres.tls;
+    const ca = tls !== 'none' && 'caConfigMap' in tls ? tls.caConfigMap : undefined;
+    const unverified = tls !== 'none' && 'insecureReason' in tls ? tls.insecureReason : undefined;
     new OpenTelemetryCollectorV1Beta1(this, 'Resource', {
-      metadata: { name: this.name, labels },
+      metadata: { name: this.name, labels, ...(unverified ? { annotations: { [UNVERIFIED_TLS_ANNOTATION]: unverified } } : {}) },
       spec: {
         mode: OpenTelemetryCollectorV1Beta1SpecMode.DEPLOYMENT,
         replicas: 1,
+        serviceAccount: this.serviceAccountName,
         image: formatImageReference(props.image),
         imagePullPolicy: 'IfNotPresent',
         resources: toCustomResourceRequirements(props.resources, {
@@ -111,6 +134,12 @@ export class TelemetryCollector extends Construct {
         securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
         env: [postgresEnv('POSTGRES_ENDPOINT'), postgresEnv('POSTGRES_USERNAME'), postgresEnv('POSTGRES_PASSWORD')],
         config: collectorConfig(props),
+        ...(ca
+          ? {
+              volumes: [{ name: 'database-ca', configMap: { name: ca.name, items: [{ key: ca.key, path: ca.key }] } }],
+              volumeMounts: [{ name: 'database-ca', mountPath: DATABASE_CA_DIR, readOnly: true }],
+            }
+          : {}),
         // Current operators (opentelemetry-operator v0.158.0 internal/manifests/collector/networkpolicy.go)
         // add a NetworkPolicy admitting any source on every port unless this is off: ours stay the only ones.
         networkPolicy: { enabled: false },
@@ -150,8 +179,13 @@ export class TelemetryCollector extends Construct {
 const SPAN_DURATION_BUCKETS = ['5ms', '10ms', '25ms', '50ms', '100ms', '250ms', '500ms', '1s', '2500ms', '5s', '10s'];
 
 function collectorConfig(props: TelemetryCollectorProps): OpenTelemetryCollectorV1Beta1SpecConfig {
+  const setting = props.postgres.tls;
   const tls =
-    props.postgres.sslMode === 'disable' ? { insecure: true } : { insecure: false, insecure_skip_verify: props.postgres.sslMode === 'require' };
+    setting === 'none'
+      ? { insecure: true }
+      : 'caConfigMap' in setting
+        ? { insecure: false, insecure_skip_verify: false, ca_file: `${DATABASE_CA_DIR}/${setting.caConfigMap.key}` }
+        : { insecure: false, insecure_skip_verify: true };
   return {
     receivers: {
       otlp: {

@@ -22,7 +22,7 @@
  * - DaemonSets are not counted: their replicas depend on the nodes.
  */
 import { parseQuantity } from '../config/quantity';
-import { Manifest, objectRef } from '../synth/manifest';
+import { Manifest, objectRef } from '../core/manifest';
 import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-templates';
 
 /** CPU in cores and memory in bytes. */
@@ -197,4 +197,12 @@ export function environmentFootprint(manifests: readonly Manifest[]): Footprint 
     maximum: sum(continuous.map((workload) => times(workload.pod, workload.replicas.max))),
     perRun: sum(workloads.filter((workload) => workload.schedule === 'per-run').map((workload) => times(workload.pod, workload.replicas.max))),
   };
+}
+
+/** `2–10 (HPA)`, `1`, `1 per run`: the replicas of a workload as the report writes them. */
+export function describeReplicas(workload: Workload): string {
+  const { min, max } = workload.replicas;
+  const count = min === max ? `${min}` : `${min}–${max}`;
+  if (workload.schedule === 'per-run') return `${count} per run`;
+  return workload.autoscaled ? `${count} (HPA)` : count;
 }

@@ -9,7 +9,7 @@
  * and the Services the operator creates, with their ports. Services are drawn only where something
  * addresses them, so an entry may list more than any environment uses.
  */
-import type { Manifest } from '../synth/manifest';
+import type { Manifest } from '../core/manifest';
 
 /** The pods an operator runs for one custom resource, as far as the diagram needs them. */
 export interface OperatorPodTemplate {

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
 import {
   ExternalSecret,
   ExternalSecretSpecDataRemoteRefConversionStrategy,
@@ -9,17 +8,6 @@ import {
   ExternalSecretSpecTargetDeletionPolicy,
   ExternalSecretSpecSecretStoreRefKind,
 } from '../../imports/externalsecrets-external-secrets.io';
-
-/** What the External Secrets operator writes into an ExternalSecret of ours (see lib/argocd/operator-rewrites.ts). */
-export const EXTERNAL_SECRET_REWRITES: readonly OperatorRewrite[] = [
-  {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    source:
-      'external-secrets v2.9.0 serves external-secrets.io/v1 only (config/crds/bases/external-secrets.io_externalsecrets.yaml); ' +
-      'its controller writes status and the target Secret',
-  },
-];
 
 export interface ExternalSyncedSecretProps {
   /** Name of the Kubernetes Secret the operator creates. */
@@ -32,6 +20,8 @@ export interface ExternalSyncedSecretProps {
    * "db-url": Azure Key Vault allows only letters, digits and dashes in secret names.
    */
   readonly remoteKeyPrefix?: string;
+  /** Keys read under another prefix than `remoteKeyPrefix` (key -> prefix). @default none */
+  readonly remoteKeyPrefixes?: Readonly<Record<string, string>>;
   /** @default "1h" */
   readonly refreshInterval?: string;
   readonly labels?: Record<string, string>;
@@ -71,7 +61,7 @@ export class ExternalSyncedSecret extends Construct {
         },
         data: props.keys.map((key) => ({
           secretKey: key,
-          remoteRef: { key: `${prefix}${key.toLowerCase().replace(/_/g, '-')}`, ...REMOTE_REF_DEFAULTS },
+          remoteRef: { key: `${props.remoteKeyPrefixes?.[key] ?? prefix}${key.toLowerCase().replace(/_/g, '-')}`, ...REMOTE_REF_DEFAULTS },
         })),
       },
     });

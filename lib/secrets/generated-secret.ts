@@ -1,16 +1,5 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
-
-/**
- * What External Secrets writes into these objects: as for v1beta1 (lib/secrets/external-secret.ts),
- * status and the target Secret only; the generator is read, never written. From ESO's documentation
- * for v2.9.0, not re-read in its source.
- */
-export const GENERATED_SECRET_REWRITES: readonly OperatorRewrite[] = [
-  { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', source: 'external-secrets v2.9.0: validating webhooks only; the controller writes status and the target Secret' },
-  { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', source: 'external-secrets v2.9.0: a generator is read by the ExternalSecret controller and has no status' },
-];
 
 export interface GeneratedSecretProps {
   /** Name of the Secret the generated keys go into. */

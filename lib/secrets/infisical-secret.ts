@@ -1,18 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { InfisicalSecret } from '../../imports/infisicalsecrets-secrets.infisical.com';
-import type { OperatorRewrite } from '../argocd/operator-rewrites';
-
-/** What the Infisical operator writes into an InfisicalSecret of ours (see lib/argocd/operator-rewrites.ts). */
-export const INFISICAL_SECRET_REWRITES: readonly OperatorRewrite[] = [
-  {
-    apiVersion: 'secrets.infisical.com/v1alpha1',
-    kind: 'InfisicalSecret',
-    source:
-      'Infisical operator v0.11.5 has no webhook; its reconciler writes status conditions (internal/services/infisicalsecret/conditions.go:14-99) ' +
-      'and touches the object only to clear finalizers while it is deleted (internal/controller/infisicalsecret_controller.go:133-141)',
-  },
-];
 
 export interface InfisicalSyncedSecretProps {
   /** Name of the Kubernetes Secret the operator creates and keeps in sync. */

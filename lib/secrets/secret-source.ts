@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { SecretStrategy } from '../config/environment';
-import { SecretBundle } from './bundles';
+import { SecretBundle } from '../application/secret-bundles';
 import { ExternalSyncedSecret } from './external-secret';
 import { GeneratedSecret } from './generated-secret';
 import { InfisicalSyncedSecret } from './infisical-secret';
@@ -13,6 +13,8 @@ export interface SecretSourceProps {
   /** Name of the Kubernetes Secret. @default the bundle's default name */
   readonly secretName?: string;
   readonly labels?: Record<string, string>;
+  /** The environment, whose name scopes the strategy's `ownKeys` in the store. */
+  readonly environmentName: string;
 }
 
 /**
@@ -42,11 +44,13 @@ export class SecretSource extends Construct {
         break;
       case 'external-secrets': {
         const generated = this.keys.filter((key) => (strategy.generatedKeys as readonly string[]).includes(key));
+        const own = this.keys.filter((key) => (strategy.ownKeys as readonly string[]).includes(key));
         new ExternalSyncedSecret(this, 'ExternalSecret', {
           ...strategy,
           secretName: this.secretName,
           keys: this.keys.filter((key) => !generated.includes(key)),
           remoteKeyPrefix: `${strategy.remoteKeyPrefix}${bundle.folder}-`,
+          remoteKeyPrefixes: Object.fromEntries(own.map((key) => [key, `${strategy.remoteKeyPrefix}${props.environmentName}-${bundle.folder}-`])),
           labels: props.labels,
         });
         if (generated.length > 0) {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ARGOCD_KEEP_ON_PRUNE_AND_DELETE } from '../argocd/annotations';
+import { ARGOCD_KEEP_ON_PRUNE_AND_DELETE } from '../core/annotations';
 import { isQuantity, parseQuantity } from '../config/quantity';
 import { ComponentIdentity, componentLabels } from '../core/labels';
 

@@ -7,8 +7,8 @@ import { ClusterSetupChart } from '../cluster-setup/cluster-setup-chart';
 import { refuseForeignNamespaces } from './namespace-references';
 import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
 import { checkProjectRules } from '../config/project-rules';
-import { renderEnvironmentReport } from '../report/environment-report';
-import { Manifest } from './manifest';
+import { renderEnvironmentReport, SynthesizedEnvironment } from '../report/environment-report';
+import { Manifest } from '../core/manifest';
 import { defaultSchemaValidator } from './schema-validator';
 import { chartManifests, checkManifests, renderFolder, SynthesisError } from './synthesize';
 
@@ -31,13 +31,6 @@ export const DELIVERY_FOLDER = 'argocd';
 export const CLUSTER_SETUP_FOLDER = 'cluster-setup';
 /** The generated overview of the environments, side by side. */
 export const REPORT_FILE = 'README.md';
-
-export interface SynthesizedEnvironment {
-  readonly environment: Environment;
-  readonly manifests: Manifest[];
-  /** Expanded from the preview list rather than written in environments/. */
-  readonly preview?: boolean;
-}
 
 export interface Synthesis {
   readonly environments: SynthesizedEnvironment[];
@@ -94,6 +87,7 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
       namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
       previewApplicationPrefix: previewNamespace(PREVIEW_PREFIX),
+      previewStore: previewTemplate?.secrets.strategy === 'external-secrets' && previewTemplate.secrets.storeRef.kind === 'ClusterSecretStore' ? previewTemplate.secrets.storeRef.name : undefined,
     }),
   );
   validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
@@ -114,5 +108,6 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
 }
 
 export { SynthesisError } from './synthesize';
+export type { SynthesizedEnvironment } from '../report/environment-report';
 export { defaultSchemaValidator, SchemaValidator } from './schema-validator';
 export { defaultSchemaSources } from './schema-sources';

@@ -7,7 +7,7 @@
  * cluster (lib/cluster-setup/namespace-reference-policy.ts).
  */
 import { UserError } from '../core/errors';
-import { Manifest, objectRef } from './manifest';
+import { Manifest, objectRef } from '../core/manifest';
 
 /** A field that names a namespace: `namespace` itself, or any `...Namespace` (secretNamespace, serviceAccountNamespace). */
 export const NAMESPACE_FIELD = /^(namespace|[a-zA-Z]+Namespace)$/;

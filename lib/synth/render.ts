@@ -1,5 +1,5 @@
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
-import { Manifest } from './manifest';
+import { Manifest } from '../core/manifest';
 
 /**
  * Plain scalars that a YAML 1.1 reader may take for a number although YAML 1.2 reads a string: its

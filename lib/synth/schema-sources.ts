@@ -1,10 +1,37 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { referenceDataRoot } from '../core/reference-data';
 import { REPO_ROOT } from '../core/repo-root';
 import { CRD_REFERENCE_FOLDER, kubernetesDefinitionsFile, validationTargets } from '../platform/supported-releases';
-import { SchemaSources } from './schema-validator';
+
+/** One Kubernetes minor's JSON-schema definitions (`_definitions.json` of cdk8s' kubernetes-schemas). */
+export interface KubernetesDefinitions {
+  /** The minor, e.g. `1.29`. */
+  readonly version: string;
+  readonly definitions: string;
+}
+
+export interface SchemaSources {
+  /** Every built-in object must validate against each of these. */
+  readonly kubernetes: readonly KubernetesDefinitions[];
+  /**
+   * Folders of CustomResourceDefinition YAML files, named `<group>_<plural>.yaml`: the shared operators'
+   * CRDs, and this project's own reference CRDs (crds/). A kind is looked up in all of them.
+   */
+  readonly crdDirectories: readonly string[];
+}
+
+/**
+ * Every CRD file of the sources' folders, as [folder, file name], ordered by file name then by the
+ * folders' order in the sources (the shared CRDs before this project's own).
+ */
+export function crdFilesOf(sources: SchemaSources): Array<readonly [string, string]> {
+  const rank = (folder: string) => sources.crdDirectories.indexOf(folder);
+  return sources.crdDirectories
+    .flatMap((folder) => readdirSync(folder).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).map((file) => [folder, file] as const))
+    .sort(([folderA, a], [folderB, b]) => a.localeCompare(b) || rank(folderA) - rank(folderB));
+}
 
 /** This project's own reference CRDs, for kinds the shared data lacks (see crds/SOURCES.md). */
 export const PROJECT_CRD_DIRECTORY = resolve(REPO_ROOT, 'crds');

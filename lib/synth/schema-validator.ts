@@ -6,34 +6,20 @@
  * compiled once per apiVersion/kind and source, kept on disk (validator-cache.ts), and reused for
  * every object of that kind; Ajv itself is loaded only when something must be compiled.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closeObjects, strictKubernetesDefinitions } from './kubernetes-overlay';
 import { DATA_KEYS, forEachSubschema } from './schema-walk';
-import { checkSchemaSources, defaultSchemaSources, SchemaSourceError } from './schema-sources';
-import { Manifest } from './manifest';
+import { checkSchemaSources, crdFilesOf, defaultSchemaSources, SchemaSourceError, SchemaSources } from './schema-sources';
+
+export type { KubernetesDefinitions, SchemaSources } from './schema-sources';
+export { crdFilesOf } from './schema-sources';
+import { Manifest } from '../core/manifest';
 import { shareRepeatedSubschemas } from './shared-subschemas';
 import { makePortable } from './portable-schema';
 import { CompiledValidators, defaultValidatorCache, NO_VALIDATOR_CACHE, ValidatorCache } from './validator-cache';
-
-/** One Kubernetes minor's JSON-schema definitions (`_definitions.json` of cdk8s' kubernetes-schemas). */
-export interface KubernetesDefinitions {
-  /** The minor, e.g. `1.29`. */
-  readonly version: string;
-  readonly definitions: string;
-}
-
-export interface SchemaSources {
-  /** Every built-in object must validate against each of these. */
-  readonly kubernetes: readonly KubernetesDefinitions[];
-  /**
-   * Folders of CustomResourceDefinition YAML files, named `<group>_<plural>.yaml`: the shared operators'
-   * CRDs, and this project's own reference CRDs (crds/). A kind is looked up in all of them.
-   */
-  readonly crdDirectories: readonly string[];
-}
 
 /** One thing wrong with one object. `path` is the field, in dotted form (`spec.template.spec.containers[0].name`). */
 export interface SchemaProblem {
@@ -315,17 +301,6 @@ export function withoutNullKeywords(schema: Schema): void {
       if (value === null && !DATA_KEYS.has(key) && !key.startsWith('x-')) delete node[key];
     }
   });
-}
-
-/**
- * Every CRD file of the sources' folders, as [folder, file name], ordered by file name then by the
- * folders' order in the sources (the shared CRDs before this project's own).
- */
-export function crdFilesOf(sources: SchemaSources): Array<readonly [string, string]> {
-  const rank = (folder: string) => sources.crdDirectories.indexOf(folder);
-  return sources.crdDirectories
-    .flatMap((folder) => readdirSync(folder).filter((file) => file.endsWith('.yaml') || file.endsWith('.yml')).map((file) => [folder, file] as const))
-    .sort(([folderA, a], [folderB, b]) => a.localeCompare(b) || rank(folderA) - rank(folderB));
 }
 
 /** `1.29`, `1.29 and 1.34`, `1.29, 1.31 and 1.34`. */

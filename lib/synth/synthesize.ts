@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { UserError } from '../core/errors';
-import { Manifest, manifestFileName, objectRef } from './manifest';
+import { Manifest, manifestFileName, objectRef } from '../core/manifest';
 import { renderManifest } from './render';
 import { SchemaValidator } from './schema-validator';
 

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { requireWithCodeCache } from '../core/code-cache.cjs';
 import { REPO_ROOT } from '../core/repo-root';
-import { crdFilesOf, SchemaSources } from './schema-validator';
+import { crdFilesOf, SchemaSources } from './schema-sources';
 
 const DEFAULT_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** This project's code that decides what a validator accepts. */

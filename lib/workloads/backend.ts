@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { BackendFeatures, backendSecretVariables, backendVersionSettings } from '../application/backend-settings';
 import { BACKEND_IMAGE, ELASTICSEARCH_CA_DIRECTORY, ELASTICSEARCH_CA_FILE, ELASTICSEARCH_CA_SECRET_KEY, FILES_STORAGE_PATH } from '../application/contract';
 import { ReplicaRange } from '../config/environment';
-import { ImageReference, imageVersionLabel } from '../config/image';
+import { ImageReference, imageVersionLabel } from '../core/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { componentLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';

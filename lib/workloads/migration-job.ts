@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formatImageReference, imageVersionLabel } from '../config/image';
+import { formatImageReference, imageVersionLabel } from '../core/image';
 import { versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { MIGRATION_COMMAND } from '../application/contract';
-import { ARGOCD_SYNC_HOOK } from '../argocd/annotations';
+import { ARGOCD_SYNC_HOOK } from '../core/annotations';
 import { BackendRuntime } from './backend';
 import { oneShotJobSpec } from './one-shot-job';
 

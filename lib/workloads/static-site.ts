@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WebImageContract } from '../application/contract';
-import { ImageReference } from '../config/image';
+import { ImageReference } from '../core/image';
 import { ReplicaRange } from '../config/environment';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels } from '../core/labels';

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { formatImageReference, ImageReference, imageVersionLabel } from '../config/image';
+import { formatImageReference, ImageReference, imageVersionLabel } from '../core/image';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
 import { ContainerResources } from '../core/resources';
 import { PodUser, restrictedPodSpec, ScratchDirectory } from '../core/restricted-pod';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ANNOTATION } from '../../lib/argocd/annotations';
+import { ANNOTATION } from '../../lib/core/annotations';
 import { applySyncWaves, SyncWave } from '../../lib/argocd/sync-waves';
 import { DatabaseBackup, DatabaseBackupProps, DB_DUMP_SCRIPT_PATH } from '../../lib/backup/database-backup';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { secretDatabaseUrl } from '../../lib/database/database-connection';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../../lib/core/restricted-pod';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { renderManifest } from '../../lib/synth/render';
 import { find, testChart, validManifests } from '../support/synthesis';
 

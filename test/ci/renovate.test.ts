@@ -13,6 +13,7 @@ interface CustomManager {
   readonly customType: string;
   readonly managerFilePatterns: string[];
   readonly matchStrings: string[];
+  readonly autoReplaceStringTemplate?: string;
 }
 const config = JSON.parse(readFileSync(join(REPO, 'renovate.json'), 'utf8')) as {
   customManagers: CustomManager[];
@@ -69,4 +70,16 @@ test('an image written without its tag is not one Renovate could update, and the
 test("the application's images are left to the deployment pipeline", () => {
   const rule = config.packageRules.find((candidate) => candidate.matchPackageNames?.includes('quay-its.epfl.ch/svc1751/**'));
   expect(rule?.enabled).toBe(false);
+});
+
+test('every image pinned by tag alone (the known limits) is one Renovate pins by digest', () => {
+  const file = 'lib/config/environment.ts';
+  const text = readFileSync(join(REPO, file), 'utf8');
+  const tagOnly = [...text.matchAll(/'([a-z0-9][a-z0-9.-]*(?:\/[a-z0-9._-]+)+:[A-Za-z0-9._-]+)'/g)].map((match) => match[1]);
+  expect(tagOnly.length).toBeGreaterThan(0);
+  const pinning = config.customManagers.filter(
+    (manager) => manager.autoReplaceStringTemplate?.includes('newDigest') && manager.managerFilePatterns.some((pattern) => filePattern(pattern).test(file)),
+  );
+  const found = pinning.flatMap((manager) => manager.matchStrings.flatMap((source) => [...text.matchAll(new RegExp(source, 'g'))])).map((m) => `${m.groups!.depName}:${m.groups!.currentValue}`);
+  expect(tagOnly.filter((image) => !found.includes(image))).toEqual([]);
 });

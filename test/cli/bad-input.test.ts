@@ -63,6 +63,20 @@ const dispatch = (edit: (payload: any) => void) => (folder: string) => {
   writeFileSync(join(folder, 'event.json'), JSON.stringify(event));
 };
 
+/** The prod (release) dispatch of v3.0.7, changed by `edit`. */
+const releaseDispatch = (edit: (event: any) => void) => (folder: string) => {
+  const event = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'delivery', 'dispatch-events', 'v3.0.7-prod.json'), 'utf8'));
+  edit(event);
+  writeFileSync(join(folder, 'event.json'), JSON.stringify(event));
+};
+/** environments/images/staging.json after the release's commit ran there with the release's digests. */
+const stagingRanTheRelease = (() => {
+  const { client_payload: payload } = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'delivery', 'dispatch-events', 'v3.0.7-prod.json'), 'utf8'));
+  const ran = Object.fromEntries(payload.images.map((image: any) => [image.name.split('/').pop(), `${image.name}:${payload.source_sha}@${image.digest}`]));
+  return { [imagesFile('staging')]: `${JSON.stringify(ran, null, 2)}\n` };
+})();
+const release = (edit: (event: any) => void): Partial<BadInput> => ({ command: updateManifest, argv: ['--event', '<scratch>/event.json'], files: stagingRanTheRelease, prepare: releaseDispatch(edit) });
+
 const CASES: Record<string, BadInput> = {
   // Data files that automation and people edit.
   'an images file with a trailing comma': {
@@ -77,6 +91,12 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "staging": images: unknown field "worker"',
   },
+  'a backup image from a registry the environment does not trust': {
+    project: (p) => (environmentNamed(p, 'prod').backup.image = 'docker.io/someone/postgres:17.11@sha256:' + 'a'.repeat(64)),
+    exitCode: 1,
+    message: `environment "prod": backup.image: "docker.io/someone/postgres:17.11@sha256:${'a'.repeat(64)}" is not from a trusted registry (trustedRegistries: `,
+  },
+  'an empty list of trusted registries': { project: (p) => (environmentNamed(p, 'dev').trustedRegistries = []), exitCode: 1, message: 'environment "dev": trustedRegistries: needs at least one registry' },
   'a corrupt preview list': { files: { [PREVIEWS_FILE]: '[{"name": "a"}\n' }, exitCode: 1, message: /^environments\/previews\.json:2:1: not valid JSON/ },
   'a preview list that is not a list': {
     files: { [PREVIEWS_FILE]: '{"name": "a"}\n' },
@@ -160,7 +180,7 @@ const CASES: Record<string, BadInput> = {
   'a preview image from an untrusted registry': {
     files: { [PREVIEWS_FILE]: '[{"name": "x", "images": {"backend": "docker.io/someone/backend:1.0"}}]' },
     exitCode: 1,
-    message: 'environment "preview-x": images.backend: "docker.io/someone/backend:1.0" is not from a trusted registry (quay-its.epfl.ch/svc1751/)',
+    message: 'environment "preview-x": images.backend: "docker.io/someone/backend:1.0" is not from a trusted registry (trustedRegistries: quay-its.epfl.ch/svc1751/, ',
   },
   'previews reading the secrets of prod': {
     project: (p) => (environmentNamed(p, 'prod').secrets = { strategy: 'external-secrets', storeRef: { kind: 'ClusterSecretStore', name: 'co2-calculator-previews' }, remoteKeyPrefix: 'co2-calculator-' }),
@@ -312,7 +332,77 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: '"main"',
   },
-  'a dispatch for another application': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: dispatch((payload) => (payload.repo_name = 'other-app')), exitCode: 1, message: 'other-app' },
+  'a dispatch for another application': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch((payload) => (payload.repo_name = 'other-app')),
+    exitCode: 1,
+    message: 'client_payload.repo_org/repo_name: "epfl/other-app" may not deploy to dev (environments/pipeline.ts allows epfl/co2-calculator)',
+  },
+  // Who sent it is GitHub's sender.login (the token's owner), not what the payload claims.
+  'a dispatch from a sender the pipeline does not list': { ...release((e) => (e.sender.login = 'mallory')), exitCode: 1, message: 'sender.login: "mallory" may not deploy to prod (environments/pipeline.ts allows epfl-enac-bot)' },
+  'a dispatch from another sender claiming the bot in triggered_by': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: (folder) => {
+      dispatch((payload) => (payload.triggered_by = 'epfl-enac-bot'))(folder);
+      const event = JSON.parse(readFileSync(join(folder, 'event.json'), 'utf8'));
+      writeFileSync(join(folder, 'event.json'), JSON.stringify({ ...event, sender: { login: 'mallory', type: 'User' } }));
+    },
+    exitCode: 1,
+    message: 'sender.login: "mallory" may not deploy to dev',
+  },
+  'a dispatch event without a sender': { ...release((e) => delete e.sender), exitCode: 1, message: 'event.json: sender.login: required field is missing' },
+  'a right-to-left override in triggered_by': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch((payload) => (payload.triggered_by = 'jdoe\u202Efdp.exe')),
+    exitCode: 1,
+    message: 'client_payload.triggered_by: "jdoe\\u202efdp.exe" holds the control or bidirectional character U+202E, which no dispatch may carry',
+  },
+  'a line break in triggered_by (a forged trailer)': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch((payload) => (payload.triggered_by = 'jdoe\nDispatched-by: epfl-enac-bot')),
+    exitCode: 1,
+    message: 'client_payload.triggered_by: "jdoe\\nDispatched-by: epfl-enac-bot" holds the control or bidirectional character U+000A',
+  },
+  'a pop-directional isolate in an image name': {
+    command: updateManifest,
+    argv: ['--event', '<scratch>/event.json'],
+    prepare: dispatch((payload) => (payload.images[0].name = 'quay-its.epfl.ch/svc1751/frontend\u2069')),
+    exitCode: 1,
+    message: 'client_payload.images[0].name: "quay-its.epfl.ch/svc1751/frontend\\u2069" holds the control or bidirectional character U+2069',
+  },
+  'a C1 control in the sender login': { ...release((e) => (e.sender.login = 'epfl-enac-bot\u009b')), exitCode: 1, message: 'sender.login: "epfl-enac-bot\\u009b" holds the control or bidirectional character U+009B' },
+  // A release (prod) dispatch: docs/delivery.md, "Release dispatches".
+  'a prod dispatch lower than the version prod runs': {
+    ...release((e) => e.client_payload.images.forEach((image: any) => (image.ref_name = 'v1.0.6'))),
+    exitCode: 1,
+    message: 'client_payload.images[0].ref_name: v1.0.6 is lower than v1.0.7, which prod runs (frontend); a dispatch never rolls back: use npm run rollback',
+  },
+  'a prod dispatch only partly matched': {
+    ...release((e) => e.client_payload.images.push({ name: 'ghcr.io/epfl-enac/worker', digest: `sha256:${'1'.repeat(64)}`, ref_name: 'v1.0.8', registry: 'ghcr.io' })),
+    exitCode: 1,
+    message: 'client_payload.images[3]: ghcr.io/epfl-enac/worker is no image prod runs (it pulls from quay-its.epfl.ch) nor a copy of one this dispatch applies',
+  },
+  'a prod dispatch that does not name its source commit': {
+    ...release((e) => delete e.client_payload.source_sha),
+    exitCode: 1,
+    message: 'client_payload.source_sha: required field is missing: a prod dispatch must name its source commit, to compare with what staging ran',
+  },
+  'a prod dispatch of a source commit staging never ran': {
+    ...release(() => {}),
+    files: {},
+    exitCode: 1,
+    message: 'client_payload.source_sha: staging never ran a7cd6ec671a0c74ab0fa5a8afe5754d54ae17579 for frontend (environments/images/staging.json has c123fbe16d03b9d80fc5c5c4ac9085e8d1669bb9)',
+  },
+  'a pipeline whose prod lists no sender': {
+    ...release(() => {}),
+    command: updateManifestCommand({ ...PIPELINE, deployers: { ...PIPELINE.deployers, prod: { ...PIPELINE.deployers.prod, senders: [] } } }),
+    exitCode: 1,
+    message: 'environments/pipeline.ts: deployers.prod.senders: must list at least one sender',
+  },
   'a dispatch event without its payload': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": "update-manifest"}'), exitCode: 1, message: 'client_payload' },
   'a dispatch event that is not JSON': { command: updateManifest, argv: ['--event', '<scratch>/event.json'], prepare: (folder) => writeFileSync(join(folder, 'event.json'), '{"action": '), exitCode: 1, message: /event\.json:1:12: not valid JSON/ },
   'a message file inside environments/': {

@@ -77,6 +77,31 @@ func admissionPolicies(t *testing.T, ctx context.Context, c *cluster) {
 			return err
 		}, refusal)
 	})
+	stores := schema.GroupVersionResource{Group: "external-secrets.io", Version: "v1", Resource: "clustersecretstores"}
+	store := func(conditions []interface{}) *unstructured.Unstructured {
+		spec := map[string]interface{}{"provider": map[string]interface{}{"fake": map[string]interface{}{"data": []interface{}{}}}}
+		if conditions != nil {
+			spec["conditions"] = conditions
+		}
+		return &unstructured.Unstructured{Object: map[string]interface{}{
+			"apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore",
+			"metadata": map[string]interface{}{"name": "co2-calculator-previews"}, "spec": spec,
+		}}
+	}
+	t.Run("the previews' ClusterSecretStore without conditions is denied, restricted to previews admitted", func(t *testing.T) {
+		denied(t, func() error {
+			_, err := c.dyn.Resource(stores).Create(ctx, store(nil), dryRun)
+			return err
+		}, "needs spec.conditions restricting it to the preview namespaces")
+		denied(t, func() error {
+			_, err := c.dyn.Resource(stores).Create(ctx, store([]interface{}{map[string]interface{}{"namespaces": []interface{}{"co2-calculator-prod"}}}), dryRun)
+			return err
+		}, "spec.conditions[].namespaces may name only preview namespaces")
+		restricted := store([]interface{}{map[string]interface{}{"namespaceRegexes": []interface{}{"^co2-calculator-preview-"}}})
+		if _, err := c.dyn.Resource(stores).Create(ctx, restricted, dryRun); err != nil {
+			t.Errorf("refused: %v", err)
+		}
+	})
 	t.Run("a preview tracking its own Namespace is admitted", func(t *testing.T) {
 		if _, err := c.apply(ctx, nsWith(preview, preview+":/Namespace:/"+preview), true); err != nil {
 			t.Errorf("refused: %v", err)

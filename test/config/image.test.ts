@@ -1,4 +1,4 @@
-import { formatImageReference, imageVersionLabel, parseImageReference } from '../../lib/config/image';
+import { formatImageReference, imageVersionLabel, parseImageReference } from '../../lib/core/image';
 
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const sha = 'e81d480525a229f55ecb6dd1d520bc0f6984baac';

@@ -1,7 +1,7 @@
 import { backendSecretKeys, BackendFeatures } from '../../lib/application/backend-settings';
 import { ELASTICSEARCH_CA_SECRET_KEY, FILES_STORAGE_PATH } from '../../lib/application/contract';
-import { ANNOTATION } from '../../lib/argocd/annotations';
-import { parseImageReference } from '../../lib/config/image';
+import { ANNOTATION } from '../../lib/core/annotations';
+import { parseImageReference } from '../../lib/core/image';
 import { secretDatabaseUrl } from '../../lib/database/database-connection';
 import { Backend, BackendProps } from '../../lib/workloads/backend';
 import { MigrationJob } from '../../lib/workloads/migration-job';

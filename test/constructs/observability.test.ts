@@ -1,9 +1,9 @@
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { AlertRouting } from '../../lib/observability/alert-routing';
 import { load } from 'js-yaml';
 import { jaegerConfig, TraceStore } from '../../lib/observability/jaeger';
 import { Observability, ObservabilityProps } from '../../lib/observability/observability';
-import { TelemetryCollector, TelemetryCollectorProps } from '../../lib/observability/otel-collector';
+import { DATABASE_CA_DIR, TelemetryCollector, TelemetryCollectorProps, UNVERIFIED_TLS_ANNOTATION } from '../../lib/observability/otel-collector';
 import { MetricsScrape } from '../../lib/observability/service-monitor';
 import { telemetryEnvironment } from '../../lib/observability/telemetry-environment';
 import { find, testChart, validManifests } from '../support/synthesis';
@@ -13,7 +13,7 @@ const collectorProps: TelemetryCollectorProps = {
   image: parseImageReference('ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.140.1'),
   resources,
   tracesEndpoint: 'jaeger-collector:4317',
-  postgres: { secretName: 'db-monitoring', sslMode: 'require' },
+  postgres: { secretName: 'db-monitoring', tls: { insecureReason: 'the test server has no CA we can name here' } },
   probeUrls: ['https://example.epfl.ch/'],
   allowOtlpFrom: [{ podLabels: { app: 'api' } }],
   allowScrapeFrom: [{ namespaceLabels: { monitoring: 'true' } }],
@@ -36,11 +36,31 @@ describe('TelemetryCollector', () => {
 
   test('all props: name, memory limit, TLS without verification off', () => {
     const chart = testChart();
-    new TelemetryCollector(chart, 'Collector', { ...collectorProps, name: 'telemetry', memoryLimitPercentage: 70, postgres: { secretName: 'm', sslMode: 'disable' } });
+    new TelemetryCollector(chart, 'Collector', { ...collectorProps, name: 'telemetry', memoryLimitPercentage: 70, postgres: { secretName: 'm', tls: 'none' } });
     const [collector] = find(validManifests(chart), 'OpenTelemetryCollector') as any[];
     expect(collector.metadata.name).toBe('telemetry');
     expect(collector.spec.config.processors.memory_limiter.limit_percentage).toBe(70);
     expect(collector.spec.config.receivers.postgresql.tls).toEqual({ insecure: true });
+  });
+
+  test('verifies the database certificate against the CA of a ConfigMap, mounted where ca_file points', () => {
+    const chart = testChart();
+    new TelemetryCollector(chart, 'Collector', { ...collectorProps, postgres: { secretName: 'm', tls: { caConfigMap: { name: 'dbaas-ca', key: 'root.pem' } } } });
+    const [collector] = find(validManifests(chart), 'OpenTelemetryCollector') as any[];
+    const tls = collector.spec.config.receivers.postgresql.tls;
+    expect(tls).toEqual({ insecure: false, insecure_skip_verify: false, ca_file: `${DATABASE_CA_DIR}/root.pem` });
+    expect(collector.spec.volumes).toEqual([{ name: 'database-ca', configMap: { name: 'dbaas-ca', items: [{ key: 'root.pem', path: 'root.pem' }] } }]);
+    expect(collector.spec.volumeMounts).toEqual([{ name: 'database-ca', mountPath: DATABASE_CA_DIR, readOnly: true }]);
+    expect(collector.metadata.annotations?.[UNVERIFIED_TLS_ANNOTATION]).toBeUndefined();
+  });
+
+  test('an unverified certificate carries its reason on the collector', () => {
+    const chart = testChart();
+    new TelemetryCollector(chart, 'Collector', collectorProps);
+    const [collector] = find(validManifests(chart), 'OpenTelemetryCollector') as any[];
+    expect(collector.spec.config.receivers.postgresql.tls).toEqual({ insecure: false, insecure_skip_verify: true });
+    expect(collector.metadata.annotations[UNVERIFIED_TLS_ANNOTATION]).toBe('the test server has no CA we can name here');
+    expect(collector.spec.volumes).toBeUndefined();
   });
 
   test('refuses to probe a plain-HTTP URL (there is no certificate to watch)', () => {
@@ -50,7 +70,7 @@ describe('TelemetryCollector', () => {
 
 describe('TraceStore', () => {
   const storeProps = {
-    image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'),
+    image: parseImageReference('quay.io/jaegertracing/jaeger:2.20.0'),
     resources,
     maxTraces: 50000,
     serviceAccountName: 'co2-calculator',
@@ -164,8 +184,8 @@ describe('Observability', () => {
       grafana: { instanceSelector: { dashboards: 'test' }, folder: 'Test' },
       runbooksUrl: 'https://github.com/example/deploy/blob/main/docs/runbooks.md',
       collector: { image: collectorProps.image, resources },
-      tracing: { image: parseImageReference('docker.io/jaegertracing/jaeger:2.20.0'), resources, maxTraces: 10000 },
-      postgres: { secretName: 'db-monitoring', sslMode: 'require' },
+      tracing: { image: parseImageReference('quay.io/jaegertracing/jaeger:2.20.0'), resources, maxTraces: 10000 },
+      postgres: { secretName: 'db-monitoring', tls: { insecureReason: 'the test server has no CA we can name here' } },
       alerting: { email, critical: ['a@example.org'], warning: ['b@example.org'] },
       telemetrySources: [{ podLabels: { app: 'api' } }],
       scrapers: [{ namespaceLabels: { monitoring: 'true' } }],

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { parseEnvironment, SecretStrategy } from '../../lib/config/environment';
 import { InfisicalSyncedSecret } from '../../lib/secrets/infisical-secret';
-import { SECRET_BUNDLES } from '../../lib/secrets/bundles';
+import { SECRET_BUNDLES } from '../../lib/application/secret-bundles';
 import { SecretSource } from '../../lib/secrets/secret-source';
 import { baseEnvironment, testChart, validManifests } from '../support/synthesis';
 
@@ -12,6 +12,7 @@ describe('SecretSource', () => {
   test('infisical: an InfisicalSecret that syncs the bundle folder of the project into the named Secret of this namespace', () => {
     const chart = testChart();
     const source = new SecretSource(chart, 'Secret', {
+      environmentName: 'test',
       bundle,
       secretName: 'backend-secrets',
       strategy: strategy({
@@ -32,6 +33,7 @@ describe('SecretSource', () => {
   test('external-secrets: an ExternalSecret fetching each key under a Key Vault compatible name', () => {
     const chart = testChart();
     new SecretSource(chart, 'Secret', {
+      environmentName: 'test',
       bundle,
       strategy: strategy({
         strategy: 'external-secrets',
@@ -45,9 +47,29 @@ describe('SecretSource', () => {
     expect(externalSecret.metadata.name).toBe('app-secrets');
   });
 
+  test('external-secrets: ownKeys are read under a name scoped by the environment, the rest under the shared one', () => {
+    const chart = testChart();
+    new SecretSource(chart, 'Secret', {
+      environmentName: 'preview-a',
+      bundle: { ...bundle, keys: ['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'DB_URL'] },
+      strategy: strategy({
+        strategy: 'external-secrets',
+        storeRef: { kind: 'ClusterSecretStore', name: 'previews' },
+        remoteKeyPrefix: 'co2-preview-',
+        ownKeys: ['OAUTH_CLIENT_SECRET'],
+      }),
+    });
+    const [externalSecret] = validManifests(chart) as any[];
+    expect(externalSecret.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([
+      ['OAUTH_CLIENT_ID', 'co2-preview-app-oauth-client-id'],
+      ['OAUTH_CLIENT_SECRET', 'co2-preview-preview-a-app-oauth-client-secret'],
+      ['DB_URL', 'co2-preview-app-db-url'],
+    ]);
+  });
+
   test('existing: renders nothing and only names the Secret', () => {
     const chart = testChart();
-    const source = new SecretSource(chart, 'Secret', { bundle, secretName: 'made-by-hand', strategy: strategy({ strategy: 'existing' }) });
+    const source = new SecretSource(chart, 'Secret', { environmentName: 'test', bundle, secretName: 'made-by-hand', strategy: strategy({ strategy: 'existing' }) });
     expect(validManifests(chart)).toEqual([]);
     expect(source.secretName).toBe('made-by-hand');
   });

@@ -1,5 +1,5 @@
 import { DOCS_IMAGE, FRONTEND_IMAGE } from '../../lib/application/contract';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { docsServer } from '../../lib/workloads/docs-server';
 import { StaticSite, StaticSiteProps } from '../../lib/workloads/static-site';
 import { find, testChart, validManifests } from '../support/synthesis';

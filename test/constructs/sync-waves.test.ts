@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ANNOTATION } from '../../lib/argocd/annotations';
+import { ANNOTATION } from '../../lib/core/annotations';
 import { applySyncWaves, SyncWave } from '../../lib/argocd/sync-waves';
 import { LABEL } from '../../lib/core/labels';
 import { DATABASE_COMPONENT } from '../../lib/database/in-cluster-postgres';

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { httpProbe } from '../../lib/core/restricted-pod';
 import { WebWorkload, WebWorkloadProps } from '../../lib/workloads/web-workload';
 import { find, testChart, validManifests } from '../support/synthesis';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { diffTrees, diffValues, formatTreeDiff, readTree, runManifestDiff } from '../../lib/delivery/manifest-diff';
 import { unifiedLineDiff } from '../../lib/delivery/line-diff';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { writeTree } from '../../lib/synth/output';
 import { renderManifest } from '../../lib/synth/render';
 import { standardSynthesis } from '../support/synthesis';

@@ -7,7 +7,7 @@ import { listFiles } from '../../lib/synth/output';
 import { ALERT_NAMES } from '../../lib/observability/alert-rules';
 import { AlertRules, AlertRulesProps } from '../../lib/observability/prometheus-rule';
 import { environmentLabels } from '../../lib/core/labels';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { find, validManifests } from '../support/synthesis';
 import { alertTestCases } from './support/alert-cases';
 import { AlertTestCase, verifyAlertRules } from './support/promtool';

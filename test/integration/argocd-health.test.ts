@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { appliedWhileStuck } from '../support/sync-order';
 import { standardSynthesis } from '../support/synthesis';
 import { luaHealth } from './support/lua';

@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { imagesFile } from '../../environments';
 import { sharedReferenceData } from '../../lib/synth/schema-sources';
@@ -114,7 +114,7 @@ describe('.github/scripts/apply-dispatch.sh', () => {
     return spawnSync(join(work, '.github', 'scripts', 'apply-dispatch.sh'), [mode], {
       cwd: work,
       encoding: 'utf8',
-      env: copyEnvironment({ ...identity, GITHUB_EVENT_PATH: join(EVENTS, event), RETRY_DELAY: '0', ...extraEnv }),
+      env: copyEnvironment({ ...identity, GITHUB_EVENT_PATH: resolve(EVENTS, event), RETRY_DELAY: '0', ...extraEnv }),
     });
   }
 
@@ -170,7 +170,13 @@ describe('.github/scripts/apply-dispatch.sh', () => {
     writeFileSync(join(bin, 'gh'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${calls}'\nwhile [ $# -gt 0 ]; do [ "$1" = --body-file ] && cat "$2" > '${calls}.body'; shift; done\n`);
     chmodSync(join(bin, 'gh'), 0o755);
     const main = git(origin, 'rev-parse', 'main');
-    const result = apply('pull-request', 'readme-image-key-prod.json', { PATH: `${bin}:${process.env.PATH}`, GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1' });
+    // The release of the commit staging ran (the push test above), with the digests staging ran.
+    const stage = JSON.parse(readFileSync(join(EVENTS, 'v3.0.7-stage.json'), 'utf8'));
+    const release = JSON.parse(readFileSync(join(EVENTS, 'v3.0.7-prod.json'), 'utf8'));
+    release.client_payload.source_sha = stage.client_payload.source_sha;
+    release.client_payload.images.forEach((image: any, index: number) => (image.digest = stage.client_payload.images[index].digest));
+    writeFileSync(join(scratch, 'release.json'), JSON.stringify(release));
+    const result = apply('pull-request', join(scratch, 'release.json'), { PATH: `${bin}:${process.env.PATH}`, GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1' });
     expect(result.stderr).not.toMatch(/^error:/m);
     expect(result.status).toBe(0);
 

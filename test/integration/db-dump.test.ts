@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { DatabaseBackup } from '../../lib/backup/database-backup';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { listFiles } from '../../lib/synth/output';
 import { chartManifests } from '../../lib/synth/synthesize';
 import { testChart } from '../support/synthesis';
@@ -338,6 +338,49 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
       body,
     ]);
   }
+
+  test('the password reaches pg_dump in its environment, never on its command line (readable in /proc by any user)', () => {
+    const dumpDir = folder('argv');
+    const record = join(work, 'pg_dump-argv');
+    // Records the real pg_dump's arguments and the PGPASSWORD it inherits, then runs it: the dump only
+    // succeeds if the server (password authentication) accepted what the environment carried.
+    const bin = fakePgDump('recording-bin', `printf '%s\\n' "$@" > ${JSON.stringify(record)}\nprintf '%s' "\${PGPASSWORD-}" > ${JSON.stringify(record + '.env')}\nexec "$real" "$@"`);
+    const url = `${server.url('app')}?sslmode=disable&application_name=db-dump-test`;
+    const run = runScript(environment(dumpDir, { DB_URL: url }, bin));
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(dumpsIn(dumpDir)).toHaveLength(1);
+    const argv = readFileSync(record, 'utf8');
+    expect(argv).toContain(`--dbname=postgresql://${new URL(url).username}@127.0.0.1:`);
+    expect(argv).toContain('?sslmode=disable&application_name=db-dump-test');
+    expect(argv).not.toContain(server.password);
+    expect(argv).not.toContain(encodeURIComponent(server.password));
+    expect(readFileSync(record + '.env', 'utf8')).toBe(server.password);
+    expectNoPassword(run);
+  });
+
+  test('a password with a backslash, a colon, an @ and a literal %41 reaches the server intact', () => {
+    const password = String.raw`a\b:c@d%41e\x41`;
+    server.psql('postgres', `CREATE ROLE tricky LOGIN SUPERUSER PASSWORD '${password}';`);
+    // libpq decodes only %XX, so a backslash may also be written as it is: both forms must work.
+    const encoded = encodeURIComponent(password);
+    for (const userinfo of [encoded, encoded.replace(/%5C/g, '\\')]) {
+      const dumpDir = folder('tricky-password');
+      const url = `postgresql://tricky:${userinfo}@127.0.0.1:${server.port}/app`;
+      const run = runScript(environment(dumpDir, { DB_URL: url }));
+      expect({ userinfo, status: run.status, stderr: run.stderr }).toEqual({ userinfo, status: 0, stderr: '' });
+      expect(dumpsIn(dumpDir)).toHaveLength(1);
+      expectNoPassword(run, password);
+    }
+  });
+
+  test('a password given as a query parameter is refused before anything runs', () => {
+    const dumpDir = folder('query-password');
+    const run = runScript(environment(dumpDir, { DB_URL: `postgresql://127.0.0.1:${server.port}/app?password=${encodeURIComponent(server.password)}` }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('db-dump: error: DB_URL has a password query parameter');
+    expect(entries(dumpDir)).toEqual([]);
+    expectNoPassword(run);
+  });
 
   /**
    * A volume that can be filled. As root (CI, and this project's machines) a real 4 MiB tmpfs, so the

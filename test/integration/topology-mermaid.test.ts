@@ -11,7 +11,7 @@ import type { Environment } from '../../lib/config/environment';
 import { platformPeerRoles } from '../../lib/report/environment-report';
 import { mermaidFlowchart, subgraphId } from '../../lib/report/mermaid';
 import { EdgeKind, environmentTopology, Topology, Zone, ZONES } from '../../lib/report/topology';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { ParsedFlowchart, ParseResult, parseWithMermaid } from '../support/mermaid';
 import { standardSynthesis } from '../support/synthesis';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesFile } from '../../environments';
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import { listFiles } from '../../lib/synth/output';
 import { copyEnvironment, copyRepository, REPO } from './support/repository-copy';
 

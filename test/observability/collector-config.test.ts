@@ -3,7 +3,7 @@
  * accepts (lib/observability/collector-components.ts). The collector refuses an unknown key at start,
  * so anything this finds would be a crash loop on the cluster.
  */
-import { parseImageReference } from '../../lib/config/image';
+import { parseImageReference } from '../../lib/core/image';
 import {
   COLLECTOR_COMPONENTS,
   COLLECTOR_RELEASE,
@@ -12,6 +12,7 @@ import {
   componentType,
 } from '../../lib/observability/collector-components';
 import { jaegerConfig } from '../../lib/observability/jaeger';
+import { UNVERIFIED_TLS_ANNOTATION } from '../../lib/observability/otel-collector';
 import { find, standardSynthesis } from '../support/synthesis';
 
 const collectors = standardSynthesis()
@@ -36,6 +37,49 @@ describe('the collector configuration of every environment', () => {
 
   test.each(collectors)('%s: the TLS certificate metric the CertificateExpiringSoon alert reads is switched on', (_name, collector) => {
     expect(collector.spec.config.receivers.httpcheck.metrics['httpcheck.tls.cert_remaining']).toEqual({ enabled: true });
+  });
+});
+
+/**
+ * Collector components that call the Kubernetes API and so need the pod's token (collector-contrib
+ * 0.140.1: processor/k8sattributesprocessor, receiver/k8sclusterreceiver, receiver/k8sobjectsreceiver,
+ * receiver/k8seventsreceiver, receiver/kubeletstatsreceiver, extension/observer/k8sobserver,
+ * extension/k8sleaderelector).
+ */
+const API_COMPONENTS = ['k8sattributes', 'k8s_cluster', 'k8sobjects', 'k8s_events', 'kubeletstats', 'k8s_observer', 'k8s_leader_elector'];
+
+describe('the collector runs as a ServiceAccount of ours, without a token', () => {
+  const synthesized = standardSynthesis().environments.filter(({ environment }) => environment.observability);
+
+  test.each(synthesized.map(({ environment, manifests }) => [environment.name, manifests] as const))('%s', (_name, manifests) => {
+    const [collector] = find(manifests, 'OpenTelemetryCollector') as any[];
+    const config = collector.spec.config;
+    const used = ['receivers', 'processors', 'extensions'].flatMap((section) => Object.keys(config[section] ?? {}).map((key) => key.split('/')[0]));
+    expect(used.filter((type) => API_COMPONENTS.includes(type))).toEqual([]);
+    const [account] = find(manifests, 'ServiceAccount', collector.spec.serviceAccount) as any[];
+    expect(account).toBeDefined();
+    expect(account.automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('the collector verifies the database certificate, or says why not', () => {
+  const synthesized = standardSynthesis().environments.filter(({ environment }) => environment.observability);
+
+  test.each(synthesized.map(({ environment, manifests }) => [environment.name, environment, manifests] as const))('%s', (_name, environment, manifests) => {
+    const [collector] = find(manifests, 'OpenTelemetryCollector') as any[];
+    const tls = collector.spec.config.receivers.postgresql.tls;
+    const database = environment.database;
+    if (database.mode === 'in-cluster') {
+      expect(tls).toEqual({ insecure: true });
+    } else if ('caConfigMap' in database.tls) {
+      const ca = database.tls.caConfigMap;
+      const mount = collector.spec.volumeMounts.find((m: any) => tls.ca_file === `${m.mountPath}/${ca.key}`);
+      const volume = collector.spec.volumes.find((v: any) => v.name === mount?.name);
+      expect({ skip: tls.insecure_skip_verify, configMap: volume?.configMap.name }).toEqual({ skip: false, configMap: ca.name });
+    } else {
+      expect(tls.insecure_skip_verify).toBe(true);
+      expect(collector.metadata.annotations[UNVERIFIED_TLS_ANNOTATION]).toBe(database.tls.insecureReason);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { parseEnvironment } from '../../lib/config/environment';
 import { alertEmailReceivers, DIFFERS_MARKER, renderEnvironmentReport } from '../../lib/report/environment-report';
 import { environmentFootprint } from '../../lib/report/footprint';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { baseEnvironment, snapshotSynthesis, standardSynthesis, synthesizeProjectAgain } from '../support/synthesis';
 
 const MI = 2 ** 20;

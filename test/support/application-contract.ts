@@ -21,9 +21,10 @@ import {
   WebImageContract,
   WritablePath,
 } from '../../lib/application/contract';
+import type { ComponentName } from '../../lib/application/components';
 import type { Environment } from '../../lib/config/environment';
-import { parseImageReference } from '../../lib/config/image';
-import { Manifest } from '../../lib/synth/manifest';
+import { parseImageReference } from '../../lib/core/image';
+import { Manifest } from '../../lib/core/manifest';
 import { podTemplates, ref } from './kubernetes';
 
 /** How one variable reaches the container. */
@@ -207,25 +208,25 @@ function checkDocs(at: string, container: any, spec: any, manifests: readonly Ma
   return violations;
 }
 
+type ContractCheck = (at: string, owner: Manifest, container: any, spec: any, manifests: readonly Manifest[], environment: Environment) => string[];
+
+/** How each component's containers are held to its entry of the contract: one per component of the registry. */
+const CONTRACT_CHECKS: Record<ComponentName, ContractCheck> = {
+  frontend: (at, _owner, container, spec, manifests) => checkFrontend(at, container, spec, manifests),
+  backend: checkBackend,
+  docs: (at, _owner, container, spec, manifests) => checkDocs(at, container, spec, manifests),
+};
+
 /** Every violation of the contract by the workloads of one synthesized environment. */
 export function contractViolations(environment: Environment, manifests: readonly Manifest[]): string[] {
-  const repositories = Object.fromEntries(Object.entries(environment.images).map(([component, image]) => [image.repository, component]));
+  const repositories: Record<string, ComponentName> = Object.fromEntries(Object.entries(environment.images).map(([component, image]) => [image.repository, component as ComponentName]));
   const violations: string[] = [];
   for (const { owner, spec, byOperator } of podTemplates(manifests)) {
     if (byOperator) continue;
     for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
       const at = `${ref(owner)} container ${container.name}`;
-      switch (repositories[parseImageReference(container.image).repository]) {
-        case 'backend':
-          violations.push(...checkBackend(at, owner, container, spec, manifests, environment));
-          break;
-        case 'frontend':
-          violations.push(...checkFrontend(at, container, spec, manifests));
-          break;
-        case 'docs':
-          violations.push(...checkDocs(at, container, spec, manifests));
-          break;
-      }
+      const component = repositories[parseImageReference(container.image).repository];
+      if (component) violations.push(...CONTRACT_CHECKS[component](at, owner, container, spec, manifests, environment));
     }
   }
   return violations;

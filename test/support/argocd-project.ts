@@ -17,7 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { defaultSchemaSources } from '../../lib/synth/schema-sources';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 
 /** gobwas/glob without separators (argo-cd util/glob/glob.go): `*`, `?`, `[...]`, `[!...]`, `{a,b}`, `\` escapes. */
 export function globMatch(pattern: string, text: string): boolean {

@@ -1,4 +1,4 @@
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 
 /** Kinds that run pods, and where their pod template is. */
 const POD_TEMPLATE_PATHS: Record<string, string[]> = {

@@ -11,7 +11,7 @@
  * A host names a Service of the namespace when it is `<service>`, `<service>.<namespace>`,
  * `<service>.<namespace>.svc` or `<service>.<namespace>.svc.cluster.local`; any other host is outside.
  */
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { containersOf, matches, operatorServicesOf, podTemplateOf, podTemplates } from './kubernetes';
 
 /** A Service a process connects to: the object that makes it exist, and the workloads that answer it. */

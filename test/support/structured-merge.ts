@@ -8,7 +8,7 @@
  *    of the default; then every present key is walked with its property's schema, or
  *    additionalProperties; every array item with `items`. Defaults live in the structural part of a
  *    schema only (properties, additionalProperties, items), never under allOf/anyOf/oneOf.
- * 2. Operators may rewrite the stored object (lib/argocd/operator-rewrites.ts).
+ * 2. Operators may rewrite the stored object (test/support/operator-rewrites.ts).
  * 3. ArgoCD compares. With the ServerSideApply=true sync option and without ServerSideDiff, argo-cd
  *    v2.12.13 turns on the structured-merge diff (controller/state.go:636-643, 681-683); gitops-engine
  *    (faf5a4e5c37d) then merges our manifest into the live object with structured-merge-diff's Apply

@@ -7,8 +7,8 @@
  * The same holds in gitops-engine 97ad5b59a627 (argo-cd v3.3.10); what 3.x changes is which kinds
  * have health, see BAD_HEALTH and appliedWhileStuck below.
  */
-import { ANNOTATION } from '../../lib/argocd/annotations';
-import { Manifest } from '../../lib/synth/manifest';
+import { ANNOTATION } from '../../lib/core/annotations';
+import { Manifest } from '../../lib/core/manifest';
 
 /** syncPhaseOrder of pkg/sync/sync_tasks.go:15-20 (SyncFail runs only when a sync fails). */
 const PHASE_ORDER: Readonly<Record<string, number>> = { PreSync: -1, Sync: 0, PostSync: 1, SyncFail: 2 };

@@ -10,7 +10,7 @@ import type { Chart } from 'cdk8s';
 import type { EnvironmentInput } from '../../lib/config/environment';
 import type { ProjectFiles } from '../../lib/config/project-files';
 import type { SchemaValidator, Synthesis } from '../../lib/synth';
-import type { Manifest } from '../../lib/synth/manifest';
+import type { Manifest } from '../../lib/core/manifest';
 
 const synth = () => require('../../lib/synth') as typeof import('../../lib/synth');
 const environments = () => require('../../environments') as typeof import('../../environments');
@@ -46,7 +46,7 @@ export function standardSynthesis(): Synthesis {
  * its review (npm run diff) still show the real references.
  */
 export function withSnapshotVersions(files: ProjectFiles = projectFiles().diskFiles()): ProjectFiles {
-  const { formatImageReference, parseImageReference } = require('../../lib/config/image') as typeof import('../../lib/config/image');
+  const { formatImageReference, parseImageReference } = require('../../lib/core/image') as typeof import('../../lib/core/image');
   const { ENVIRONMENTS, imagesFile, PREVIEWS_FILE } = environments();
   const fixed = (reference: string) => formatImageReference({ repository: parseImageReference(reference).repository, tag: 'snapshot' });
   const fixAll = (images: Record<string, string>) => Object.fromEntries(Object.entries(images).map(([component, reference]) => [component, fixed(reference)]));
@@ -112,7 +112,7 @@ export function baseEnvironment(overrides: Record<string, unknown> = {}): Enviro
       docs: 'quay-its.epfl.ch/svc1751/co2-calculator-docs:1.0.0',
     },
     secrets: { strategy: 'existing' },
-    database: { mode: 'managed', serverMajorVersion: 15 },
+    database: { mode: 'managed', serverMajorVersion: 15, tls: { caConfigMap: { name: 'database-ca' } } },
     observability: {
       grafana: { instanceSelector: { dashboards: 'test' } },
       alerting: { smarthost: 'mail.example.org:587', from: 'alerts@example.org', critical: ['oncall@example.org'], warning: ['team@example.org'] },

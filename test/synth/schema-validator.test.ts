@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSchemaSources, SchemaValidator } from '../../lib/synth';
 import { defaultValidatorCache, DiskValidatorCache, inputsDigest } from '../../lib/synth/validator-cache';
-import { Manifest } from '../../lib/synth/manifest';
+import { Manifest } from '../../lib/core/manifest';
 import { PROJECT_CRD_DIRECTORY } from '../../lib/synth/schema-sources';
 import { withoutNullKeywords } from '../../lib/synth/schema-validator';
 import { standardSynthesis, sharedValidator } from '../support/synthesis';

@@ -2,6 +2,7 @@
  * Probes and shutdown timing of every web Deployment of every environment, against the facts they are
  * derived from: the router's lag, the images' servers, the backend's blocking Elasticsearch client.
  */
+import { COMPONENT_NAMES } from '../../lib/application/components';
 import { standardSynthesis } from '../support/synthesis';
 import { ROUTER_DRAIN_SECONDS } from '../../lib/workloads/shutdown';
 
@@ -63,8 +64,8 @@ describe.each(deployments)('%s', (name, pod, container) => {
   });
 });
 
-test('every environment routes to its frontend, backend and docs', () => {
-  for (const component of ['frontend', 'backend', 'docs']) {
+test('every environment runs a Deployment of each component', () => {
+  for (const component of COMPONENT_NAMES) {
     expect(deployments.filter(([name]) => name.endsWith(`/${component}`)).length).toBe(standardSynthesis().environments.length);
   }
 });

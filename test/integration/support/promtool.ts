@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { Manifest, objectRef } from '../../../lib/synth/manifest';
+import { Manifest, objectRef } from '../../../lib/core/manifest';
 import { requireTool } from './tools';
 
 /** A series as promtool's input_series writes it: `name{label="value"}` and an expanding notation (`0+60x20`, `_x3`, `stale`). */

@@ -2,7 +2,7 @@
  * Which pg_dump a client image carries. pg_dump refuses to dump a server of a newer major version, so a
  * client image older than the server would fail every night; the construct refuses it at synth time.
  */
-import { formatImageReference, ImageReference } from '../config/image';
+import { formatImageReference, ImageReference } from '../core/image';
 
 /** Repositories whose tags are PostgreSQL versions: docker.io/library/postgres, bitnami/postgresql, mirrors of them. */
 const POSTGRES_REPOSITORY = /(?:^|\/)postgres(?:ql)?$/;

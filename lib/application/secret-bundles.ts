@@ -4,7 +4,7 @@
  * InfisicalSecret per bundle, an ExternalSecret per bundle, or a Secret made by hand); consumers only
  * ever see the Secret's name and read keys by reference.
  */
-import { backendSecretVariables } from '../application/backend-settings';
+import { backendSecretVariables } from './backend-settings';
 
 export interface SecretBundle {
   /** Name of the Secret unless the environment renames it. */
