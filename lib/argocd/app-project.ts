@@ -23,16 +23,9 @@ export interface OrphanIgnore extends GroupKind {
 
 /**
  * What OpenShift 4.16+ creates in every project, none of which any Application declares. ArgoCD reports
- * an orphan only for a top-level object (no owner) of a kind the project allows
- * (argo-cd v2.12.13 controller/appcontroller.go:562-564), and ignores by itself only ServiceAccount
- * `default` and ConfigMap `kube-root-ca.crt` (appcontroller.go:479-500). Listed whole, so that no
- * Application shows a permanent orphan warning once the project allows one more kind (RoleBinding,
- * Secret). Read in openshift-controller-manager release-4.16: the image pull Secret of each account is
- * `<account>-dockercfg-<random>` (pkg/internalregistry/controllers/service_account_controller.go:282),
- * and no token Secret is created any more (legacy_token_secret_controller.go only labels those of
- * earlier releases). From OpenShift's documentation only: the `builder`, `deployer` and `default`
- * ServiceAccounts; the RoleBindings `system:image-pullers`, `system:image-builders`, `system:deployers`,
- * and `admin` for the requester; the ConfigMaps `kube-root-ca.crt` and `openshift-service-ca.crt`.
+ * an orphan for a top-level object of a kind the project allows and ignores by itself only two of
+ * these; listed whole, so that no Application shows a permanent orphan warning once the project
+ * allows one more kind (docs/sources/argocd.md, #orphaned-objects); some of them from documentation only.
  */
 export const OPENSHIFT_PROJECT_OBJECTS: readonly OrphanIgnore[] = [
   { group: '', kind: 'ConfigMap', name: 'kube-root-ca.crt' },
@@ -66,8 +59,7 @@ export interface DeliveryProjectProps {
  *
  * ArgoCD checks every object of a sync against the project before applying anything: its group and
  * kind against the allowed kinds, and, for a namespaced object, its namespace against the
- * destinations (argo-cd v2.12.13 controller/sync.go:301-318, pkg/apis/application/v1alpha1/
- * app_project_types.go:342-362, 425-463). An object that names another namespace than its
+ * destinations (#project-checks). An object that names another namespace than its
  * environment's is refused, not applied.
  *
  * Orphaned objects (in a destination namespace but in no Application) are reported, except what

@@ -30,16 +30,16 @@ export interface GitOpsInstanceSettingsProps {
 /**
  * What this project needs of the Argo CD instance, as the `ArgoCD` custom resource that OpenShift
  * GitOps 1.14 (argocd-operator v0.12.0) reads, argoproj.io/v1beta1. The operator owns argocd-cm: it
- * rewrites the ConfigMap from this resource on every reconcile and undoes edits made to it by hand
- * (controllers/argocd/configmap.go:367-474), so settings belong here:
+ * rewrites the ConfigMap from this resource on every reconcile and undoes edits made to it by hand,
+ * so settings belong here (docs/sources/argocd.md, #gitops-instance):
  *
- * - `resourceTrackingMethod: annotation` becomes `application.resourceTrackingMethod` in argocd-cm
- *   (configmap.go:234-245, 411). ArgoCD then tracks what it deployed by the
+ * - `resourceTrackingMethod: annotation` becomes `application.resourceTrackingMethod` in argocd-cm.
+ *   ArgoCD then tracks what it deployed by the
  *   `argocd.argoproj.io/tracking-id` annotation, not by the `app.kubernetes.io/instance` label that
  *   operators copy onto the objects they create (an operator's child would otherwise look like ours,
  *   and be pruned or reported).
- * - `resourceHealthChecks` become `resource.customizations.health.<group>_<kind>` keys
- *   (configmap.go:152-167, 388-392): the InfisicalSecret check makes wave 0 wait until the operator has
+ * - `resourceHealthChecks` become `resource.customizations.health.<group>_<kind>` keys:
+ *   the InfisicalSecret check makes wave 0 wait until the operator has
  *   written the Secret, and fail when it cannot.
  *
  * Only these fields are declared: applied with `oc apply`, they merge into the instance the operator

@@ -36,9 +36,9 @@ export interface PreviewDeliveryProps {
  * the Application names a project that does not exist.
  *
  * The namespace stays an object of the preview (wave -1) rather than CreateNamespace: Argo CD checks
- * the namespace it would create against the project like any object (v3.3.10 gitops-engine/pkg/sync/
- * sync_context.go:849-910), so the Namespace permission is needed either way, and it does not track a
- * namespace it creates (controller/sync_namespace.go:35-39, #11196), which would outlive the preview.
+ * the namespace it would create against the project like any object, so the Namespace permission is
+ * needed either way, and it does not track a namespace it creates, which would outlive the preview
+ * (docs/sources/argocd.md, #preview-namespaces).
  * Argo CD 3.1 (GitOps 1.18, 1.19) has no `name` field (delivery.namedClusterResources false): there
  * the admission policy of dist/cluster-setup/ is what refuses a foreign Namespace (docs/security.md).
  */

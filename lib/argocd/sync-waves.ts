@@ -1,35 +1,27 @@
 /**
- * The order in which ArgoCD applies an environment. How a sync runs (gitops-engine faf5a4e5c37d of
- * argo-cd v2.12.13; the same in 97ad5b59a627 of v3.3.10 unless noted below):
+ * The order in which ArgoCD applies an environment. How a sync runs, read in gitops-engine
+ * (docs/sources/argocd.md, #sync-order):
  *
- * - Tasks are sorted by phase (PreSync, Sync, PostSync), then wave, then kind, then name
- *   (pkg/sync/sync_tasks.go:85-111). A `Sync` hook is a task of the Sync phase in its own wave, so it
- *   interleaves with the plain objects by wave number.
- * - One phase+wave is applied at a time (pkg/sync/sync_context.go:509-525). The next one starts only
- *   when no task of the current one is still running (sync_context.go:449-457): a hook runs until its
- *   Job completes, an object until its health is Healthy (sync_context.go:416-447). Degraded fails the
+ * - Tasks are sorted by phase (PreSync, Sync, PostSync), then wave, then kind, then name. A `Sync`
+ *   hook is a task of the Sync phase in its own wave, so it interleaves with the plain objects.
+ * - One phase+wave is applied at a time; the next starts only when no task of the current one is
+ *   still running: a hook until its Job completes, an object until it is Healthy. Degraded fails the
  *   sync. An object without a health check (ConfigMap, NetworkPolicy, Namespace) succeeds at once.
- * - Health that matters here: a StatefulSet is Progressing until `readyReplicas` reaches `replicas`
- *   (pkg/health/health_statefulset.go:29-40), i.e. until its readiness probe passes; a claim is
- *   Progressing while Pending, Healthy once Bound (pkg/health/health_pvc.go:27-39); a ClusterIP
- *   Service is Healthy at once (pkg/health/health_service.go).
- * - A Namespace task is moved before the first task in that namespace (sync_tasks.go:113-120,
- *   140-178); cascade deletion goes the other way, highest wave first (argo-cd v2.12.13
- *   controller/sort_delete.go:24-40), so a Namespace in the lowest wave is deleted last.
- * - Pruning runs in reverse wave order, and with PruneLast (our Applications set it) every prune
- *   waits for one wave after the last wave of the Sync phase (`syncPhaseLastWave`,
- *   sync_context.go:761-808): removed objects go only once everything declared is healthy.
+ * - A StatefulSet is Progressing until its readiness probe passes; a claim until it is Bound; a
+ *   ClusterIP Service is Healthy at once.
+ * - A Namespace task is moved before the first task in it; cascade deletion goes highest wave first,
+ *   so a Namespace in the lowest wave is deleted last.
+ * - With PruneLast (our Applications set it) every prune waits one wave after the last wave of the
+ *   Sync phase: removed objects go only once everything declared is healthy.
  *
- * Argo CD 3.x (v3.3.10 pins gitops-engine 97ad5b59a627 in ./gitops-engine) gives health to kinds that
- * had none: CronJob (Degraded after a failed Job), OpenTelemetryCollector (Degraded at "0/1" while
- * its pod starts), GrafanaDashboard (Progressing until the operator reconciles it), ExternalSecret.
- * Health gates only a wave that is not the last: in the last wave of the Sync phase the objects are
- * applied and the sync succeeds "EVEN if those objects subsequently degraded" (sync_context.go:570-606,
- * multiStep in sync_tasks.go:274-276). So everything after the migration shares one final wave: a
- * failed backup or a starting collector raises its own alert and never blocks a release. Only what
- * the migration truly needs is gated: the Secret producers and the in-cluster PostgreSQL.
- * PruneLast moves prunes one wave after the last (sync_context.go:944-960): a Pending claim or a
- * Progressing object there delays only the removal of deleted objects, never an apply.
+ * Argo CD 3.x gives health to kinds that had none: CronJob (Degraded after a failed Job),
+ * OpenTelemetryCollector (Degraded at "0/1" while its pod starts), GrafanaDashboard (Progressing until
+ * the operator reconciles it), ExternalSecret. Health gates only a wave that is not the last: in the
+ * last wave the objects are applied and the sync succeeds even if they degrade later. So everything
+ * after the migration shares one final wave: a failed backup or a starting collector raises its own
+ * alert and never blocks a release. Only what the migration truly needs is gated: the Secret
+ * producers and the in-cluster PostgreSQL. A Pending claim or a Progressing object in the last wave
+ * delays only the removal of deleted objects (PruneLast), never an apply.
  *
  * The waves:
  *

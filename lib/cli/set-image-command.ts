@@ -63,16 +63,17 @@ export function setImageCommand(context: CommandContext): number {
     onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
   };
   // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
-  return withWriteLock(request, () => {
+  return withWriteLock(request, (interrupted) => {
     const environments = context.loadProject(diskFiles(context.repoRoot)).environments.map((environment) => String((environment as { name?: unknown }).name));
     const change = planImageChange({ repoRoot: context.repoRoot, imagesDir: IMAGES_FOLDER, environment: env!, component: component!, version: tag!, environments });
     const where = `${change.file} ${component}`;
-    if (!change.changed) {
-      context.stdout(`${where}: already ${change.after}, unchanged`);
+    const edited = change.changed ? `${where}: ${change.before} -> ${change.after}` : `${where}: already ${change.after}, unchanged`;
+    if (!change.changed && !interrupted) {
+      context.stdout(edited);
       return 0;
     }
-    const outcome = synthesizeAndWrite({ ...request, edits: new Map([[change.file, change.content]]) });
-    for (const line of writeSummary(outcome, outDir, [`${where}: ${change.before} -> ${change.after}`])) context.stdout(line);
+    const outcome = synthesizeAndWrite({ ...request, edits: new Map(change.changed ? [[change.file, change.content]] : []) });
+    for (const line of writeSummary(outcome, outDir, [edited])) context.stdout(line);
     return 0;
   });
 }

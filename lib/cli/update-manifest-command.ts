@@ -70,11 +70,13 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
     onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
   };
   // The images file is read and edited under the lock, so a concurrent writer's edit is never lost.
-  return withWriteLock(request, () => {
+  return withWriteLock(request, (interrupted) => {
     const files = diskFiles(context.repoRoot);
     const plan = planManifestUpdate(payload, pipeline, (environment) => ({ path: imagesFile(environment), text: files.read(imagesFile(environment)) }));
     if (plan.kind === 'not-deployed' || plan.edits.size === 0) {
-      for (const line of plan.lines) context.stdout(line);
+      // A killed run's write is repaired even when this dispatch has nothing to apply.
+      const lines = interrupted ? writeSummary(synthesizeAndWrite(request), outDir, plan.lines) : plan.lines;
+      for (const line of lines) context.stdout(line);
       return 0;
     }
     // How it reaches main is the plan's (environments/pipeline.ts), never the payload's alone.

@@ -1,14 +1,14 @@
 /**
- * The one way the commands write: under the write lock, after finishing or undoing whatever a killed
- * run left behind, synthesize the project as it will be once `edits` are applied, and only if that
+ * The one way the commands write: under the write lock, after removing whatever a killed run left
+ * behind, synthesize the project as it will be once `edits` are applied, and only if that
  * succeeds write the edits and the output tree together (lib/synth/output.ts). A failure anywhere
- * before the final step changes nothing; a failure in it is finished or undone by the next run.
+ * before the final step changes nothing; a run killed in it is repaired by the next run.
  */
 import { join, resolve } from 'node:path';
 import { PREVIEW_PREFIX } from '../config/previews';
 import { diskFiles, displayPath, ProjectFiles, withEdits } from '../config/project-files';
 import { CLUSTER_SETUP_FOLDER, defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
-import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, journalFileFor, recoverInterruptedWrite } from '../synth/output';
+import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, recoverInterruptedWrite } from '../synth/output';
 import { lockFileOf } from './context';
 import { withLock } from './lock';
 
@@ -36,15 +36,16 @@ export interface WriteOutcome {
 }
 
 /**
- * Runs `fn` under the write lock, after a killed run's write was finished or undone. A command that
- * edits a file computes the edit inside `fn`, from the file as it is under the lock: planned before,
- * two writers would each start from the same old file and one edit would be lost.
+ * Runs `fn` under the write lock, after removing what a killed run's write left; `fn` is told whether
+ * it did, and must then write the output whole (synthesizeAndWrite) even when it has nothing to edit.
+ * A command that edits a file computes the edit inside `fn`, from the file as it is under the lock:
+ * planned before, two writers would each start from the same old file and one edit would be lost.
  */
-export function withWriteLock<T>(request: Pick<WriteRequest, 'repoRoot' | 'command' | 'outDir' | 'env' | 'onRecovered'>, fn: () => T): T {
+export function withWriteLock<T>(request: Pick<WriteRequest, 'repoRoot' | 'command' | 'outDir' | 'env' | 'onRecovered'>, fn: (interrupted: boolean) => T): T {
   return withLock({ command: request.command, lockFile: lockFileOf(request.repoRoot), env: request.env }, () => {
-    const recovered = recoverInterruptedWrite(journalFileFor(resolve(request.outDir)));
+    const recovered = recoverInterruptedWrite(request.outDir);
     if (recovered) (request.onRecovered ?? ((sentence) => console.error(`note: ${sentence}`)))(recovered);
-    return fn();
+    return fn(recovered !== undefined);
   });
 }
 
@@ -58,7 +59,7 @@ export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
     const result = commitChange({
       tree: { root: outDir, files: synthesis.files },
       files: new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]),
-    }, { env: request.env });
+    });
     return { synthesis, result };
   });
 }

@@ -8,7 +8,8 @@
  * test/observability/collector-config.test.ts walks the rendered configuration of every environment
  * against this data and fails on any key or component type not in it, and on an environment whose
  * collector image is not the release the data was read from. Bumping the image therefore means
- * re-reading the sources below at the new tag and updating this file.
+ * re-reading the sources below at the new tag and updating this file and
+ * docs/sources/observability.md.
  *
  * Release pinned: the contrib distribution 0.140.1 (open-telemetry/opentelemetry-collector-releases,
  * tag v0.140.1, distributions/otelcol-contrib/manifest.yaml): core components v0.140.0, contrib
@@ -74,39 +75,39 @@ const opaque = (...names: string[]): Record<string, KeySpec> => Object.fromEntri
 
 // Shared structs of core v0.140.0.
 
-/** configtls.Config (config/configtls/configtls.go:34-82). */
+/** configtls.Config (#collector-config-structs). */
 const TLS_COMMON = opaque(
   'ca_file', 'ca_pem', 'include_system_ca_certs_pool', 'cert_file', 'cert_pem', 'key_file', 'key_pem',
   'min_version', 'max_version', 'cipher_suites', 'reload_interval', 'curve_preferences', 'tpm',
 );
-/** configtls.ClientConfig (config/configtls/configtls.go:93-109). */
+/** configtls.ClientConfig (#collector-config-structs). */
 const TLS_CLIENT = struct({ ...TLS_COMMON, ...opaque('insecure', 'insecure_skip_verify', 'server_name_override') });
-/** configtls.ServerConfig (config/configtls/configtls.go:124-137). */
+/** configtls.ServerConfig (#collector-config-structs). */
 const TLS_SERVER = struct({ ...TLS_COMMON, ...opaque('client_ca_file', 'client_ca_file_reload') });
-/** confignet.AddrConfig (config/confignet/confignet.go:73-86). */
+/** confignet.AddrConfig (#collector-config-structs). */
 const ADDRESS = opaque('endpoint', 'transport', 'dialer');
-/** scraperhelper.ControllerConfig (scraper/scraperhelper/config.go:19-28). */
+/** scraperhelper.ControllerConfig (#collector-config-structs). */
 const SCRAPER_CONTROLLER = opaque('collection_interval', 'initial_delay', 'timeout');
-/** configgrpc.ServerConfig (config/configgrpc/configgrpc.go:174-207). */
+/** configgrpc.ServerConfig (#collector-config-structs). */
 const GRPC_SERVER = struct({
   ...ADDRESS,
   tls: TLS_SERVER,
   ...opaque('max_recv_msg_size_mib', 'max_concurrent_streams', 'read_buffer_size', 'write_buffer_size', 'keepalive', 'auth', 'include_metadata', 'middlewares'),
 });
-/** confighttp.ServerConfig (config/confighttp/server.go:34-98). */
+/** confighttp.ServerConfig (#collector-config-structs). */
 const HTTP_SERVER_KEYS: Record<string, KeySpec> = {
   ...opaque('endpoint', 'cors', 'auth', 'max_request_body_size', 'include_metadata', 'response_headers', 'compression_algorithms'),
   ...opaque('read_timeout', 'read_header_timeout', 'write_timeout', 'idle_timeout', 'middlewares', 'keep_alives_enabled'),
   tls: TLS_SERVER,
 };
-/** confighttp.ClientConfig (config/confighttp/client.go:34-114). */
+/** confighttp.ClientConfig (#collector-config-structs). */
 const HTTP_CLIENT_KEYS: Record<string, KeySpec> = {
   ...opaque('endpoint', 'proxy_url', 'read_buffer_size', 'write_buffer_size', 'timeout', 'headers', 'auth', 'compression', 'compression_params'),
   ...opaque('max_idle_conns', 'max_idle_conns_per_host', 'max_conns_per_host', 'idle_conn_timeout', 'disable_keep_alives'),
   ...opaque('http2_read_idle_timeout', 'http2_ping_timeout', 'cookies', 'force_attempt_http2', 'middlewares'),
   tls: TLS_CLIENT,
 };
-/** configgrpc.ClientConfig (config/configgrpc/configgrpc.go:69-112). */
+/** configgrpc.ClientConfig (#collector-config-structs). */
 const GRPC_CLIENT_KEYS: Record<string, KeySpec> = {
   ...opaque('endpoint', 'compression', 'keepalive', 'read_buffer_size', 'write_buffer_size', 'wait_for_ready', 'headers', 'balancer_name', 'authority', 'auth', 'middlewares'),
   tls: TLS_CLIENT,
@@ -144,7 +145,7 @@ export const COLLECTOR_COMPONENTS: Readonly<Record<ComponentKind, Readonly<Recor
       config: struct({
         protocols: struct({
           grpc: GRPC_SERVER,
-          // otlpreceiver HTTPConfig (receiver/otlpreceiver/config.go:37-47): a squashed server config and the URL paths.
+          // otlpreceiver HTTPConfig: a squashed server config and the URL paths (#collector-config-structs).
           http: struct({ ...HTTP_SERVER_KEYS, ...opaque('traces_url_path', 'metrics_url_path', 'logs_url_path') }),
         }),
       }),
@@ -237,18 +238,15 @@ export const COLLECTOR_COMPONENTS: Readonly<Record<ComponentKind, Readonly<Recor
   },
 };
 
-/** otelconf's pull Prometheus reader (go.opentelemetry.io/contrib/otelconf v0.18.0, v0.3.0/generated_config.go:237-413). */
+/** otelconf's pull Prometheus reader (#collector-config-structs). */
 const METRIC_READER = struct({
   ...opaque('periodic', 'producers'),
   pull: struct({ exporter: struct({ prometheus: struct(opaque('host', 'port', 'with_resource_constant_labels', 'without_scope_info', 'without_type_suffix', 'without_units')) }) }),
 });
 
 /**
- * The `service` section (service/config.go:13-21, service/pipelines/config.go:63-66) and its telemetry
- * (service/telemetry/otelconftelemetry/config.go:14-26; metrics: service/telemetry/internal/migration/
- * v0.3.0.go:61-70, `level` and otelconf's MeterProvider `readers`, `views`). `metrics.address` is gone:
- * the feature gate telemetry.disableAddressFieldForInternalTelemetry is stable since v0.128.0
- * (opentelemetry-collector commit 4074b72f).
+ * The `service` section and its telemetry (`level` and otelconf's MeterProvider `readers`, `views`).
+ * `metrics.address` is gone: its feature gate is stable since v0.128.0 (#collector-config-structs).
  */
 export const SERVICE_CONFIG: { readonly source: readonly SourceRef[]; readonly config: ConfigStruct } = {
   source: [
@@ -268,7 +266,7 @@ export const SERVICE_CONFIG: { readonly source: readonly SourceRef[]; readonly c
   }),
 };
 
-/** The top level of a collector configuration (otelcol/config.go:24-38). */
+/** The top level of a collector configuration (#collector-config-structs). */
 export const COLLECTOR_SECTIONS: readonly (ComponentKind | 'service')[] = ['receivers', 'processors', 'exporters', 'connectors', 'extensions', 'service'];
 
 /** `otlp/jaeger` -> `otlp`: a component ID is `type[/name]`. */

@@ -7,17 +7,16 @@
  * distribution (jaegertracing/jaeger, cmd/jaeger/internal/components.go): one binary, one YAML
  * configuration, which a ConfigMap carries here.
  *
- * What the configuration uses, read in jaegertracing/jaeger at the pinned tag (v2.20.0):
- * - `jaeger_storage.backends.<name>.memory.max_traces` (internal/storage/v2/memory/config.go:13;
- *   cmd/internal/storage/config.go:32,38): the store keeps at most that many traces, the oldest go.
- *   Zero would mean unbounded, so the construct refuses anything below 1.
- * - `jaeger_query.storage.traces` and `jaeger_query.http.endpoint` (cmd/jaeger/internal/extension/
- *   jaegerquery/config.go:28, internal/flags.go:128); the UI's default port is 16686 (ports/ports.go:21).
+ * What the configuration uses, read in jaegertracing/jaeger at the pinned tag, v2.20.0
+ * (docs/sources/observability.md, #jaeger-v2):
+ * - `jaeger_storage.backends.<name>.memory.max_traces`: the store keeps at most that many traces, the
+ *   oldest go. Zero would mean unbounded, so the construct refuses anything below 1.
+ * - `jaeger_query.storage.traces` and `jaeger_query.http.endpoint`; the UI's default port is 16686.
  * - `jaeger_storage_exporter.trace_storage`, the `otlp` receiver, the `batch` processor, as in the
  *   project's own cmd/jaeger/config.yaml.
- * - `healthcheckv2` with `use_v2: true` answers `GET /status` on 13133 (ports/ports.go:16; the project's
- *   integration test probes exactly that, cmd/jaeger/internal/integration/binary.go:94).
- * - `--config <file>` replaces the embedded all-in-one configuration (cmd/jaeger/internal/command.go:61-96).
+ * - `healthcheckv2` with `use_v2: true` answers `GET /status` on 13133, as the project's integration
+ *   test probes.
+ * - `--config <file>` replaces the embedded all-in-one configuration.
  *
  * The image (cmd/jaeger/Dockerfile) is alpine with `USER 10001` and `VOLUME ["/tmp"]`: it runs as
  * any non-root UID, so OpenShift's random one works, and /tmp is the only place it may write (an
@@ -76,7 +75,7 @@ export function jaegerConfig(maxTraces: number, basePath?: string): Record<strin
   return {
     extensions: {
       jaeger_storage: { backends: { [STORE]: { memory: { max_traces: maxTraces } } } },
-      // base_path: the UI behind a path of the host (v2.20.0 jaegerquery/internal/flags.go:111, config.go:36-51).
+      // base_path: the UI behind a path of the host (#jaeger-v2).
       jaeger_query: { storage: { traces: STORE }, ...(basePath ? { base_path: basePath } : {}), http: { endpoint: anyInterface(JAEGER_PORTS.ui) } },
       healthcheckv2: { use_v2: true, http: { endpoint: anyInterface(JAEGER_PORTS.health) } },
     },

@@ -9,9 +9,9 @@ import type { Environment } from '../config/environment';
 import { formatCpu, formatMemory } from '../config/quantity';
 import { platformFor } from '../platform';
 import type { Manifest } from '../core/manifest';
-import { compareWorkloads, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
-import { mermaidFlowchart } from './mermaid';
-import { environmentTopology, PeerRole } from './topology';
+import { diagramsSection } from './diagrams';
+import { compareWorkloads, describeReplicas, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
+import type { PeerRole } from './topology';
 
 /** One environment and the objects synthesized for it: what the report reads (lib/synth makes it). */
 export interface SynthesizedEnvironment {
@@ -119,13 +119,6 @@ export function alertEmailReceivers(manifests: readonly Manifest[]): string[] {
   return [...new Set(addresses)].sort();
 }
 
-function describeReplicas(workload: Workload): string {
-  const { min, max } = workload.replicas;
-  const count = min === max ? `${min}` : `${min}–${max}`;
-  if (workload.schedule === 'per-run') return `${count} per run`;
-  return workload.autoscaled ? `${count} (HPA)` : count;
-}
-
 function describePod(pod: Resources): string {
   return `${formatCpu(pod.cpuRequests)} / ${formatMemory(pod.memoryRequests)} (limits ${formatCpu(pod.cpuLimits)} / ${formatMemory(pod.memoryLimits)})`;
 }
@@ -201,22 +194,9 @@ export function platformPeerRoles(environment: Environment): PeerRole[] {
   ];
 }
 
-/** One Mermaid diagram per environment, with what the arrows cannot show below it. */
+/** The diagrams, one per concern and platform (diagrams.ts). */
 function topologySection(environments: readonly SynthesizedEnvironment[]): string[] {
-  return [
-    '## Topology',
-    '',
-    'Drawn from each environment\'s objects by `lib/report/topology.ts` (its rules are at the top of that file).',
-    'Solid arrows are requests and references: host and path → Route or Ingress → Service → the pods it selects; pods →',
-    'what their settings address (a Service, the public host, a database whose address is in a Secret); the monitoring',
-    'stack → ServiceMonitor → the Services it scrapes. Dotted arrows are the traffic a NetworkPolicy admits, with its',
-    'ports. Thick arrows are volume mounts.',
-    ...environments.flatMap(({ environment, manifests }) => {
-      const topology = environmentTopology(manifests, { peerRoles: platformPeerRoles(environment) });
-      const titles = { edge: 'edge', namespace: `namespace ${topology.namespace ?? environment.namespace}`, external: 'outside the namespace' };
-      return ['', `### ${environment.name}`, '', '```mermaid', ...mermaidFlowchart(topology, titles).text.trimEnd().split('\n'), '```', ...(topology.notes.length ? ['', ...topology.notes.map((note) => `- ${note}`)] : [])];
-    }),
-  ];
+  return diagramsSection(environments, platformPeerRoles);
 }
 
 /**

@@ -198,3 +198,11 @@ export function environmentFootprint(manifests: readonly Manifest[]): Footprint 
     perRun: sum(workloads.filter((workload) => workload.schedule === 'per-run').map((workload) => times(workload.pod, workload.replicas.max))),
   };
 }
+
+/** `2–10 (HPA)`, `1`, `1 per run`: the replicas of a workload as the report writes them. */
+export function describeReplicas(workload: Workload): string {
+  const { min, max } = workload.replicas;
+  const count = min === max ? `${min}` : `${min}–${max}`;
+  if (workload.schedule === 'per-run') return `${count} per run`;
+  return workload.autoscaled ? `${count} (HPA)` : count;
+}

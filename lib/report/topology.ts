@@ -26,6 +26,11 @@
  *   selects Services by their labels, in the monitor's own namespace unless `namespaceSelector` says
  *   otherwise: pkg/prometheus/promcfg.go:1226-1260 and 1502-1511 at v0.70.0, commit 5631d8ed6be9),
  *   labelled with its endpoints' ports, and the Prometheus that reads it → the ServiceMonitor.
+ * - **Dashboards.** The GrafanaDashboards of one `instanceSelector` are one node outside (the Grafana
+ *   instances it selects), → the Prometheus above, labelled PromQL, when a panel's datasource is of
+ *   type prometheus. Which Prometheus a Grafana datasource points at is configured outside.
+ * - **Route labels.** A Route's labels other than `app.kubernetes.io/*` are a line of its node: they
+ *   are what an OpenShift router shard's routeSelector selects.
  */
 import type { NetworkPeer } from '../networking/network-policy';
 import { Manifest, objectRef } from '../core/manifest';
@@ -334,7 +339,10 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     [...ofKind('Route').filter((route) => (route.spec as Json)?.host?.toLowerCase() === host), ...ofKind('Ingress').filter((ingress) => ((ingress.spec as Json)?.rules ?? []).some((rule: Json) => rule.host?.toLowerCase() === host)), ...ofKind('HTTPRoute').filter((route) => ((route.spec as Json)?.hostnames ?? []).some((name: string) => name.toLowerCase() === host))].map(objectRef);
   for (const route of ofKind('Route')) {
     const spec = (route.spec ?? {}) as Json;
-    const ref = graph.node(objectRef(route), 'edge', [objectRef(route)], [objectRef(route)]);
+    // Its own labels, beyond the recommended app.kubernetes.io ones, are what a router shard selects.
+    const own = Object.entries(route.metadata.labels ?? {}).filter(([key]) => !key.startsWith('app.kubernetes.io/'));
+    const shard = own.length ? [`labels ${selectorText({ matchLabels: Object.fromEntries(own) })}`] : [];
+    const ref = graph.node(objectRef(route), 'edge', [objectRef(route), ...shard], [objectRef(route)]);
     graph.edge(hostNode(spec.host, ref), ref, 'routes', spec.path ?? '/', [ref]);
     const port = spec.port?.targetPort === undefined ? '' : `port ${spec.port.targetPort}`;
     for (const backend of [spec.to, ...(spec.alternateBackends ?? [])] as Json[]) {
@@ -438,7 +446,7 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     if (rules.length === 0) {
       const everyPod = selectorText(spec.podSelector) === '';
       const selected = everyPod ? 'every pod' : targets.map((target) => `\`${target.key}\``).join(', ') || 'no pod';
-      notes.push(`\`${ref}\` selects ${selected} and admits no ingress traffic${everyPod ? ': a pod receives only what a dotted arrow admits' : ''}.`);
+      notes.push(`\`${ref}\` selects ${selected} and admits no ingress traffic${everyPod ? ': a pod receives only what another policy admits' : ''}.`);
       continue;
     }
     for (const rule of rules) {
@@ -473,21 +481,39 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     }
   }
 
+  /** The monitoring role's node (its Prometheus reads the ServiceMonitors), or a generic Prometheus. */
+  const prometheusNode = (source: string) => {
+    const reader = roles.find((role) => role.readsServiceMonitors);
+    return (
+      (reader?.peer.namespaceLabels && peerNodes({ namespaceSelector: { matchLabels: reader.peer.namespaceLabels }, podSelector: reader.peer.podLabels && { matchLabels: reader.peer.podLabels } }, source)[0]) ||
+      graph.node('external:Prometheus', 'external', ['Prometheus', 'reads ServiceMonitors'], [source])
+    );
+  };
+
   // ServiceMonitors: Prometheus → monitor → Services.
   for (const monitor of ofKind('ServiceMonitor')) {
     const spec = (monitor.spec ?? {}) as Json;
     const ref = graph.node(objectRef(monitor), 'namespace', [objectRef(monitor)], [objectRef(monitor)]);
-    const reader = roles.find((role) => role.readsServiceMonitors);
-    const readerKey =
-      (reader?.peer.namespaceLabels && peerNodes({ namespaceSelector: { matchLabels: reader.peer.namespaceLabels }, podSelector: reader.peer.podLabels && { matchLabels: reader.peer.podLabels } }, ref)[0]) ||
-      graph.node('external:Prometheus', 'external', ['Prometheus', 'reads ServiceMonitors'], [ref]);
-    graph.edge(readerKey, ref, 'monitors', 'reads', [ref]);
+    graph.edge(prometheusNode(ref), ref, 'monitors', 'reads', [ref]);
     const selector = spec.namespaceSelector ?? {};
     const ownNamespace = selector.any === true || (selector.matchNames ?? [monitor.metadata.namespace]).includes(namespace);
     const ports = ((spec.endpoints ?? []) as Json[]).map((endpoint) => endpoint.port ?? endpoint.targetPort).filter((port) => port !== undefined).join(', ');
     for (const service of services.values()) {
       if (ownNamespace && !service.byOperator && spec.selector && selectorMatches(spec.selector, service.labels)) graph.edge(ref, serviceNode(service.name, [ref]), 'monitors', ports, [ref, ...service.sources]);
     }
+  }
+
+  // GrafanaDashboards: the Grafana instances of one instanceSelector, → Prometheus when they query it.
+  const dashboards = new Map<string, Manifest[]>();
+  for (const dashboard of ofKind('GrafanaDashboard')) {
+    const selector = selectorText((dashboard.spec as Json)?.instanceSelector) || 'every instance';
+    dashboards.set(selector, [...(dashboards.get(selector) ?? []), dashboard]);
+  }
+  for (const [selector, selected] of dashboards) {
+    const refs = selected.map(objectRef);
+    const grafana = graph.node(`grafana:${selector}`, 'external', ['Grafana', `instances ${selector}`, `${selected.length} dashboard${selected.length === 1 ? '' : 's'}`], refs);
+    const queriesPrometheus = selected.filter((dashboard) => /"type"\s*:\s*"prometheus"/.test(String((dashboard.spec as Json)?.json ?? ''))).map(objectRef);
+    if (queriesPrometheus.length) graph.edge(grafana, prometheusNode(queriesPrometheus[0]), 'monitors', 'PromQL', queriesPrometheus);
   }
 
   // Services → their pods, for every Service drawn.

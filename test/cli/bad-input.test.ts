@@ -232,18 +232,6 @@ const CASES: Record<string, BadInput> = {
     message: /^cannot create the write lock .*co2-calculator\/write\.lock: a path component is a file, not a folder$/,
   },
 
-  'a malformed journal of an interrupted write': {
-    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), '{"pid": 1, "phase": "swapping", "files": null}'),
-    argv: ['--out', '<scratch>/out'],
-    exitCode: 1,
-    message: /^the journal of an interrupted write, .*\.out\.synth-journal\.json, cannot be read \(it is not a journal this tool writes\); check the output folder by hand/,
-  },
-  'a journal that is not JSON': {
-    prepare: (folder) => writeFileSync(join(folder, '.out.synth-journal.json'), 'null'),
-    argv: ['--out', '<scratch>/out'],
-    exitCode: 1,
-    message: 'cannot be read (it is not a journal this tool writes)',
-  },
   'a symlink loop in the CRD folder': {
     env: (folder) => {
       mkdirSync(join(folder, 'crds'));

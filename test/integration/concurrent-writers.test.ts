@@ -6,9 +6,10 @@
  * taking the lock would then overwrite the other's edit every time, not only when timing is unlucky.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { imagesFile } from '../../environments';
 import { lockFileOf } from '../../lib/cli/context';
 import { copyEnvironment, copyRepository, REPO } from './support/repository-copy';
@@ -50,13 +51,13 @@ function start(script: string, args: string[]): Run {
   return { child, waiting, done };
 }
 
-/** Holds the lock (as this test process) until every run waits for it, then lets them go. */
+/** Holds the lock (as this test process, with proper-lockfile as the commands do) until every run waits for it, then lets them go. */
 async function race(runs: Run[]) {
   const lockFile = lockFileOf(copy);
   mkdirSync(dirname(lockFile), { recursive: true });
-  writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), command: 'the race test', startedAt: new Date().toISOString(), token: 'race' }));
+  const release = await lock(lockFile, { lockfilePath: lockFile, realpath: false });
   await Promise.all(runs.map((run) => run.waiting));
-  unlinkSync(lockFile);
+  await release();
   return Promise.all(runs.map((run) => run.done));
 }
 

@@ -358,6 +358,21 @@ describe('db-dump.sh against a real PostgreSQL server', () => {
     expectNoPassword(run);
   });
 
+  test('a password with a backslash, a colon, an @ and a literal %41 reaches the server intact', () => {
+    const password = String.raw`a\b:c@d%41e\x41`;
+    server.psql('postgres', `CREATE ROLE tricky LOGIN SUPERUSER PASSWORD '${password}';`);
+    // libpq decodes only %XX, so a backslash may also be written as it is: both forms must work.
+    const encoded = encodeURIComponent(password);
+    for (const userinfo of [encoded, encoded.replace(/%5C/g, '\\')]) {
+      const dumpDir = folder('tricky-password');
+      const url = `postgresql://tricky:${userinfo}@127.0.0.1:${server.port}/app`;
+      const run = runScript(environment(dumpDir, { DB_URL: url }));
+      expect({ userinfo, status: run.status, stderr: run.stderr }).toEqual({ userinfo, status: 0, stderr: '' });
+      expect(dumpsIn(dumpDir)).toHaveLength(1);
+      expectNoPassword(run, password);
+    }
+  });
+
   test('a password given as a query parameter is refused before anything runs', () => {
     const dumpDir = folder('query-password');
     const run = runScript(environment(dumpDir, { DB_URL: `postgresql://127.0.0.1:${server.port}/app?password=${encodeURIComponent(server.password)}` }));

@@ -118,7 +118,7 @@ describe.each(cases)('topology of %s', (_name, environment, manifests) => {
   });
 
   test('the default-deny policy is stated under the diagram, and no pod is left unselected', () => {
-    expect(topology.notes).toEqual(['`NetworkPolicy/default-deny-ingress` selects every pod and admits no ingress traffic: a pod receives only what a dotted arrow admits.']);
+    expect(topology.notes).toEqual(['`NetworkPolicy/default-deny-ingress` selects every pod and admits no ingress traffic: a pod receives only what another policy admits.']);
   });
 
   test('pods lead to the claims their volumes name, and every claim is drawn', () => {
@@ -313,10 +313,11 @@ describe('building blocks', () => {
 describe('the report', () => {
   const report = renderEnvironmentReport(standardSynthesis().environments);
 
-  test('has one diagram per standard environment, in their order, and none for previews', () => {
-    const headings = [...report.matchAll(/^### (.+)\n\n```mermaid\n/gm)].map((match) => match[1]);
-    expect(headings).toEqual(standard.map(({ environment }) => environment.name));
-    expect(report.match(/```mermaid/g)).toHaveLength(standard.length);
+  test('has one set of diagrams per platform, in order, one per concern, and none for previews', () => {
+    const platforms = [...new Set(standard.map(({ environment }) => environment.platform.name))];
+    const sets = [...report.matchAll(/^### (.+) \((\w+)\)$/gm)].map((match) => [match[1], match[2]]);
+    expect(sets).toEqual(platforms.map((platform) => [standard.filter(({ environment }) => environment.platform.name === platform).map(({ environment }) => environment.name).join(', '), platform]));
+    expect(report.match(/```mermaid/g)!.length).toBeGreaterThanOrEqual(platforms.length * 2);
   });
 
   test('is the same text on every run: nodes and edges are sorted', () => {

@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitChange, journalFileFor, listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, writeTree } from '../../lib/synth/output';
+import { commitChange, listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, STAGING_FOLDER, writeTree } from '../../lib/synth/output';
 
 /** Every file under a folder with its content, the ownership record included: what a reader of the folder sees. */
 function snapshot(root: string): Record<string, string> {
@@ -63,10 +63,20 @@ describe('writing the output tree', () => {
     expect(statSync(join(root, 'dev/a.yaml')).mtimeMs).toBe(before);
   });
 
-  test('leaves nothing beside the output: no staging folder, no journal', () => {
+  test('leaves nothing beside the output or in it: no staging folder', () => {
     writeTree(root, new Map([['dev/a.yaml', 'a\n']]));
     writeTree(root, new Map([['dev/a.yaml', 'a2\n']]));
     expect(readdirSync(base)).toEqual(['dist']);
+    expect(readdirSync(root).sort()).toEqual([OWNERSHIP_FILE, 'dev']);
+  });
+
+  test('an output folder that is a mount point is written in place (no rename of the folder, none across devices)', () => {
+    // A real tmpfs mount is in test/cli/bad-input.test.ts; here: the folder itself is never renamed.
+    writeTree(root, new Map([['dev/a.yaml', 'a\n']]));
+    const inode = statSync(root).ino;
+    writeTree(root, new Map([['prod/b.yaml', 'b\n']]));
+    expect(statSync(root).ino).toBe(inode);
+    expect(listFiles(root)).toEqual(['prod/b.yaml']);
   });
 });
 
@@ -106,80 +116,87 @@ describe('a folder synthesis does not own', () => {
 });
 
 /**
- * A run killed at any point: every file-system operation of a commit is a point where the process
- * may die (SIGKILL, OOM). At each one the test copies the whole folder, exactly as a killed run would
- * leave it, then runs the next run's recovery on the copy. A real SIGKILL of `npm run synth` is in
- * test/integration/atomic-output.test.ts.
+ * A run killed at any point: every file-system call of a commit is a point where the process may die
+ * (SIGKILL, OOM). At each one the test copies the whole folder, exactly as a killed run would leave
+ * it, then runs the next run on the copy: recovery, then the output the sources on disk now ask for
+ * (the images file is the source here: "new" asks for NEW, "old" for OLD). Real SIGKILLs of
+ * `npm run synth` are in test/integration/atomic-output.test.ts.
  */
-describe('a run killed after any operation', () => {
-  const OLD = new Map([['dev/a.yaml', 'a1\n'], ['dev/gone.yaml', 'g\n'], ['README.md', 'old\n']]);
-  const NEW = new Map([['dev/a.yaml', 'a2\n'], ['prod/p.yaml', 'p\n'], ['README.md', 'new\n']]);
+const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+/** Runs `fn` with `before` called ahead of every call to fs functions that change something. */
+function everyCall<T>(before: (name: string) => void, fn: () => T): T {
+  const spies = (['writeFileSync', 'renameSync', 'mkdirSync', 'rmSync', 'rmdirSync'] as const).map((name) => {
+    const original = fs[name] as (...args: unknown[]) => unknown;
+    return jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => (before(name), original(...args))) as never);
+  });
+  try {
+    return fn();
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
 
-  function runKilledAtEveryOperation(imagesContent: string) {
+describe('a run killed before any file-system call', () => {
+  const OLD = new Map([['dev/a.yaml', 'a1\n'], ['dev/gone.yaml', 'g\n'], ['README.md', 'old\n'], ['x/y.yaml', 'file becomes folder\n']]);
+  const NEW = new Map([['dev/a.yaml', 'a2\n'], ['prod/p.yaml', 'p\n'], ['README.md', 'new\n'], ['x/y.yaml/z.yaml', 'z\n']]);
+
+  test('is repaired by the next run: the tree then matches the sources, and nothing is left over', () => {
     writeTree(root, OLD);
     const imagesFile = join(base, 'images.json');
-    writeFileSync(imagesFile, '{"old": true}\n');
-    const oldTree = snapshot(root);
-    const copies: Array<{ at: number; what: string; folder: string }> = [];
-    const crashes = mkdtempSync(join(tmpdir(), 'crashes-'));
-    const result = commitChange(
-      { tree: { root, files: NEW }, files: new Map([[imagesFile, imagesContent]]) },
-      {
-        onOperation: (at, what) => {
-          const folder = join(crashes, String(at));
-          cpSync(base, folder, { recursive: true });
-          copies.push({ at, what, folder });
-        },
-      },
-    );
-    expect(result.written).toBe(true);
+    writeFileSync(imagesFile, 'old\n');
+    const [oldTree, crashes] = [snapshot(root), mkdtempSync(join(tmpdir(), 'crashes-'))];
+    const copies: string[] = [];
+    everyCall(() => {
+      const folder = join(crashes, String(copies.length));
+      cpSync(base, folder, { recursive: true });
+      copies.push(folder);
+    }, () => commitChange({ tree: { root, files: NEW }, files: new Map([[imagesFile, 'new\n']]) }));
     const newTree = snapshot(root);
-    return { oldTree, newTree, copies, crashes };
-  }
-
-  test('leaves the old tree or the new one, with the other files in the same state as the tree', () => {
-    const { oldTree, newTree, copies, crashes } = runKilledAtEveryOperation('{"new": true}\n');
     expect(copies.length).toBeGreaterThan(8);
     const outcomes = new Set<string>();
-    for (const { at, what, folder } of copies) {
-      const copyRoot = join(folder, 'dist');
-      const before = snapshot(copyRoot);
-      // What a reader sees right at the crash: the old tree, the new one, or (between the two renames
-      // of the swap only) no tree while the journal says to finish the swap.
-      const seen = JSON.stringify(before) === JSON.stringify(oldTree) ? 'old' : JSON.stringify(before) === JSON.stringify(newTree) ? 'new' : existsSync(copyRoot) ? 'mixed' : 'absent';
-      expect({ at, what, seen }).not.toMatchObject({ seen: 'mixed' });
-      if (seen === 'absent') expect(JSON.parse(readFileSync(journalFileFor(copyRoot), 'utf8')).phase).toBe('swapping');
-
-      recoverInterruptedWrite(journalFileFor(copyRoot));
-      const after = snapshot(copyRoot);
-      const images = readFileSync(join(folder, 'images.json'), 'utf8');
-      const state = JSON.stringify(after) === JSON.stringify(oldTree) && images === '{"old": true}\n' ? 'old' : JSON.stringify(after) === JSON.stringify(newTree) && images === '{"new": true}\n' ? 'new' : 'mixed';
-      expect({ at, what, state }).not.toMatchObject({ state: 'mixed' });
-      outcomes.add(state);
-      // The next run finds nothing left over beside the tree.
+    for (const [at, folder] of copies.entries()) {
+      const [copyRoot, images] = [join(folder, 'dist'), readFileSync(join(folder, 'images.json'), 'utf8')];
+      // Right at the crash: the old state, or a staging folder that tells the next run to repair.
+      const seen = JSON.stringify(snapshot(copyRoot)) === JSON.stringify(oldTree) && images === 'old\n' ? 'old' : existsSync(join(copyRoot, STAGING_FOLDER)) ? 'marked' : 'unmarked';
+      expect({ at, seen }).not.toMatchObject({ seen: 'unmarked' });
+      const marked = existsSync(join(copyRoot, STAGING_FOLDER));
+      expect(recoverInterruptedWrite(copyRoot) !== undefined).toBe(marked);
+      writeTree(copyRoot, images === 'new\n' ? NEW : OLD);
+      expect({ at, tree: snapshot(copyRoot) }).toEqual({ at, tree: images === 'new\n' ? newTree : oldTree });
       expect(readdirSync(folder).sort()).toEqual(['dist', 'images.json']);
+      outcomes.add(images);
     }
-    // Early crashes undo, late ones complete: both outcomes occur.
-    expect([...outcomes].sort()).toEqual(['new', 'old']);
+    // Early crashes keep the old sources, late ones the new: both occur.
+    expect([...outcomes].sort()).toEqual(['new\n', 'old\n']);
     rmSync(crashes, { recursive: true, force: true });
   });
 
   test('a run that finds nothing to recover says so', () => {
-    expect(recoverInterruptedWrite(journalFileFor(root))).toBeUndefined();
+    expect(recoverInterruptedWrite(root)).toBeUndefined();
+  });
+
+  test('a staging list edited by hand deletes only files this tool stages', () => {
+    writeTree(root, OLD);
+    const precious = join(base, 'precious.json');
+    writeFileSync(precious, 'keep\n');
+    mkdirSync(join(root, STAGING_FOLDER));
+    writeFileSync(join(root, STAGING_FOLDER, 'beside.json'), JSON.stringify([precious, join(base, '.x.synth-new'), 42]));
+    writeFileSync(join(base, '.x.synth-new'), 'staged\n');
+    expect(recoverInterruptedWrite(root)).toMatch(/interrupted while writing/);
+    expect(readdirSync(base).sort()).toEqual(['dist', 'precious.json']);
   });
 });
 
 /**
  * A device that fills up (or a file system that fails) at any write or rename of a commit: the command
- * reports one OutputError line, never a raw system error, and the files are the old ones, or, when the
- * failure hit the swap, the next run's recovery completes the new ones.
+ * reports one OutputError line, never a raw system error; failing while staging, nothing changed;
+ * failing later, the next run repairs.
  */
-describe('a write that fails at any operation', () => {
+describe('a write that fails at any file-system call', () => {
   const OLD = new Map([['dev/a.yaml', 'a1\n'], ['README.md', 'old\n']]);
   const NEW = new Map([['dev/a.yaml', 'a2\n'], ['prod/p.yaml', 'p\n']]);
-  const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
 
-  test('is one line, and the next run leaves the old state or the new one', () => {
+  test('is one line, and changes nothing or leaves the staging folder for the next run', () => {
     const outcomes = new Set<string>();
     for (let failAt = 1; ; failAt++) {
       rmSync(base, { recursive: true, force: true });
@@ -188,30 +205,27 @@ describe('a write that fails at any operation', () => {
       const imagesFile = join(base, 'images.json');
       writeFileSync(imagesFile, 'old\n');
       const [oldTree, calls] = [snapshot(root), { count: 0 }];
-      const full = () => {
-        if (++calls.count === failAt) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      };
-      const spies = (['writeFileSync', 'renameSync', 'mkdirSync'] as const).map((name) => {
-        const original = fs[name] as (...args: unknown[]) => unknown;
-        return jest.spyOn(fs, name).mockImplementation(((...args: unknown[]) => (full(), original(...args))) as never);
-      });
       let failure: unknown;
       try {
-        commitChange({ tree: { root, files: NEW }, files: new Map([[imagesFile, 'new\n']]) });
+        everyCall(() => {
+          if (++calls.count === failAt) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }, () => commitChange({ tree: { root, files: NEW }, files: new Map([[imagesFile, 'new\n']]) }));
       } catch (error) {
         failure = error;
-      } finally {
-        for (const spy of spies) spy.mockRestore();
       }
       if (failure === undefined) break;
       expect({ failAt, failure }).toEqual({ failAt, failure: expect.any(OutputError) });
       expect((failure as Error).message).not.toContain('\n');
-      recoverInterruptedWrite(journalFileFor(root));
-      const state = JSON.stringify(snapshot(root)) === JSON.stringify(oldTree) && readFileSync(imagesFile, 'utf8') === 'old\n' ? 'old' : readFileSync(imagesFile, 'utf8') === 'new\n' && snapshot(root)['prod/p.yaml'] === 'p\n' ? 'new' : 'mixed';
-      expect({ failAt, state }).not.toMatchObject({ state: 'mixed' });
-      expect(readdirSync(base).sort()).toEqual(['dist', 'images.json']);
+      const unchanged = JSON.stringify(snapshot(root)) === JSON.stringify(oldTree) && readFileSync(imagesFile, 'utf8') === 'old\n';
+      const state = unchanged ? 'unchanged' : existsSync(join(root, STAGING_FOLDER)) && /half-way/.test((failure as Error).message) ? 'marked' : 'broken';
+      expect({ failAt, state }).not.toMatchObject({ state: 'broken' });
       outcomes.add(state);
+      if (state === 'marked') {
+        recoverInterruptedWrite(root);
+        writeTree(root, readFileSync(imagesFile, 'utf8') === 'new\n' ? NEW : OLD);
+      }
+      expect(readdirSync(base).sort()).toEqual(['dist', 'images.json']);
     }
-    expect([...outcomes].sort()).toEqual(['new', 'old']);
+    expect([...outcomes].sort()).toEqual(['marked', 'unchanged']);
   });
 });
