@@ -20,6 +20,7 @@ import { diffCommand } from '../../lib/cli/diff-command';
 import { setImageCommand } from '../../lib/cli/set-image-command';
 import { updateManifestCommand } from '../../lib/cli/update-manifest-command';
 import { promoteCommand, rollbackCommand } from '../../lib/cli/promote-command';
+import { whereCommand } from '../../lib/cli/where-command';
 import { PIPELINE } from '../../environments/pipeline';
 import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
@@ -457,6 +458,9 @@ const CASES: Record<string, BadInput> = {
   'rollback without --env': { command: rollbackCommand, argv: [], exitCode: 2, message: 'missing --env' },
   'rollback --env production suggests prod': { command: rollbackCommand, argv: ['--env', 'production'], exitCode: 1, message: '--env production: unknown environment: did you mean "prod"?' },
   'rollback with --to given twice': { command: rollbackCommand, argv: ['--env', 'prod', '--to', 'HEAD~1', '--to', 'HEAD~2'], exitCode: 2, message: '--to is given more than once' },
+  'where with a misspelt flag suggests it': { command: whereCommand(PIPELINE), argv: ['--att', 'HEAD'], exitCode: 2, message: "Unknown option '--att'; did you mean --at?" },
+  'where with a stray argument': { command: whereCommand(PIPELINE), argv: ['prod'], exitCode: 2, message: "Unexpected argument 'prod'" },
+  'where outside a git repository': { command: whereCommand(PIPELINE), argv: [], exitCode: 1, message: 'not a git repository; npm run where reads the history of environments/images/' },
   'rollback outside a git repository': { command: rollbackCommand, argv: ['--env', 'prod', '--to', 'HEAD~1'], exitCode: 1, message: 'not a git repository; npm run rollback reads the history of environments/images/' },
 
   // backend.settings: what the environment derives is not overridden by accident; unread settings are refused.
@@ -574,6 +578,7 @@ describe('every command answers --help and -h, with examples, and does nothing e
     ['update-manifest', updateManifest],
     ['promote', promote],
     ['rollback', rollbackCommand],
+    ['where', whereCommand(PIPELINE)],
   ];
   // No repository at all: a command that did anything but print its help would fail on it.
   const nowhere = join(tmpdir(), 'no-repository-here');
