@@ -11,6 +11,9 @@
  *   `Commit: <40 hex>`), so prod's pods are labelled with the release they run.
  * - **Rollback** (`npm run rollback -- --env prod [--to <commit>]`): the images file as it was at an
  *   earlier commit, as a new commit forward: no revert, so a later promotion is an ordinary change.
+ *
+ * The messages end with git trailers, read back with `git log --format=%(trailers:...)`
+ * (docs/sources/delivery-dispatch.md, #promotion-and-rollback).
  */
 import { formatImageReference, parseImageReference, RELEASE_VERSION_TAG, COMMIT_SHA_TAG } from '../core/image';
 import { UserError } from '../core/errors';
