@@ -22,7 +22,8 @@ export const prod: EnvironmentDefinition = {
     tracing: { maxTraces: 100_000, ui: {} },
   },
   backup: { storageSize: '50Gi', retentionCount: 14 },
-  // Production follows the `production` branch, fast-forwarded to a main commit that staging has
-  // validated; and an Application deleted by mistake leaves the running objects in place.
-  delivery: { targetRevision: 'production', cascadeDelete: false },
+  // Production follows main like the others: it changes only when environments/images/prod.json
+  // does, by a reviewed pull request (docs/delivery.md); an Application deleted by mistake leaves
+  // the running objects in place.
+  delivery: { targetRevision: 'main', cascadeDelete: false },
 };

@@ -96,7 +96,7 @@ export const updateManifestCommand = (pipeline: DeliveryPipeline): Command => (c
  * The absolute path of --message-file, refused when it is a file of the project: written into
  * environments/ or dist/ (or over a tracked file) it would end up in the commit it describes.
  */
-function checkMessageFile(file: string, repoRoot: string, flag: string): string {
+export function checkMessageFile(file: string, repoRoot: string, flag: string): string {
   const absolute = resolve(file);
   const real = (path: string): string => {
     try {

@@ -169,8 +169,12 @@ describe('ci.yml', () => {
     expect(readFileSync(join(REPO, '.ci', 'run'), 'utf8')).toContain('.github/workflows/ci.yml');
   });
 
-  test('runs on every pull request and on pushes to main and production (what Argo CD follows)', () => {
+  test('runs on every pull request and on pushes to the branches Argo CD follows (main, for every environment)', () => {
     const on = (parse(read('ci.yml')) as { on: Record<string, unknown> }).on;
-    expect(on).toEqual({ pull_request: null, push: { branches: ['main', 'production'] } });
+    const argocd = join(REPO, 'dist', 'argocd');
+    const followed = readdirSync(argocd).flatMap((file) => [...readFileSync(join(argocd, file), 'utf8').matchAll(/^\s*(?:targetRevision|revision): (\S+)$/gm)].map((match) => match[1]));
+    expect(followed.length).toBeGreaterThanOrEqual(4);
+    expect(on).toEqual({ pull_request: null, push: { branches: [...new Set(followed)].sort() } });
+    expect(on).toEqual({ pull_request: null, push: { branches: ['main'] } });
   });
 });

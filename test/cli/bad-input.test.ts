@@ -19,6 +19,8 @@ import { Command, runCommand } from '../../lib/cli/context';
 import { diffCommand } from '../../lib/cli/diff-command';
 import { setImageCommand } from '../../lib/cli/set-image-command';
 import { updateManifestCommand } from '../../lib/cli/update-manifest-command';
+import { promoteCommand, rollbackCommand } from '../../lib/cli/promote-command';
+import { whereCommand } from '../../lib/cli/where-command';
 import { PIPELINE } from '../../environments/pipeline';
 import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
@@ -56,6 +58,7 @@ const corruptCrds = (scratch: string) => {
 
 /** npm run update-manifest, for the pipeline of environments/pipeline.ts. */
 const updateManifest = updateManifestCommand(PIPELINE);
+const promote = promoteCommand(PIPELINE);
 /** Writes `event.json` into the case's folder: the dev dispatch of the pipeline's v3.0.7, changed by `edit`. */
 const dispatch = (edit: (payload: any) => void) => (folder: string) => {
   const event = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'delivery', 'dispatch-events', 'v3.0.7-dev.json'), 'utf8'));
@@ -444,6 +447,22 @@ const CASES: Record<string, BadInput> = {
     message: 'is already the host of environment',
   },
 
+  // npm run promote and npm run rollback: refused before git is read or anything is written.
+  'promote without --to': { command: promote, argv: ['--from', 'staging'], exitCode: 2, message: 'missing --to' },
+  'promote with a misspelt flag suggests it': { command: promote, argv: ['--fro', 'staging', '--to', 'prod'], exitCode: 2, message: "Unknown option '--fro'; did you mean --from?" },
+  'promote --to production suggests prod': { command: promote, argv: ['--from', 'staging', '--to', 'production'], exitCode: 1, message: '--to production: unknown environment: did you mean "prod"? valid environments are "dev", "local", "prod", "staging"' },
+  'promote --from stage suggests staging': { command: promote, argv: ['--from', 'stage', '--to', 'prod'], exitCode: 1, message: '--from stage: unknown environment: did you mean "staging"?' },
+  'promote without --from to an environment tested nowhere': { command: promote, argv: ['--to', 'dev'], exitCode: 2, message: 'missing --from: environments/pipeline.ts names no environment dev is tested in' },
+  'promote from an environment to itself': { command: promote, argv: ['--from', 'prod', '--to', 'prod'], exitCode: 1, message: '--from and --to are both "prod"' },
+  'promote outside a git repository': { command: promote, argv: ['--from', 'staging', '--to', 'prod'], exitCode: 1, message: 'not a git repository; npm run promote reads the history of environments/images/' },
+  'rollback without --env': { command: rollbackCommand, argv: [], exitCode: 2, message: 'missing --env' },
+  'rollback --env production suggests prod': { command: rollbackCommand, argv: ['--env', 'production'], exitCode: 1, message: '--env production: unknown environment: did you mean "prod"?' },
+  'rollback with --to given twice': { command: rollbackCommand, argv: ['--env', 'prod', '--to', 'HEAD~1', '--to', 'HEAD~2'], exitCode: 2, message: '--to is given more than once' },
+  'where with a misspelt flag suggests it': { command: whereCommand(PIPELINE), argv: ['--att', 'HEAD'], exitCode: 2, message: "Unknown option '--att'; did you mean --at?" },
+  'where with a stray argument': { command: whereCommand(PIPELINE), argv: ['prod'], exitCode: 2, message: "Unexpected argument 'prod'" },
+  'where outside a git repository': { command: whereCommand(PIPELINE), argv: [], exitCode: 1, message: 'not a git repository; npm run where reads the history of environments/images/' },
+  'rollback outside a git repository': { command: rollbackCommand, argv: ['--env', 'prod', '--to', 'HEAD~1'], exitCode: 1, message: 'not a git repository; npm run rollback reads the history of environments/images/' },
+
   // backend.settings: what the environment derives is not overridden by accident; unread settings are refused.
   'a backend setting overriding what the environment derives': {
     project: (p) => (environmentNamed(p, 'prod').backend.settings = { FRONTEND_URL: 'https://elsewhere.epfl.ch' }),
@@ -557,6 +576,9 @@ describe('every command answers --help and -h, with examples, and does nothing e
     ['diff', diffCommand],
     ['set-image', setImageCommand],
     ['update-manifest', updateManifest],
+    ['promote', promote],
+    ['rollback', rollbackCommand],
+    ['where', whereCommand(PIPELINE)],
   ];
   // No repository at all: a command that did anything but print its help would fail on it.
   const nowhere = join(tmpdir(), 'no-repository-here');
