@@ -169,6 +169,9 @@ func TestCluster(t *testing.T) {
 	t.Run("apply/cluster-setup", func(t *testing.T) { applyEnvironment(t, ctx, c, "cluster-setup", setup) })
 	t.Run("dry-run/cluster-setup", func(t *testing.T) { dryRunEnvironment(t, ctx, c, "cluster-setup", setup) })
 
+	// gitops-engine syncs first, while the environments' namespaces are still empty.
+	t.Run("sync", func(t *testing.T) { syncEnvironments(t, ctx, cfg, c) })
+
 	for _, env := range environments {
 		manifests := readManifests(t, filepath.Join(repoRoot, "dist", env))
 		t.Run("apply/"+env, func(t *testing.T) { applyEnvironment(t, ctx, c, env, manifests) })
@@ -194,15 +197,7 @@ func applyEnvironment(t *testing.T, ctx context.Context, c *cluster, env string,
 			continue
 		}
 		shipped[ns] = true
-		nsObj := &unstructured.Unstructured{Object: map[string]interface{}{
-			"apiVersion": "v1", "kind": "Namespace",
-			"metadata": map[string]interface{}{"name": ns, "labels": map[string]interface{}{
-				"pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted",
-			}},
-		}}
-		if _, err := c.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}).Create(ctx, nsObj, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatalf("namespace %s: %v", ns, err)
-		}
+		createNamespace(t, ctx, c, ns)
 	}
 	// Namespaces first, as Argo CD orders them before the objects they hold.
 	ordered := append([]manifest{}, manifests...)
@@ -224,6 +219,19 @@ func applyEnvironment(t *testing.T, ctx context.Context, c *cluster, env string,
 				return nil
 			})
 		})
+	}
+}
+
+// createNamespace creates a namespace as the platform team does, labelled to warn on PSS restricted.
+func createNamespace(t *testing.T, ctx context.Context, c *cluster, ns string) {
+	nsObj := &unstructured.Unstructured{Object: map[string]interface{}{
+		"apiVersion": "v1", "kind": "Namespace",
+		"metadata": map[string]interface{}{"name": ns, "labels": map[string]interface{}{
+			"pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted",
+		}},
+	}}
+	if _, err := c.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}).Create(ctx, nsObj, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("namespace %s: %v", ns, err)
 	}
 }
 
