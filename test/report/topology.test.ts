@@ -320,6 +320,27 @@ describe('the report', () => {
     expect(report.match(/```mermaid/g)!.length).toBeGreaterThanOrEqual(platforms.length * 2);
   });
 
+  /** Each diagram's direction and arrows, read back from its text. */
+  const drawn = [...report.matchAll(/```mermaid\nflowchart (\w+)\n([\s\S]*?)```/g)].map(([, direction, body]) => ({
+    direction,
+    body,
+    arrows: [...body.matchAll(/^ {2}(\w+) (?:-->|==>|-\.->)(?:\|"(.*)"\|)? (\w+)$/gm)].map(([, from, label, to]) => ({ from, label: label ?? '', to })),
+  }));
+
+  test('a diagram runs left to right only when no arrow starts where another ends', () => {
+    for (const { direction, arrows } of drawn) expect(direction).toBe(arrows.some((arrow) => arrows.some((other) => other.to === arrow.from)) ? 'TD' : 'LR');
+    expect(new Set(drawn.map(({ direction }) => direction))).toEqual(new Set(['TD', 'LR']));
+  });
+
+  test('a label every arrow into a node repeats is written once, in that node', () => {
+    const into = (arrows: (typeof drawn)[number]['arrows'], id: string) => arrows.filter((arrow) => arrow.to === id).map((arrow) => arrow.label);
+    const repeated = drawn.flatMap(({ arrows }) => arrows.map((arrow) => into(arrows, arrow.to)).filter((labels) => labels.length > 1 && labels[0] !== '' && labels.every((label) => label === labels[0])));
+    expect(repeated).toEqual([]);
+    const moved = drawn.flatMap(({ body, arrows }) => [...body.matchAll(/^ {2}(\w+)\[".*<br>arrows in: (.*?)"\]/gm)].map(([, id, label]) => ({ label, into: into(arrows, id) })));
+    expect(moved.map(({ label }) => label)).toEqual(expect.arrayContaining(['DB_URL from Secret backend-secrets', 'postgresql :5432']));
+    for (const { into: labels } of moved) expect(labels.length > 1 && labels.every((label) => label === '')).toBe(true);
+  });
+
   test('is the same text on every run: nodes and edges are sorted', () => {
     const shuffled = standardSynthesis().environments.map((synthesized) => ({ ...synthesized, manifests: [...synthesized.manifests].reverse() }));
     const diagrams = (text: string) => [...text.matchAll(/```mermaid\n[\s\S]*?```/g)].map((match) => match[0]);
