@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load, loadAll } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
 import { Manifest } from '../lib/core/manifest';
 import { SchemaValidator } from '../lib/synth/schema-validator';
@@ -18,7 +18,7 @@ const DIST = join(REPO_ROOT, 'dist');
 const read = (folder: string) =>
   readdirSync(join(DIST, folder))
     .filter((file) => file.endsWith('.yaml'))
-    .flatMap((file) => loadAll(readFileSync(join(DIST, folder, file), 'utf8')) as any[]);
+    .flatMap((file) => parseAllDocuments(readFileSync(join(DIST, folder, file), 'utf8')).map((document) => document.toJS()));
 const setup = read('cluster-setup');
 const policy = (name: string) => setup.find((m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === name);
 const binding = (name: string) => setup.find((m) => m.kind === 'ValidatingAdmissionPolicyBinding' && m.spec.policyName === name);
@@ -84,7 +84,7 @@ describe('co2-calculator-namespace-references', () => {
   });
 
   // Every field of the CRD that names a namespace, found by walking its schema (not from the policy's own list).
-  const crd = load(readFileSync(join(sharedReferenceData().crdDirectory, 'secrets.infisical.com_infisicalsecrets.yaml'), 'utf8')) as any;
+  const crd = parse(readFileSync(join(sharedReferenceData().crdDirectory, 'secrets.infisical.com_infisicalsecrets.yaml'), 'utf8')) as any;
   const fields: Array<{ path: string[]; list: string | undefined }> = [];
   const walk = (node: any, path: string[], list: string | undefined) => {
     for (const [key, child] of Object.entries<any>(node?.properties ?? {})) {

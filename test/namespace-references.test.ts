@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
 import { Manifest } from '../lib/core/manifest';
 import { foreignNamespaceReferences, NAMESPACE_FIELD, refuseForeignNamespaces } from '../lib/synth/namespace-references';
@@ -19,7 +19,7 @@ const folders = readdirSync(DIST, { withFileTypes: true }).filter((entry) => ent
 const objectsOf = (folder: string) =>
   readdirSync(join(DIST, folder))
     .filter((file) => file.endsWith('.yaml'))
-    .flatMap((file) => loadAll(readFileSync(join(DIST, folder, file), 'utf8')) as Manifest[]);
+    .flatMap((file) => parseAllDocuments(readFileSync(join(DIST, folder, file), 'utf8')).map((document) => document.toJS() as Manifest));
 
 /** Every field named like a namespace reference, below metadata, with its value. */
 function namespaceFields(manifest: Manifest): Array<[string, unknown]> {

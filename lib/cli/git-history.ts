@@ -48,9 +48,14 @@ export function commitsChanging(repoRoot: string, revision: string, path: string
   return log(repoRoot, [revision, '--', path]);
 }
 
-/** Every commit reachable from any ref (branches, remote-tracking branches, tags), newest first. */
-export function allCommits(repoRoot: string): HistoryCommit[] {
-  return log(repoRoot, ['--all']);
+/**
+ * The history release versions are read from, newest first: HEAD's, then the commits of the
+ * workflow's pull-request branches (update-manifest/*, local or fetched) that HEAD lacks, marked
+ * unmerged: a rebuilt release's pull request may stay open, and it still names its commit.
+ */
+export function releaseHistory(repoRoot: string): HistoryCommit[] {
+  const branches = ['--glob=refs/heads/update-manifest/*', '--glob=refs/remotes/*/update-manifest/*'];
+  return [...log(repoRoot, ['HEAD']), ...log(repoRoot, [...branches, '--not', 'HEAD']).map((commit) => ({ ...commit, unmerged: true }))];
 }
 
 function log(repoRoot: string, args: readonly string[]): HistoryCommit[] {

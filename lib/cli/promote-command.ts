@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { diskFiles, imagesFile, IMAGES_FOLDER, ProjectFiles } from '../config/project-files';
 import { UsageError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import { HistoryCommit, PinChange, planPromotion, planRollback, PromotionError } from '../delivery/promote';
+import { dispatchersOf, HistoryCommit, PinChange, planPromotion, planRollback, PromotionError } from '../delivery/promote';
 import { DeliveryPipeline } from '../delivery/update-manifest';
 import { CommandSpec, parseCommand, ParsedCommandLine, stringFlag } from './command-line';
 import { Command, CommandContext } from './context';
-import { allCommits, checkHistory, commitsChanging, fileAt, hasUncommittedChanges, resolveCommit } from './git-history';
+import { checkHistory, commitsChanging, fileAt, hasUncommittedChanges, releaseHistory, resolveCommit } from './git-history';
 import { checkMessageFile } from './update-manifest-command';
 import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
 
@@ -122,7 +122,7 @@ export const promoteCommand = (pipeline: DeliveryPipeline): Command => (context)
   refuseUncommitted(context, imagesFile(from), `${from} runs what is committed, so only that is promoted`);
   refuseUncommitted(context, imagesFile(to), 'the promotion would overwrite them');
   const head = resolveCommit(context.repoRoot, 'HEAD', 'HEAD');
-  const history = allCommits(context.repoRoot);
+  const history = releaseHistory(context.repoRoot);
   return writeChange(context, 'npm run promote', parsed, (files) =>
     planPromotion({
       from,
@@ -131,6 +131,7 @@ export const promoteCommand = (pipeline: DeliveryPipeline): Command => (context)
       target: { path: imagesFile(to), text: files.read(imagesFile(to)) },
       sourceRevision: head,
       history,
+      dispatchers: dispatchersOf(pipeline),
       noDowngrade: rules?.noDowngrade,
     }),
   );

@@ -7,10 +7,11 @@
 import { parseAllDocuments } from 'yaml';
 import { IMAGES_FOLDER, imagesFile } from '../config/project-files';
 import { DeliveryPipeline } from '../delivery/update-manifest';
+import { dispatchersOf } from '../delivery/promote';
 import { describeWhere } from '../delivery/where';
 import { CommandSpec, parseCommand, stringFlag } from './command-line';
 import { Command } from './context';
-import { allCommits, checkHistory, fileAt, filesAt, resolveCommit } from './git-history';
+import { checkHistory, fileAt, filesAt, releaseHistory, resolveCommit } from './git-history';
 
 export const WHERE: CommandSpec = {
   name: 'where',
@@ -56,6 +57,6 @@ export const whereCommand = (pipeline: DeliveryPipeline): Command => (context) =
   names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const environments = names.map((name) => ({ name, images: { path: `${imagesFile(name)} at ${commit.slice(0, 12)}`, text: fileAt(context.repoRoot, commit, imagesFile(name))! }, follows: follows.get(name) }));
   const promotions = Object.entries(pipeline.deployers).flatMap(([to, { testedIn }]) => (testedIn === undefined ? [] : [{ from: testedIn, to }]));
-  for (const line of describeWhere({ commit, named, environments, history: allCommits(context.repoRoot), promotions })) context.stdout(line);
+  for (const line of describeWhere({ commit, named, environments, history: releaseHistory(context.repoRoot), dispatchers: dispatchersOf(pipeline), promotions })) context.stdout(line);
   return 0;
 };

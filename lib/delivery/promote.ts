@@ -19,7 +19,7 @@ import { formatImageReference, parseImageReference, RELEASE_VERSION_TAG, COMMIT_
 import { UserError } from '../core/errors';
 import { parseJson } from '../config/project-files';
 import { formatImagesFile } from './set-image';
-import { COMMIT_MESSAGE_WIDTH, ImageUpdate, ImagesFile, wrapLine } from './update-manifest';
+import { COMMIT_MESSAGE_WIDTH, DeliveryPipeline, ImageUpdate, ImagesFile, wrapLine } from './update-manifest';
 
 /** A promotion or rollback that cannot be made; nothing was written. */
 export class PromotionError extends UserError {}
@@ -28,7 +28,15 @@ export class PromotionError extends UserError {}
 export interface HistoryCommit {
   readonly sha: string;
   readonly message: string;
+  /** True for a commit of a workflow's pull-request branch that main does not have (not reviewed). @default false */
+  readonly unmerged?: boolean;
 }
+
+/** Environment -> the logins that may dispatch to it (environments/pipeline.ts, deployers.<env>.senders). */
+export type Dispatchers = Readonly<Record<string, readonly string[]>>;
+
+/** Who may dispatch to each environment, as environments/pipeline.ts says. */
+export const dispatchersOf = (pipeline: DeliveryPipeline): Dispatchers => Object.fromEntries(Object.entries(pipeline.deployers).map(([environment, { senders }]) => [environment, senders]));
 
 /** What a release dispatch (or a promotion that carried a release) says: this version was built from this commit. */
 export interface ReleaseRecord {
@@ -38,27 +46,33 @@ export interface ReleaseRecord {
   readonly recordedIn: string;
 }
 
-const RELEASE_SUBJECT = /^chore\(manifest\): update \S+ \(\S+\) to (v\d+\.\d+\.\d+)$/m;
+const RELEASE_SUBJECT = /^chore\(manifest\): update \S+ \((\S+)\) to (v\d+\.\d+\.\d+)$/m;
+const DISPATCHED_BY = /^Dispatched-by: (\S+)$/m;
 const COMMIT_LINE = /^Commit: ([0-9a-f]{40})$/m;
 const RELEASE_TRAILER = /^Release: (v\d+\.\d+\.\d+)$/m;
 const SOURCE_TRAILER = /^Source-commit: ([0-9a-f]{40})$/gm;
 
 /**
  * Every release the history records, newest first: release dispatches (the update line may follow a
- * "digests differ" subject, so it is looked for on any line) and promotions with a Release trailer.
+ * "digests differ" subject, so it is looked for on any line) whose `Dispatched-by:` trailer names a
+ * sender allowed to dispatch to that environment, and promotions with a Release trailer that main
+ * has (reviewed). A branch anyone pushes cannot label prod with a version of its choosing, which
+ * would also make the real release look like a downgrade.
  */
-export function releasesInHistory(commits: readonly HistoryCommit[]): ReleaseRecord[] {
+export function releasesInHistory(commits: readonly HistoryCommit[], dispatchers: Dispatchers): ReleaseRecord[] {
   const records: ReleaseRecord[] = [];
-  for (const { sha, message } of commits) {
+  for (const { sha, message, unmerged } of commits) {
     const dispatched = RELEASE_SUBJECT.exec(message);
     const commit = COMMIT_LINE.exec(message);
+    const sender = DISPATCHED_BY.exec(message)?.[1];
     if (dispatched && commit) {
-      records.push({ version: dispatched[1], sourceCommit: commit[1], recordedIn: sha });
+      const [, environment, version] = dispatched;
+      if (sender !== undefined && Object.hasOwn(dispatchers, environment) && dispatchers[environment].includes(sender)) records.push({ version, sourceCommit: commit[1], recordedIn: sha });
       continue;
     }
     const release = RELEASE_TRAILER.exec(message);
     const sources = [...message.matchAll(SOURCE_TRAILER)].map((match) => match[1]);
-    if (release && sources.length === 1) records.push({ version: release[1], sourceCommit: sources[0], recordedIn: sha });
+    if (release && sources.length === 1 && !unmerged) records.push({ version: release[1], sourceCommit: sources[0], recordedIn: sha });
   }
   return records;
 }
@@ -112,6 +126,8 @@ export interface PromotionRequest {
   readonly sourceRevision: string;
   /** The repository's history, newest first (for the release versions). */
   readonly history: readonly HistoryCommit[];
+  /** Whose release dispatches count. */
+  readonly dispatchers: Dispatchers;
   /** Refuse a release lower than the target runs (environments/pipeline.ts, deployers.<to>.noDowngrade). @default false */
   readonly noDowngrade?: boolean;
 }
@@ -133,7 +149,7 @@ export function planPromotion(request: PromotionRequest): PinChange {
   if (missing.length > 0) throw new PromotionError(`${request.source.path}: has no ${missing.join(', ')}, which ${to} runs (${request.target.path}); ${from} must run every component it promotes`);
   const extra = [...source.keys()].filter((component) => !target.has(component));
   if (extra.length > 0) throw new PromotionError(`${request.target.path}: has no ${extra.join(', ')}, which ${from} runs; add it to ${request.target.path} first (npm run set-image)`);
-  const releases = releasesInHistory(request.history);
+  const releases = releasesInHistory(request.history, request.dispatchers);
 
   const pins = [...target.keys()].map((component) => {
     const ran = source.get(component)!;

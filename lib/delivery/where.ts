@@ -5,7 +5,7 @@
  * CLI (lib/cli/where-command.ts) reads the files and history from git.
  */
 import { COMMIT_SHA_TAG } from '../core/image';
-import { HistoryCommit, readImages, releasesInHistory } from './promote';
+import { Dispatchers, HistoryCommit, readImages, releasesInHistory } from './promote';
 import type { ImagesFile } from './update-manifest';
 
 export interface EnvironmentAtCommit {
@@ -22,6 +22,8 @@ export interface WhereRequest {
   readonly environments: readonly EnvironmentAtCommit[];
   /** Newest first: where release versions get their source commits. */
   readonly history: readonly HistoryCommit[];
+  /** Whose release dispatches count (see releasesInHistory). */
+  readonly dispatchers: Dispatchers;
   /** Promotion paths: `to` is tested in `from`. */
   readonly promotions: readonly { readonly from: string; readonly to: string }[];
 }
@@ -36,7 +38,7 @@ function table(rows: readonly (readonly string[])[]): string[] {
 }
 
 export function describeWhere(request: WhereRequest): string[] {
-  const releases = releasesInHistory(request.history);
+  const releases = releasesInHistory(request.history, request.dispatchers);
   const sourceOf = (tag: string | undefined) => {
     if (tag === undefined) return '-';
     if (COMMIT_SHA_TAG.test(tag)) return short(tag);

@@ -27,7 +27,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dump } from 'js-yaml';
+import { toYaml } from '../core/yaml';
 import { formatImageReference, ImageReference, imageVersionLabel } from '../core/image';
 import { configChecksumAnnotation } from '../core/config-checksum';
 import { ComponentIdentity, componentLabels, selectorLabels, versionedLabels } from '../core/labels';
@@ -110,7 +110,7 @@ export class TraceStore extends Construct {
     this.podSelector = selectorLabels(this, identity);
     const labels = componentLabels(this, identity);
 
-    const configData = { [CONFIG_FILE]: dump(jaegerConfig(props.maxTraces, props.ui?.path), { lineWidth: -1, noRefs: true }) };
+    const configData = { [CONFIG_FILE]: toYaml(jaegerConfig(props.maxTraces, props.ui?.path)) };
     const uiName = `${this.name}-ui`;
     const ui = props.ui && { ...props.ui, name: uiName, podLabels: this.podSelector, uiPort: JAEGER_PORTS.ui };
     const sidecar = ui && oauthProxySidecar(ui);

@@ -9,6 +9,8 @@
  * - **No doubled arrows.** A NetworkPolicy arrow is left out when another path of the topology already
  *   leads from its peer to its pods (the router's peer starts from every host); one that does not is
  *   drawn dotted.
+ * - **Fewer labels.** A label every arrow into a node repeats (the one database URL) is written once,
+ *   in the node.
  * - **Drawn once per platform.** Environments of one platform get one set: the union of their views,
  *   with the host and namespace written generically. What differs (labels, presence) is a row of the
  *   table below the set, and a node or edge only some of them have says which.
@@ -129,8 +131,15 @@ interface Union {
   readonly edges: readonly UnionEdge[];
 }
 
-/** Chosen to fit 880 px (test/integration/diagrams.test.ts): data has few ranks but wide ones. */
-const DIRECTIONS: Record<Concern, 'TD' | 'LR'> = { traffic: 'TD', telemetry: 'TD', data: 'LR', other: 'TD' };
+/**
+ * Left to right only when every arrow goes from a column of sources to a column of targets: two ranks,
+ * each as tall as it likes. A longer path would add a rank of node and label per step, so it goes top
+ * down. Both fit 880 px (test/integration/diagrams.test.ts renders them).
+ */
+function direction(edges: readonly UnionEdge[]): 'TD' | 'LR' {
+  const targets = new Set(edges.map((edge) => edge.to));
+  return edges.some((edge) => targets.has(edge.from)) ? 'TD' : 'LR';
+}
 
 const ARROWS: Record<EdgeKind, string> = { routes: '-->', serves: '-->', connects: '-->', monitors: '-->', admits: '-.->', mounts: '==>' };
 
@@ -187,21 +196,34 @@ function unionDiagram(concern: Concern, drawn: Union, names: readonly string[]):
   const everywhere = (part: Part) => presentIn(part, names).length === names.length;
   const only = (part: Part) => (everywhere(part) ? [] : [`only ${presentIn(part, names).join(', ')}`]);
   const firstLine = new Map(drawn.nodes.map((node) => [node.key, node.perEnvironment.find((lines) => lines)![0]]));
-  const lines = [`flowchart ${DIRECTIONS[concern]}`];
+  const edgeRows: DifferenceRow[] = [];
+  const labels = drawn.edges.map((edge) => {
+    const varies = !same(edge.perEnvironment);
+    // An edge of nodes only some environments have needs no note of its own.
+    const implied = [edge.from, edge.to].some((key) => JSON.stringify(presentIn(drawn.nodes.find((node) => node.key === key)!, names)) === JSON.stringify(presentIn(edge, names)));
+    if (varies || (!implied && !everywhere(edge))) edgeRows.push({ label: `${firstLine.get(edge.from)} → ${firstLine.get(edge.to)}`, values: edge.perEnvironment.map((value) => (value ? value.join(', ') || 'yes' : '—')) });
+    return [...(varies ? ['see the table'] : (edge.perEnvironment.find((value) => value) ?? [])), ...(implied ? [] : only(edge))].join(', ');
+  });
+  // The label every arrow into a node repeats (the one database URL, say) is written once, in the node.
+  const shared = new Map<string, string>();
+  for (const node of drawn.nodes) {
+    const into = new Set(drawn.edges.flatMap((edge, index) => (edge.to === node.key ? [labels[index]] : [])));
+    const [label] = into;
+    if (into.size === 1 && label && drawn.edges.filter((edge) => edge.to === node.key).length > 1) shared.set(node.key, label);
+  }
+  const lines = [`flowchart ${direction(drawn.edges)}`];
   for (const node of drawn.nodes) {
     const varies = !same(node.perEnvironment);
     const shown = varies ? [firstLine.get(node.key)!, 'see the table'] : node.perEnvironment.find((value) => value)!;
     if (varies || !everywhere(node)) rows.push({ label: firstLine.get(node.key)!, values: node.perEnvironment.map((value) => (value ? value.slice(1).join(', ') || 'yes' : '—')) });
-    lines.push(`  ${ids.get(node.key)}["${[...shown, ...only(node)].map(mermaidLabelText).join('<br>')}"]${node.outside ? ':::outside' : ''}`);
+    const reached = shared.has(node.key) ? [`arrows in: ${shared.get(node.key)}`] : [];
+    lines.push(`  ${ids.get(node.key)}["${[...shown, ...only(node), ...reached].map(mermaidLabelText).join('<br>')}"]${node.outside ? ':::outside' : ''}`);
   }
-  for (const edge of drawn.edges) {
-    const varies = !same(edge.perEnvironment);
-    // An edge of nodes only some environments have needs no note of its own.
-    const implied = [edge.from, edge.to].some((key) => JSON.stringify(presentIn(drawn.nodes.find((node) => node.key === key)!, names)) === JSON.stringify(presentIn(edge, names)));
-    const label = [...(varies ? ['see the table'] : (edge.perEnvironment.find((value) => value) ?? [])), ...(implied ? [] : only(edge))].join(', ');
-    if (varies || (!implied && !everywhere(edge))) rows.push({ label: `${firstLine.get(edge.from)} → ${firstLine.get(edge.to)}`, values: edge.perEnvironment.map((value) => (value ? value.join(', ') || 'yes' : '—')) });
+  rows.push(...edgeRows);
+  drawn.edges.forEach((edge, index) => {
+    const label = shared.has(edge.to) ? '' : labels[index];
     lines.push(`  ${ids.get(edge.from)} ${ARROWS[edge.kind]}${label ? `|"${mermaidLabelText(label)}"|` : ''} ${ids.get(edge.to)}`);
-  }
+  });
   if (drawn.nodes.some((node) => node.outside)) lines.push('  classDef outside stroke-dasharray: 5 5');
   return { text: lines.join('\n'), rows: rows.map((row) => ({ label: `${TITLES[concern]}: ${row.label}`, values: row.values })) };
 }

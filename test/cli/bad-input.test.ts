@@ -264,7 +264,7 @@ const CASES: Record<string, BadInput> = {
   'a corrupt CRD file': {
     env: (scratch) => ({ CRD_DIRECTORY: corruptCrds(scratch), CO2_VALIDATOR_CACHE: 'off' }),
     exitCode: 1,
-    message: /crds\/route\.openshift\.io_routes\.yaml: cannot be read as a CustomResourceDefinition \(YAML\): unexpected end of the stream/,
+    message: /crds\/route\.openshift\.io_routes\.yaml: cannot be read as a CustomResourceDefinition \(YAML\): .* at line \d+, column \d+$/,
   },
   'a corrupt Kubernetes schema file': {
     env: (scratch) => {

@@ -1,6 +1,6 @@
 import { parseImageReference } from '../../lib/core/image';
 import { AlertRouting } from '../../lib/observability/alert-routing';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { jaegerConfig, TraceStore } from '../../lib/observability/jaeger';
 import { Observability, ObservabilityProps } from '../../lib/observability/observability';
 import { DATABASE_CA_DIR, TelemetryCollector, TelemetryCollectorProps, UNVERIFIED_TLS_ANNOTATION } from '../../lib/observability/otel-collector';
@@ -84,7 +84,7 @@ describe('TraceStore', () => {
     expect(manifests).toMatchSnapshot();
     expect(store.otlpGrpcEndpoint).toBe('otel-collector-jaeger:4317');
     const [config] = find(manifests, 'ConfigMap', 'otel-collector-jaeger-config') as any[];
-    expect(load(config.data['config.yaml'])).toEqual(jaegerConfig(50000));
+    expect(parse(config.data['config.yaml'])).toEqual(jaegerConfig(50000));
     const [deployment] = find(manifests, 'Deployment', 'otel-collector-jaeger') as any[];
     const container = deployment.spec.template.spec.containers[0];
     expect(container.args).toEqual(['--config=/etc/jaeger/config.yaml']);

@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIPELINE } from '../../environments/pipeline';
-import { compareReleases, HistoryCommit, planPromotion, planRollback, PromotionError, releasesInHistory } from '../../lib/delivery/promote';
+import { compareReleases, dispatchersOf, HistoryCommit, planPromotion, planRollback, PromotionError, releasesInHistory } from '../../lib/delivery/promote';
 import { parseDispatchEvent, planManifestUpdate } from '../../lib/delivery/update-manifest';
 
 const SHA_A = 'a7cd6ec671a0c74ab0fa5a8afe5754d54ae17579';
 const SHA_B = 'b'.repeat(40);
+const DISPATCHERS = dispatchersOf(PIPELINE);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const file = (path: string, images: Record<string, string>) => ({ path, text: `${JSON.stringify(images, null, 2)}\n` });
 const staging = (sha: string, d = ['1', '2', '3']) =>
@@ -34,7 +35,18 @@ describe('releasesInHistory', () => {
   test('reads the release and source commit of a dispatch message, also under a "digests differ" subject', () => {
     const message = releaseDispatchMessage(['1', '2', '3']);
     expect(message.split('\n')[0]).toBe(`digests differ from what staging ran for ${SHA_A.slice(0, 12)} (prod v1.0.8)`);
-    expect(releasesInHistory([{ sha: 'c'.repeat(40), message }])).toEqual([{ version: 'v1.0.8', sourceCommit: SHA_A, recordedIn: 'c'.repeat(40) }]);
+    expect(releasesInHistory([{ sha: 'c'.repeat(40), message }], DISPATCHERS)).toEqual([{ version: 'v1.0.8', sourceCommit: SHA_A, recordedIn: 'c'.repeat(40) }]);
+  });
+
+  test('counts a dispatch only from a sender allowed to deploy there, and a promotion only once merged', () => {
+    const message = releaseDispatchMessage(['1', '2', '3']);
+    expect(message).toContain('\nDispatched-by: epfl-enac-bot\n');
+    const forged = message.replace('Dispatched-by: epfl-enac-bot', 'Dispatched-by: mallory');
+    const unsigned = message.replace(/\nDispatched-by: .*\n/, '\n');
+    const promotion = `chore(promote): prod to what staging runs (v9.9.9)\n\nPromoted-from: staging\nSource-commit: ${SHA_A}\nRelease: v9.9.9\n`;
+    const history = [forged, unsigned].map((text, i) => ({ sha: String(i).repeat(40), message: text }));
+    expect(releasesInHistory([...history, { sha: '2'.repeat(40), message: promotion, unmerged: true }], DISPATCHERS)).toEqual([]);
+    expect(releasesInHistory([{ sha: '3'.repeat(40), message, unmerged: true }], DISPATCHERS)).toEqual([{ version: 'v1.0.8', sourceCommit: SHA_A, recordedIn: '3'.repeat(40) }]);
   });
 
   test('reads a promotion that carried a release, and ignores messages that only look alike', () => {
@@ -43,12 +55,12 @@ describe('releasesInHistory', () => {
       { sha: '2'.repeat(40), message: 'chore(manifest): update epfl/co2-calculator (prod) to v1.0.5\n\nCommit: unknown (the dispatch does not name it)\n' },
       { sha: '3'.repeat(40), message: `Fix a typo\n\nchore(manifest): update x to v2.0.0 was wrong\nCommit: ${SHA_A}\n` },
     ];
-    expect(releasesInHistory(history)).toEqual([{ version: 'v1.0.9', sourceCommit: SHA_B, recordedIn: '1'.repeat(40) }]);
+    expect(releasesInHistory(history, DISPATCHERS)).toEqual([{ version: 'v1.0.9', sourceCommit: SHA_B, recordedIn: '1'.repeat(40) }]);
   });
 });
 
 describe('planPromotion', () => {
-  const request = { from: 'staging', to: 'prod', sourceRevision: 'd'.repeat(40), noDowngrade: true };
+  const request = { from: 'staging', to: 'prod', sourceRevision: 'd'.repeat(40), noDowngrade: true, dispatchers: DISPATCHERS };
 
   test('copies every digest staging runs, with the release version of its commit as the tag, and records the commit', () => {
     const history = [{ sha: 'c'.repeat(40), message: releaseDispatchMessage(['4', '5', '6']) }];
@@ -65,7 +77,7 @@ describe('planPromotion', () => {
     expect(plan.commitMessage).toContain(`    from v1.0.7@sha256:777777777777\n    to   v1.0.8@sha256:111111111111\n`);
     expect(lines.every((line) => line.length <= 72)).toBe(true);
     // What it records is what the next promotion and `where` read back.
-    expect(releasesInHistory([{ sha: 'e'.repeat(40), message: plan.commitMessage }])).toEqual([{ version: 'v1.0.8', sourceCommit: SHA_A, recordedIn: 'e'.repeat(40) }]);
+    expect(releasesInHistory([{ sha: 'e'.repeat(40), message: plan.commitMessage }], DISPATCHERS)).toEqual([{ version: 'v1.0.8', sourceCommit: SHA_A, recordedIn: 'e'.repeat(40) }]);
   });
 
   test('without a release for the commit, keeps the commit SHA as the tag', () => {

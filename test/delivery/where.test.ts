@@ -7,7 +7,7 @@ const images = (name: string, tag: string, digits: string[]) => ({
   path: `environments/images/${name}.json`,
   text: JSON.stringify({ frontend: `quay-its.epfl.ch/svc1751/frontend:${tag}@${digest(digits[0])}`, backend: `quay-its.epfl.ch/svc1751/backend:${tag}@${digest(digits[1])}` }),
 });
-const release = { sha: 'c'.repeat(40), message: `chore(manifest): update epfl/co2-calculator (prod) to v1.0.8\n\nEnvironment: prod\nCommit: ${SHA}\n` };
+const release = { sha: 'c'.repeat(40), message: `chore(manifest): update epfl/co2-calculator (prod) to v1.0.8\n\nEnvironment: prod\nCommit: ${SHA}\n\nDispatched-by: epfl-enac-bot\n` };
 
 test('one row per component, release versions traced to their source commit, and what waits', () => {
   const lines = describeWhere({
@@ -19,6 +19,7 @@ test('one row per component, release versions traced to their source commit, and
       { name: 'local', images: images('local', 'v1.0.7', ['5', '6']) },
     ],
     history: [release],
+    dispatchers: { prod: ['epfl-enac-bot'] },
     promotions: [{ from: 'staging', to: 'prod' }],
   });
   expect(lines).toEqual([
@@ -45,6 +46,7 @@ test('nothing waits when the target runs every digest of the source', () => {
       { name: 'prod', images: images('prod', 'v1.0.8', ['1', '2']), follows: 'main' },
     ],
     history: [],
+    dispatchers: {},
     promotions: [{ from: 'staging', to: 'prod' }],
   });
   expect(lines.at(-1)).toBe('prod runs every digest staging runs: nothing waiting to be promoted');

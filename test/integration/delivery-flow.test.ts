@@ -209,6 +209,19 @@ describe('stage dispatch, promote, rebuilt release, rollback, promote again', ()
     expect(again.status).toBe(0);
     expect(again.stdout.trimEnd().split('\n').at(-1)).toBe('prod already runs what staging runs: nothing to promote');
     expect(git(maintainer, 'status', '--porcelain')).toBe('');
+
+    // Bad input that only git can judge: one error line each, and not a file changed.
+    const refused = (args: string[], message: string) => {
+      const run = npm(maintainer, args[0], ...args.slice(1));
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 1, stdout: '', stderr: `error: ${message}\n` });
+    };
+    refused(['rollback', '--env', 'prod', '--to', 'no-such-commit'], '--to no-such-commit: no such commit in this repository (git rev-parse)');
+    refused(['where', '--at', 'no-such-commit'], '--at no-such-commit: no such commit in this repository (git rev-parse)');
+    expect(git(maintainer, 'status', '--porcelain')).toBe('');
+    writeFileSync(join(maintainer, STAGING), readFileSync(join(maintainer, STAGING), 'utf8').replace('"backend"', '"backend" '));
+    refused(['promote', '--to', 'prod'], `${STAGING}: has uncommitted changes; staging runs what is committed, so only that is promoted: commit or discard them first (git diff -- ${STAGING})`);
+    git(maintainer, 'checkout', '--', STAGING);
+    expect(git(maintainer, 'status', '--porcelain')).toBe('');
   });
 
   test('7. rollback and promote work in the other order too, and no push of the flow was refused', () => {

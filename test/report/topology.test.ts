@@ -2,7 +2,8 @@
  * The topology diagrams of dist/README.md. Each edge is checked from the other side: the expectation
  * is re-derived from the manifests with the test helpers (test/support/kubernetes.ts, which model the
  * operators' pods on their own), not with the generator's code. Mermaid's own parser reads every
- * diagram in test/integration/topology-mermaid.test.ts (starting Mermaid takes seconds).
+ * diagram in test/integration/topology-mermaid.test.ts (starting Mermaid takes seconds), and Chromium
+ * draws them at 880 px in test/integration/diagrams.test.ts.
  */
 import type { Environment } from '../../lib/config/environment';
 import { platformFor } from '../../lib/platform';
@@ -318,6 +319,27 @@ describe('the report', () => {
     const sets = [...report.matchAll(/^### (.+) \((\w+)\)$/gm)].map((match) => [match[1], match[2]]);
     expect(sets).toEqual(platforms.map((platform) => [standard.filter(({ environment }) => environment.platform.name === platform).map(({ environment }) => environment.name).join(', '), platform]));
     expect(report.match(/```mermaid/g)!.length).toBeGreaterThanOrEqual(platforms.length * 2);
+  });
+
+  /** Each diagram's direction and arrows, read back from its text. */
+  const drawn = [...report.matchAll(/```mermaid\nflowchart (\w+)\n([\s\S]*?)```/g)].map(([, direction, body]) => ({
+    direction,
+    body,
+    arrows: [...body.matchAll(/^ {2}(\w+) (?:-->|==>|-\.->)(?:\|"(.*)"\|)? (\w+)$/gm)].map(([, from, label, to]) => ({ from, label: label ?? '', to })),
+  }));
+
+  test('a diagram runs left to right only when no arrow starts where another ends', () => {
+    for (const { direction, arrows } of drawn) expect(direction).toBe(arrows.some((arrow) => arrows.some((other) => other.to === arrow.from)) ? 'TD' : 'LR');
+    expect(new Set(drawn.map(({ direction }) => direction))).toEqual(new Set(['TD', 'LR']));
+  });
+
+  test('a label every arrow into a node repeats is written once, in that node', () => {
+    const into = (arrows: (typeof drawn)[number]['arrows'], id: string) => arrows.filter((arrow) => arrow.to === id).map((arrow) => arrow.label);
+    const repeated = drawn.flatMap(({ arrows }) => arrows.map((arrow) => into(arrows, arrow.to)).filter((labels) => labels.length > 1 && labels[0] !== '' && labels.every((label) => label === labels[0])));
+    expect(repeated).toEqual([]);
+    const moved = drawn.flatMap(({ body, arrows }) => [...body.matchAll(/^ {2}(\w+)\[".*<br>arrows in: (.*?)"\]/gm)].map(([, id, label]) => ({ label, into: into(arrows, id) })));
+    expect(moved.map(({ label }) => label)).toEqual(expect.arrayContaining(['DB_URL from Secret backend-secrets', 'postgresql :5432']));
+    for (const { into: labels } of moved) expect(labels.length > 1 && labels.every((label) => label === '')).toBe(true);
   });
 
   test('is the same text on every run: nodes and edges are sorted', () => {

@@ -15,7 +15,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { defaultSchemaSources } from '../../lib/synth/schema-sources';
 import { Manifest } from '../../lib/core/manifest';
 
@@ -121,7 +121,7 @@ export function isNamespaced(group: string, kind: string): boolean {
     for (const folder of defaultSchemaSources().crdDirectories) {
       for (const file of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f))) {
         const text = readFileSync(join(folder, file), 'utf8');
-        const head = load(text.slice(0, text.indexOf('\n  versions:') > 0 ? text.indexOf('\n  versions:') : undefined)) as any;
+        const head = parse(text.slice(0, text.indexOf('\n  versions:') > 0 ? text.indexOf('\n  versions:') : undefined)) as any;
         if (head?.spec?.names?.kind) crdScopes.set(`${head.spec.group}/${head.spec.names.kind}`, head.spec.scope !== 'Cluster');
       }
     }

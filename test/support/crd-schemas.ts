@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { defaultSchemaSources } from '../../lib/synth/schema-sources';
 import { Schema } from './structured-merge';
 
@@ -12,7 +12,7 @@ export function crdSchemas(): Map<string, Schema> {
   schemas = new Map();
   for (const directory of defaultSchemaSources().crdDirectories) {
     for (const file of readdirSync(directory).filter((name) => /\.ya?ml$/.test(name)).sort()) {
-      const crd = load(readFileSync(join(directory, file), 'utf8')) as any;
+      const crd = parse(readFileSync(join(directory, file), 'utf8')) as any;
       for (const version of crd?.spec?.versions ?? []) {
         if (version.served && version.schema) schemas.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, version.schema.openAPIV3Schema);
       }

@@ -5,14 +5,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../../lib/core/repo-root';
 import { renderManifest } from '../../lib/synth/render';
 
 /** The documents of a YAML text as a YAML 1.1 reader and a YAML 1.2 reader see them. */
 const read11 = (text: string) => parseAllDocuments(text, { version: '1.1' }).map((document) => document.toJS());
-const read12 = (text: string) => loadAll(text);
+const read12 = (text: string) => parseAllDocuments(text).map((document) => document.toJS());
 
 const HAZARDS = [...new Set([
   // 1.1 booleans, in the casings 1.1 reads as such, and neighbours.
@@ -22,6 +21,8 @@ const HAZARDS = [...new Set([
   '1.', '.', '+.', '.5', 'e3', '1.5e+3', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '2001-12-14', '2001-12-14 21:59:43.10 -5', '=', '<<',
   // Look numeric or special, are strings to both: must stay as they are.
   '2.20.0', '0.0.0.0', '8080:80', 'v1.0.7',
+  // Blank first lines, which a block scalar would lose (eemeli/yaml#695); indicators first.
+  ' \n', '  \nx', '\n \n', ' \n\t', '-c', '--flag', '?x', ':x',
 ])];
 
 describe('rendered YAML', () => {
