@@ -1,7 +1,7 @@
 /**
- * A topology as a Mermaid flowchart, the diagram syntax GitHub renders from a ```mermaid block in
- * Markdown. The text is plain string building (no Mermaid package at synthesis); the tests parse it
- * with Mermaid's own parser.
+ * Ids and labels of the Mermaid flowcharts lib/report/diagrams.ts writes, the diagram syntax GitHub
+ * renders from a ```mermaid block in Markdown. The text is plain string building (no Mermaid package at
+ * synthesis); the tests parse it with Mermaid's own parser and draw it in Chromium.
  *
  * - Ids are the node keys lowered to `[a-z0-9_]`, so they stay the same while the object does and a
  *   topology change is a small diff. Two keys that lower to the same id get `_2`, `_3`, ... in key
@@ -11,16 +11,6 @@
  *   `>`, `&`) and a leading backtick (a Markdown string) are written as entities; lines are joined
  *   with `<br>`.
  */
-import { EdgeKind, Topology, Zone, ZONES } from './topology';
-
-const ARROWS: Record<EdgeKind, string> = {
-  routes: '-->',
-  serves: '-->',
-  connects: '-->',
-  monitors: '-->',
-  admits: '-.->',
-  mounts: '==>',
-};
 
 /** Characters written as Mermaid entities in labels. */
 const ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '&': '#amp;', '`': '#96;' };
@@ -30,12 +20,10 @@ export function mermaidLabelText(text: string): string {
   return text.replace(/[#"<>&`]/g, (character) => ENTITIES[character]);
 }
 
-const quoted = (lines: readonly string[]) => `"${lines.map(mermaidLabelText).join('<br>')}"`;
-
 /** `key → id` for every node: lowered, `_` for other characters, numbered where two collide. */
 export function mermaidIds(keys: readonly string[]): Map<string, string> {
   const ids = new Map<string, string>();
-  const taken = new Set<string>(ZONES.map(subgraphId));
+  const taken = new Set<string>();
   for (const key of [...keys].sort()) {
     const base = `${key.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
     const safe = /^[a-z][a-z0-9]*_/.test(base) ? base : `node_${base}`;
@@ -45,32 +33,4 @@ export function mermaidIds(keys: readonly string[]): Map<string, string> {
     ids.set(key, id);
   }
   return ids;
-}
-
-export function subgraphId(zone: Zone): string {
-  return `zone_${zone}`;
-}
-
-export interface MermaidFlowchart {
-  readonly text: string;
-  /** The Mermaid id of each node key. */
-  readonly ids: ReadonlyMap<string, string>;
-}
-
-/** The flowchart, left to right: one subgraph per zone that has nodes, titled as given; then the edges. */
-export function mermaidFlowchart(topology: Topology, titles: Readonly<Record<Zone, string>>): MermaidFlowchart {
-  const ids = mermaidIds(topology.nodes.map((node) => node.key));
-  const lines = ['flowchart LR'];
-  for (const zone of ZONES) {
-    const nodes = topology.nodes.filter((node) => node.zone === zone);
-    if (nodes.length === 0) continue;
-    lines.push(`  subgraph ${subgraphId(zone)}[${quoted([titles[zone]])}]`);
-    for (const node of nodes) lines.push(`    ${ids.get(node.key)}[${quoted(node.lines)}]`);
-    lines.push('  end');
-  }
-  for (const edge of topology.edges) {
-    const label = edge.label ? `|${quoted([edge.label])}|` : '';
-    lines.push(`  ${ids.get(edge.from)} ${ARROWS[edge.kind]}${label} ${ids.get(edge.to)}`);
-  }
-  return { text: `${lines.join('\n')}\n`, ids };
 }

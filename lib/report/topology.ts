@@ -39,7 +39,7 @@ import { BUILT_IN_POD_TEMPLATES, isCustomResourceVersion, valueAt } from './pod-
 
 /** Where a node is drawn: traffic entering the cluster, the environment's namespace, or outside it. */
 export type Zone = 'edge' | 'namespace' | 'external';
-export const ZONES: readonly Zone[] = ['edge', 'namespace', 'external'];
+const ZONES: readonly Zone[] = ['edge', 'namespace', 'external'];
 
 export type EdgeKind =
   /** host → Route/Ingress → Service */

@@ -1,5 +1,5 @@
 /**
- * The topology diagrams as Mermaid itself reads them, and proof that synthesis never loads Mermaid.
+ * The per-concern diagrams as Mermaid itself reads them, and proof that synthesis never loads Mermaid.
  * Here rather than beside test/report/topology.test.ts because starting Mermaid (with jsdom) and
  * running a real synthesis are the slow part of those checks: seconds, not milliseconds.
  */
@@ -8,36 +8,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Environment } from '../../lib/config/environment';
+import { diagramsSection } from '../../lib/report/diagrams';
 import { platformPeerRoles } from '../../lib/report/environment-report';
-import { mermaidFlowchart, subgraphId } from '../../lib/report/mermaid';
-import { EdgeKind, environmentTopology, Topology, Zone, ZONES } from '../../lib/report/topology';
+import { mermaidIds } from '../../lib/report/mermaid';
+import { EdgeKind, environmentTopology, PeerRole, Topology } from '../../lib/report/topology';
 import { Manifest } from '../../lib/core/manifest';
 import { ParsedFlowchart, ParseResult, parseWithMermaid } from '../support/mermaid';
 import { standardSynthesis } from '../support/synthesis';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const standard = standardSynthesis().environments.filter(({ preview }) => !preview);
-const topologyOf = (environment: Environment, manifests: readonly Manifest[]) => environmentTopology(manifests, { peerRoles: platformPeerRoles(environment) });
-const TITLES: Record<Zone, string> = { edge: 'edge', namespace: 'namespace', external: 'outside' };
 
 describe('the diagrams as Mermaid reads them', () => {
   const STROKES: Record<EdgeKind, string> = { routes: 'normal', serves: 'normal', connects: 'normal', monitors: 'normal', admits: 'dotted', mounts: 'thick' };
-
-  /** What Mermaid must build from the flowchart of a topology. */
-  function expectedParse(topology: Topology, ids: ReadonlyMap<string, string>, titles: Record<Zone, string>) {
-    return {
-      type: 'flowchart-v2',
-      vertices: topology.nodes.map((node) => ({ id: ids.get(node.key)!, lines: [...node.lines] })).sort((a, b) => a.id.localeCompare(b.id)),
-      edges: topology.edges.map((edge) => ({ start: ids.get(edge.from)!, end: ids.get(edge.to)!, lines: edge.label ? [edge.label] : [], stroke: STROKES[edge.kind], type: 'arrow_point' })),
-      subgraphs: ZONES.filter((zone) => topology.nodes.some((node) => node.zone === zone)).map((zone) => ({
-        id: subgraphId(zone),
-        lines: [titles[zone]],
-        nodes: topology.nodes.filter((node) => node.zone === zone).map((node) => ids.get(node.key)!).sort(),
-      })),
-    };
-  }
-
-  const normalized = (parsed: ParsedFlowchart) => ({ ...parsed, vertices: [...parsed.vertices].sort((a, b) => a.id.localeCompare(b.id)), subgraphs: [...parsed.subgraphs].sort((a, b) => ZONES.indexOf(a.id.slice(5) as Zone) - ZONES.indexOf(b.id.slice(5) as Zone)) });
 
   /** Objects whose names, paths and hosts put every character that needs escaping into labels. */
   const awkward: Manifest[] = [
@@ -66,25 +49,79 @@ describe('the diagrams as Mermaid reads them', () => {
     },
   ];
 
-  const topologies = [...standard.map(({ environment, manifests }) => topologyOf(environment, manifests)), environmentTopology(awkward)];
-  const charts = topologies.map((topology) => mermaidFlowchart(topology, TITLES));
+  /** One environment alone (so nothing is "see the table"): its topology and the diagrams drawn of it. */
+  interface Drawn {
+    readonly name: string;
+    readonly host: string;
+    readonly topology: Topology;
+    readonly diagrams: readonly string[];
+  }
+  const drawnAlone = (environment: Environment, manifests: readonly Manifest[], roles: PeerRole[]): Drawn => ({
+    name: environment.name,
+    host: environment.host,
+    topology: environmentTopology(manifests, { peerRoles: roles }),
+    diagrams: [...diagramsSection([{ environment, manifests }], () => roles).join('\n').matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((match) => match[1]),
+  });
+  const cases: Drawn[] = [
+    ...standard.map(({ environment, manifests }) => drawnAlone(environment, manifests, platformPeerRoles(environment))),
+    { ...drawnAlone(standard[0].environment, awkward, []), name: 'awkward' },
+  ];
   const broken = ['flowchart LR\n  a -->| b', 'flowchart LR\n  a["x"y"]'];
   // One Node process for all of them: loading Mermaid is the slow part.
   let results: ParseResult[] | undefined;
-  const parsed = () => (results ??= parseWithMermaid([...charts.map((chart) => chart.text), ...broken]));
-
-  test('Mermaid parses each environment\'s diagram, and an awkward one, into exactly the topology', () => {
-    parsed().slice(0, charts.length).forEach((result, index) => {
-      if ('error' in result) throw new Error(`${charts[index].text}\n${result.error}`);
-      expect(normalized(result)).toEqual(expectedParse(topologies[index], charts[index].ids, TITLES));
+  const parsed = () => (results ??= parseWithMermaid([...cases.flatMap(({ diagrams }) => diagrams), ...broken]));
+  const parsedOf = (index: number): ParsedFlowchart[] => {
+    const start = cases.slice(0, index).reduce((sum, { diagrams }) => sum + diagrams.length, 0);
+    return parsed().slice(start, start + cases[index].diagrams.length).map((result, offset) => {
+      if ('error' in result) throw new Error(`${cases[index].diagrams[offset]}\n${result.error}`);
+      return result;
     });
-    // The awkward objects did reach the labels.
-    const awkwardLines = topologies.at(-1)!.edges.map((edge) => edge.label);
-    expect(awkwardLines).toEqual(expect.arrayContaining(['/a"b#c;d<e>f&g|h`i(/|$)(.*)', '/#quot;', '53/UDP', 'all ports']));
+  };
+
+  test.each(cases.map((drawn, index) => [drawn.name, index] as const))('%s: Mermaid reads every node and arrow of the topology, each once, labels intact', (_name, index) => {
+    const { topology, host } = cases[index];
+    const ids = mermaidIds(topology.nodes.map((node) => node.key.split(host).join('{host}')));
+    const id = (key: string) => ids.get(key.split(host).join('{host}'))!;
+    const charts = parsedOf(index);
+    const vertices = new Map(charts.flatMap((chart) => chart.vertices.map((vertex) => [vertex.id, vertex.lines] as const)));
+    // A label that every arrow into a node repeats is written in the node instead.
+    const labelOf = (edge: ParsedFlowchart['edges'][number]) => edge.lines.join(' ') || (vertices.get(edge.end)!.find((line) => line.startsWith('arrows in: ')) ?? '').slice('arrows in: '.length);
+    const arrows = charts.flatMap((chart) => chart.edges.map((edge) => `${edge.start} ${edge.stroke} ${labelOf(edge)} → ${edge.end}`));
+    const arrowOf = (edge: Topology['edges'][number]) => `${id(edge.from)} ${STROKES[edge.kind]} ${edge.label ?? ''} → ${id(edge.to)}`;
+
+    expect(charts.every((chart) => chart.type === 'flowchart-v2')).toBe(true);
+    expect(arrows.filter((arrow, i) => arrows.indexOf(arrow) !== i)).toEqual([]);
+    expect(topology.edges.filter((edge) => edge.kind !== 'admits').map(arrowOf).filter((arrow) => !arrows.includes(arrow))).toEqual([]);
+    const leftOut = topology.edges.filter((edge) => edge.kind === 'admits' && !arrows.includes(arrowOf(edge)));
+    // Every node is drawn, with its first line, but one whose only arrows are left out.
+    const touching = (key: string) => topology.edges.filter((edge) => edge.from === key || edge.to === key);
+    const shown = topology.nodes.filter((node) => touching(node.key).length === 0 || touching(node.key).some((edge) => !leftOut.includes(edge)));
+    expect(shown.filter((node) => vertices.get(id(node.key))?.[0] !== node.lines[0].split(host).join('public host')).map((node) => node.key)).toEqual([]);
+    expect(vertices.size).toBe(shown.length);
+
+    // A policy arrow left out must double a path that is drawn: from its peer (for the edge's peer, from a host) to its pods.
+    const drawnEdges = charts.flatMap((chart) => chart.edges);
+    const reaches = (starts: string[], target: string) => {
+      const seen = new Set(starts);
+      for (const queue = [...starts]; queue.length > 0; ) {
+        const current = queue.shift();
+        for (const edge of drawnEdges.filter((candidate) => candidate.start === current)) if (!seen.has(edge.end)) seen.add(edge.end), queue.push(edge.end);
+      }
+      return seen.has(target);
+    };
+    const hosts = topology.nodes.filter((node) => node.key.startsWith('host:')).map((node) => id(node.key));
+    expect(leftOut.filter((edge) => !reaches([id(edge.from), ...(topology.nodes.find((node) => node.key === edge.from)!.zone === 'edge' ? hosts : [])], id(edge.to))).map(arrowOf)).toEqual([]);
+  });
+
+  test('the awkward objects did reach the labels, and the policy arrows of an environment were left out as doubles', () => {
+    const labels = parsedOf(cases.length - 1).flatMap((chart) => chart.edges.flatMap((edge) => edge.lines));
+    expect(labels).toEqual(expect.arrayContaining(['/a"b#c;d<e>f&g|h`i(/|$)(.*)', '/#quot;', '53/UDP', 'all ports']));
+    const prod = cases.findIndex(({ name }) => name === 'prod');
+    expect(parsedOf(prod).flatMap((chart) => chart.edges).filter((edge) => edge.stroke === 'dotted').length).toBeLessThan(cases[prod].topology.edges.filter((edge) => edge.kind === 'admits').length);
   });
 
   test('the parser rejects what is not a flowchart, so a pass above means something', () => {
-    const [unclosed, unquoted] = parsed().slice(charts.length);
+    const [unclosed, unquoted] = parsed().slice(-broken.length);
     expect(unclosed).toEqual({ error: expect.stringContaining('Parse error') });
     expect(unquoted).toEqual({ error: expect.stringContaining('Parse error') });
   });

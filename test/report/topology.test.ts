@@ -2,7 +2,8 @@
  * The topology diagrams of dist/README.md. Each edge is checked from the other side: the expectation
  * is re-derived from the manifests with the test helpers (test/support/kubernetes.ts, which model the
  * operators' pods on their own), not with the generator's code. Mermaid's own parser reads every
- * diagram in test/integration/topology-mermaid.test.ts (starting Mermaid takes seconds).
+ * diagram in test/integration/topology-mermaid.test.ts (starting Mermaid takes seconds), and Chromium
+ * draws them at 880 px in test/integration/diagrams.test.ts.
  */
 import type { Environment } from '../../lib/config/environment';
 import { platformFor } from '../../lib/platform';

@@ -4,8 +4,8 @@
  * so this runs as its own Node process with a jsdom window: test/support/mermaid.ts starts it.
  *
  * stdin: a JSON array of diagram texts. stdout: a JSON array, one entry per diagram, either
- * `{ error }` (the parser's message) or what the flowchart parser built: its vertices, edges and
- * subgraphs, with label text decoded the way a browser shows it (Mermaid's `#name;` / `#code;`
+ * `{ error }` (the parser's message) or what the flowchart parser built: its vertices and edges, with
+ * label text decoded the way a browser shows it (Mermaid's `#name;` / `#code;`
  * entities, then HTML entities; `<br>` separates lines).
  */
 import { JSDOM } from 'jsdom';
@@ -42,7 +42,6 @@ for (const text of input) {
       type: diagram.type,
       vertices: [...db.getVertices().values()].map((vertex) => ({ id: vertex.id, lines: shownText(vertex.text) })),
       edges: db.getEdges().map((edge) => ({ start: edge.start, end: edge.end, lines: edge.text ? shownText(edge.text) : [], stroke: edge.stroke, type: edge.type })),
-      subgraphs: db.getSubGraphs().map((subgraph) => ({ id: subgraph.id, lines: shownText(subgraph.title), nodes: [...subgraph.nodes].sort() })),
     });
   } catch (error) {
     results.push({ error: String(error?.message ?? error) });

@@ -5,7 +5,6 @@ export interface ParsedFlowchart {
   readonly type: string;
   readonly vertices: Array<{ id: string; lines: string[] }>;
   readonly edges: Array<{ start: string; end: string; lines: string[]; stroke: string; type: string }>;
-  readonly subgraphs: Array<{ id: string; lines: string[]; nodes: string[] }>;
 }
 
 export type ParseResult = ParsedFlowchart | { readonly error: string };
