@@ -215,7 +215,6 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
   const cold = measure(bench, 'synth, cold', slowRuns, [command], deleteCache);
   const deleteCaches = () => [VALIDATOR_CACHE, COMPILED_COPY].forEach((folder) => rmSync(folder, { recursive: true, force: true }));
   const fresh = measure(bench, 'synth, as after a fresh clone', slowRuns, [command], deleteCaches);
-  const throughTsx = measure(bench, 'synth through tsx', runs, [{ ...command, env: { CO2_SYNTH_WITH_TSX: '1' } }]);
   const npm = { file: 'npm', args: ['run', '--silent', 'synth', '--', '--out', out, '--quiet'] };
   const viaNpm = measure(bench, 'npm run synth', slowRuns, [npm]);
   const environments = environmentFolders(out).length;
@@ -229,7 +228,6 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
       row('synth, warm, into an empty folder', empty, 'every file created'),
       row('synth, cold: validator cache deleted', cold, cacheNote),
       row('synth, first run after a fresh clone', fresh, 'no bundle of the sources, no validator cache: both are made'),
-      row('synth through tsx instead of the bundle, warm', throughTsx, 'CO2_SYNTH_WITH_TSX=1: what scripts/run.cjs saves'),
       row('`npm run synth` (through npm)', viaNpm, 'warm, plus npm’s own start'),
     ],
   };
@@ -608,7 +606,7 @@ What each row includes:
   read and compared, none needs rewriting. "Empty folder" rows create every file.
 - **warm**: the bundle of the sources and the cache of compiled schema validators (both under
   \`node_modules/.cache/co2-calculator\`) are filled by the runs before. **cold** deletes the validator cache before each
-  run; **fresh clone** deletes both. **through tsx** runs main.ts through tsx instead of the bundle.
+  run; **fresh clone** deletes both.
 - **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
   ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
   TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. The CLI empties its

@@ -5,26 +5,22 @@
  *
  *   node scripts/run.cjs <entry.ts> [arguments...]
  *
- * Why: loading modules was most of a synthesis. tsx hashes and transforms every TypeScript file on each
- * run (6 MB of generated CRD bindings among them); plain Node then resolves and compiles hundreds of
- * modules one by one. So the entry and everything it imports (our sources and the npm packages) are
- * bundled by esbuild into one CommonJS file under node_modules/.cache/co2-calculator/build/<fingerprint>/,
- * and V8's code cache of that file is kept beside it (lib/core/code-cache.cjs), so later runs neither
- * resolve modules nor compile most functions again (see docs/benchmarks.md for what each step saves).
+ * Why: loading modules was most of a synthesis, and Node's type stripping cannot run these sources
+ * (extensionless imports, enums in the generated imports/). So esbuild bundles the entry and all it
+ * imports into one CommonJS file under node_modules/.cache/co2-calculator/build/<fingerprint>/, run
+ * with V8's code cache (lib/core/code-cache.cjs): a warm run resolves no module and compiles few
+ * functions (docs/performance.md). Bundling only removes types: `npm test` type-checks.
  *
  * The fingerprint is the path, size and modification time of every source (.ts and .cjs of main.ts, lib/,
  * environments/, imports/, scripts/) and of the installed packages' lockfile, so an edit, a new or deleted
  * file, or `npm ci` makes a fresh bundle on the next run. Data files (environments/images/*.json,
- * environments/previews.json, lib/backup/db-dump.sh) are not bundled: the code reads them from the
- * repository at run time, so editing one (set-image does) costs no new bundle. Bundling only removes
- * types: `npm test` type-checks, and tsx, jest and this bundle run the same code.
- *
- * CO2_SYNTH_WITH_TSX=1 runs the entry through tsx instead (original file names in stack traces).
+ * environments/previews.json, lib/backup/db-dump.sh) are read from the repository at run time, so
+ * editing one (set-image does) costs no new bundle.
  */
 'use strict';
 const { createHash } = require('node:crypto');
 const { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { dirname, join, relative } = require('node:path');
 const { requireWithCodeCache } = require('../lib/core/code-cache.cjs');
 
 const REPO_ROOT = join(__dirname, '..');
@@ -37,6 +33,8 @@ const BUILDS = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'buil
  * cache), and large.
  */
 const EXTERNAL = ['ajv', 'ajv-formats'];
+/** CO2_DEBUG=1: stack traces name our sources (through a source map), and the code cache is not used. */
+const DEBUG = process.env.CO2_DEBUG === '1';
 
 /** The fingerprint of everything a bundle is made from. */
 function fingerprint() {
@@ -55,30 +53,39 @@ function fingerprint() {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The bundle of `entry` for the current sources, made first if it does not exist yet. */
+/**
+ * The bundle of `entry` for the current sources, made first if it does not exist yet. With DEBUG, another
+ * one with a source map: the map doubles the time of a build, which every edit pays.
+ */
 function bundleOf(entry) {
   const folder = join(BUILDS, fingerprint());
-  const bundle = join(folder, entry.replace(/\.ts$/, '.js'));
+  const bundle = join(folder, entry.replace(/\.ts$/, DEBUG ? '.debug.js' : '.js'));
   if (existsSync(bundle)) return bundle;
   const { buildSync } = require('esbuild');
-  // Written aside, then renamed: a run interrupted half-way never leaves a bundle that looks complete,
-  // and two runs building at once both end with a whole file.
-  const aside = `${bundle}.${process.pid}.tmp`;
   const result = buildOrExit(buildSync, {
     entryPoints: [join(REPO_ROOT, entry)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    outfile: aside,
+    outfile: bundle,
     external: EXTERNAL,
     metafile: true,
+    sourcemap: DEBUG && 'linked',
+    write: false,
     absWorkingDir: REPO_ROOT,
     logLevel: 'silent',
   });
   // What went into the bundle, for tests that check what a command loads (test/report/topology.test.ts).
-  writeFileSync(`${bundle}.inputs.json`, `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n`);
-  renameSync(aside, bundle);
+  const inputs = { path: `${bundle}.inputs.json`, contents: `${JSON.stringify(Object.keys(result.metafile.inputs).sort(), null, 1)}\n` };
+  // Each file written aside, then renamed, the bundle last (esbuild lists it after its map): a run
+  // interrupted half-way never leaves a bundle that looks complete, and two runs building at once both
+  // end with whole files.
+  for (const { path, contents } of [inputs, ...result.outputFiles]) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.${process.pid}.tmp`, contents);
+    renameSync(`${path}.${process.pid}.tmp`, path);
+  }
   removeOtherBuilds(folder);
   return bundle;
 }
@@ -116,13 +123,8 @@ if (!entry || !entry.endsWith('.ts')) {
 // The entry sees its own arguments only, as if it had been run directly.
 process.argv.splice(1, 2, join(REPO_ROOT, entry));
 try {
-  if (process.env.CO2_SYNTH_WITH_TSX === '1') {
-    require('tsx/cjs');
-    require(join(REPO_ROOT, entry));
-  } else {
-    mkdirSync(BUILDS, { recursive: true });
-    requireWithCodeCache(bundleOf(entry));
-  }
+  if (DEBUG) process.setSourceMapsEnabled(true);
+  (DEBUG ? require : requireWithCodeCache)(bundleOf(entry));
 } catch (error) {
   failedWhileLoading(error);
 }
@@ -134,12 +136,11 @@ try {
  */
 function failedWhileLoading(error) {
   const { environmentTypeError } = require('../lib/cli/type-check.cjs');
-  const debug = process.env.CO2_DEBUG === '1';
   const typeError = environmentTypeError(REPO_ROOT);
   const oneLine = (text) => String(text).split('\n')[0].replace(/[\x00-\x1f\x7f]/g, ' ');
   if (typeError !== undefined) console.error(`error: ${oneLine(typeError)}`);
   else console.error(`error: internal error: ${oneLine(error instanceof Error ? error.message : error)}`);
-  if (debug) console.error(error instanceof Error ? error.stack : String(error));
+  if (DEBUG) console.error(error instanceof Error ? error.stack : String(error));
   else if (typeError === undefined) console.error('hint: this is a bug of the tool, not a problem with your input; rerun with CO2_DEBUG=1 to see where it happened');
   process.exit(typeError === undefined ? 70 : 1);
 }

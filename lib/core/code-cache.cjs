@@ -1,48 +1,42 @@
 /**
- * Loads a CommonJS file as `require` would, with V8's code cache kept beside it (`<file>.v8-cache`):
- * made at the end of the first run that loads the file, so it holds the functions that actually ran
- * compiled, and used by later runs, which then neither parse the file nor compile those functions
- * again. A cache V8 rejects (another Node.js version) is made again. Used for the large generated files
- * every command loads: the bundle scripts/run.cjs runs, and the compiled schema validators.
- *
- * Plain CommonJS (with code-cache.d.cts for TypeScript) because scripts/run.cjs needs it before any
- * TypeScript can run.
+ * Loads a CommonJS file with V8's code cache kept beside it (`<file>.v8-cache`), written when the
+ * first process that loads it exits, so it holds every function that ran, compiled: later runs neither
+ * parse the file nor compile those functions. Node's own `module.enableCompileCache()` saved far less
+ * here (docs/performance.md).
+ * Public APIs only (vm.Script, module.createRequire). Used for the bundle scripts/run.cjs runs and the
+ * compiled schema validators; plain CommonJS (code-cache.d.cts for TypeScript): run.cjs needs it first.
  */
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
-const Module = require('node:module');
+const { createRequire } = require('node:module');
 const { dirname } = require('node:path');
-const vm = require('node:vm');
+const { Script } = require('node:vm');
 
-/** Caches to write when the process ends: one exit handler for all of them. */
+/** Caches to write when the process ends, by cache file. */
 const pending = new Map();
 process.once('exit', () => {
   for (const [cacheFile, script] of pending) {
     try {
-      const aside = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(aside, script.createCachedData());
-      renameSync(aside, cacheFile);
+      writeFileSync(`${cacheFile}.${process.pid}.tmp`, script.createCachedData());
+      renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
     } catch {
       // The cache only saves time: a run that cannot write it still succeeded.
     }
   }
 });
 
-/** Runs `file` as a CommonJS module and returns its exports. */
+/** Runs `file` as a CommonJS module and returns its exports. A cache V8 rejects (another Node.js) is made again. */
 function requireWithCodeCache(file) {
   const cacheFile = `${file}.v8-cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  } catch {}
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) pending.set(cacheFile, script);
-  const module = new Module(file, null);
-  module.filename = file;
-  module.paths = Module._nodeModulePaths(dirname(file));
-  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return module.exports;
 }
 

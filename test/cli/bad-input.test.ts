@@ -636,4 +636,15 @@ describe('a TypeScript mistake in environments/*.ts, as `npm run synth` runs it:
     expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 1, stdout: '', stderr: `error: environments/dev.ts:${line}:9: Cannot find name 'hostName'. (TS2304)\n` });
     expect(fingerprint(copy)).toEqual(before);
   }, 120_000);
+
+  test('with CO2_DEBUG=1, the stack trace names the TypeScript source (the debug bundle has a source map)', () => {
+    const file = join(copy, 'environments', 'dev.ts');
+    const broken = readFileSync(file, 'utf8').replace("  host: 'co2-calculator-dev.epfl.ch',\n", '  host: hostName,\n');
+    writeFileSync(file, broken);
+    const line = broken.slice(0, broken.indexOf('  host: hostName,')).split('\n').length;
+    expect(broken).toContain('  host: hostName,\n');
+    const run = spawnSync(process.execPath, ['scripts/run.cjs', 'main.ts'], { cwd: copy, env: copyEnvironment({ CO2_DEBUG: '1' }), encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^\\s+at .*environments/dev\\.ts:${line}:\\d+`, 'm'));
+  }, 120_000);
 });
