@@ -2,15 +2,17 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { backendFeatures, backendSecretKeys } from './application/backend-settings';
-import { BACKEND_IMAGE, DOCS_IMAGE, FRONTEND_IMAGE, POSTGRES_IMAGE } from './application/contract';
+import { BACKEND_IMAGE, DOCS_IMAGE, EgressNeed, FRONTEND_IMAGE, POSTGRES_IMAGE, WORKLOAD_EGRESS } from './application/contract';
 import { applySyncWaves } from './argocd/sync-waves';
 import { DatabaseBackup } from './backup/database-backup';
-import { Environment } from './config/environment';
+import { Environment, OUTSIDE_CLUSTER } from './config/environment';
+import { ALL_IPV4 } from './core/cidr';
 import { EnvironmentNamespace } from './core/environment-namespace';
 import { componentLabels, environmentInstance, environmentLabels, selectorLabels } from './core/labels';
 import { DatabaseConnection, secretDatabaseUrl } from './database/database-connection';
-import { InClusterPostgres } from './database/in-cluster-postgres';
-import { DefaultDenyIngress } from './networking/network-policy';
+import { InClusterPostgres, POSTGRES_PORT } from './database/in-cluster-postgres';
+import { AllowEgress, DefaultDeny, EgressRule } from './networking/network-policy';
+import { COLLECTOR_PORTS } from './observability/otel-collector';
 import { Observability } from './observability/observability';
 import { Platform, platformFor } from './platform';
 import { SECRET_BUNDLES, SecretBundleId } from './application/secret-bundles';
@@ -47,6 +49,7 @@ export class Co2CalculatorChart extends Chart {
   readonly backend: Backend;
   readonly docs: StaticSite;
   readonly database: DatabaseConnection;
+  private inClusterDatabase?: InClusterPostgres;
 
   constructor(scope: Construct, environment: Environment, private readonly project: ProjectContext) {
     super(scope, environment.name, {
@@ -66,8 +69,8 @@ export class Co2CalculatorChart extends Chart {
       // None of our pods talks to the Kubernetes API.
       automountServiceAccountToken: false,
     });
-    new DefaultDenyIngress(this, 'DefaultDenyIngress', {
-      metadata: { labels: componentLabels(this, { name: 'default-deny-ingress', component: 'network-policy' }) },
+    new DefaultDeny(this, 'DefaultDeny', {
+      metadata: { labels: componentLabels(this, { name: 'default-deny', component: 'network-policy' }) },
     });
 
     const files = environment.backend.files;
@@ -162,6 +165,8 @@ export class Co2CalculatorChart extends Chart {
       });
     }
 
+    this.allowEgress(features, observability);
+
     this.platform.expose(this, {
       host: environment.host,
       paths: [
@@ -211,14 +216,67 @@ export class Co2CalculatorChart extends Chart {
       return secretDatabaseUrl(this.environment.secrets.names.backend, database.serverMajorVersion);
     }
     const credentials = this.secret('postgres', { name: 'postgres', component: 'database' });
-    return new InClusterPostgres(this, 'Postgres', {
+    this.inClusterDatabase = new InClusterPostgres(this, 'Postgres', {
       ...database,
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
       user: this.platform.podUser(POSTGRES_IMAGE.user),
       credentialsSecretName: credentials.secretName,
       // Every process that runs with the database connection: the API, its migrations, the backup.
       allowFrom: [Backend.IDENTITY, MigrationJob.IDENTITY, DatabaseBackup.IDENTITY].map((identity) => ({ podLabels: selectorLabels(this, identity) })),
-    }).connection;
+    });
+    return this.inClusterDatabase.connection;
+  }
+
+  /**
+   * One egress policy per workload that sends anything, opening what the application contract says
+   * it needs (WORKLOAD_EGRESS) and nothing else; DefaultDeny closes the rest.
+   */
+  private allowEgress(features: ReturnType<typeof backendFeatures>, observability: Observability | undefined): void {
+    const environment = this.environment;
+    const context = { telemetry: observability !== undefined, features, tracingUi: observability?.traces.hasUi ?? false };
+    const outside = (destination: Environment['egress'][keyof Environment['egress']]): EgressRule => ({
+      to:
+        destination.to === OUTSIDE_CLUSTER
+          ? [{ addresses: { cidr: ALL_IPV4, except: this.platform.clusterNetworks } }]
+          : destination.to.map((cidr) => ({ addresses: { cidr } })),
+      ports: destination.ports.map((port) => ({ port })),
+    });
+    const ruleFor = (need: EgressNeed): EgressRule => {
+      switch (need) {
+        case 'dns':
+          return { to: [this.platform.dns.peer], ports: this.platform.dns.ports };
+        case 'database':
+          return this.inClusterDatabase
+            ? { to: [{ podLabels: this.inClusterDatabase.podSelector }], ports: [{ port: POSTGRES_PORT }] }
+            : outside(environment.egress.database);
+        case 'collector':
+          return { to: [{ podLabels: observability!.collector.podSelector }], ports: [{ port: COLLECTOR_PORTS.otlpGrpc }] };
+        case 'jaeger':
+          return { to: [{ podLabels: observability!.traces.podSelector }], ports: [{ port: observability!.traces.otlpGrpcPort }] };
+        default:
+          return outside(environment.egress[need]);
+      }
+    };
+    const workloads: Array<{ name: string; podLabels: Record<string, string> }> = [
+      { name: Backend.IDENTITY.name, podLabels: selectorLabels(this, Backend.IDENTITY) },
+      { name: MigrationJob.IDENTITY.name, podLabels: selectorLabels(this, MigrationJob.IDENTITY) },
+      ...(environment.backup ? [{ name: DatabaseBackup.IDENTITY.name, podLabels: selectorLabels(this, DatabaseBackup.IDENTITY) }] : []),
+      ...(observability
+        ? [
+            { name: observability.collector.name, podLabels: observability.collector.podSelector },
+            { name: observability.traces.name, podLabels: observability.traces.podSelector },
+          ]
+        : []),
+    ];
+    for (const workload of workloads) {
+      const needs = WORKLOAD_EGRESS[workload.name](context);
+      if (needs.length === 0) continue;
+      new AllowEgress(this, `Egress-${workload.name}`, {
+        metadata: { name: `${workload.name}-egress`, labels: componentLabels(this, { name: `${workload.name}-egress`, component: 'network-policy' }) },
+        podLabels: workload.podLabels,
+        rules: mergeByPeers(needs.map(ruleFor)),
+      });
+    }
   }
 
   private provisionObservability(settings: NonNullable<Environment['observability']>): Observability {
@@ -254,4 +312,17 @@ export class Co2CalculatorChart extends Chart {
       serviceAccountName: WORKLOAD_SERVICE_ACCOUNT,
     });
   }
+}
+
+/** Rules to the same peers as one rule with the union of their ports, in first-seen order. */
+function mergeByPeers(rules: readonly EgressRule[]): EgressRule[] {
+  const merged = new Map<string, { to: EgressRule['to']; ports: EgressRule['ports'][number][] }>();
+  for (const rule of rules) {
+    const key = JSON.stringify(rule.to);
+    const entry = merged.get(key) ?? merged.set(key, { to: rule.to, ports: [] }).get(key)!;
+    for (const port of rule.ports) {
+      if (!entry.ports.some((known) => known.port === port.port && (known.protocol ?? 'TCP') === (port.protocol ?? 'TCP'))) entry.ports.push(port);
+    }
+  }
+  return [...merged.values()];
 }

@@ -344,8 +344,9 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
 
   test('ingress is denied by default and opened only to named peers on declared ports', () => {
     const policies = byKind('NetworkPolicy') as any[];
-    const defaultDeny = policies.filter((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress);
-    expect(defaultDeny.map(ref)).toEqual(['NetworkPolicy/default-deny-ingress']);
+    const defaultDeny = policies.filter((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
+    expect(defaultDeny.map(ref)).toEqual(['NetworkPolicy/default-deny']);
+    expect(defaultDeny[0].spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const violations: string[] = [];
     for (const policy of policies.filter((p) => p.spec.ingress)) {
       const selected = pods.filter(({ labels }) => matches(labels, policy.spec.podSelector.matchLabels));
@@ -356,6 +357,25 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
           const declared = selected.every(({ spec }) => spec.containers.some((c: any) => (c.ports ?? []).some((p: any) => p.name === port || p.containerPort === port)));
           if (!declared) violations.push(`${ref(policy)}: port ${port} is not declared by its pods`);
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('every pod template is selected by an egress policy, and egress is opened only to named peers on named ports', () => {
+    const policies = byKind('NetworkPolicy') as any[];
+    const isolatesEgress = (policy: any) => (policy.spec.policyTypes ?? []).includes('Egress');
+    const selects = (policy: any, labels: Record<string, string>) => Object.keys(policy.spec.podSelector).length === 0 || matches(labels, policy.spec.podSelector.matchLabels);
+    const unselected = pods.filter(({ labels }) => !policies.some((policy) => isolatesEgress(policy) && selects(policy, labels))).map(({ owner }) => ref(owner));
+    expect(unselected).toEqual([]);
+    expect(pods.length).toBeGreaterThan(0);
+    const violations: string[] = [];
+    for (const policy of policies.filter((p) => p.spec.egress)) {
+      if (Object.keys(policy.spec.podSelector.matchLabels ?? {}).length === 0 || !pods.some(({ labels }) => selects(policy, labels))) violations.push(`${ref(policy)}: selects no specific pods`);
+      for (const rule of policy.spec.egress) {
+        if (!rule.to?.length) violations.push(`${ref(policy)}: a rule allows every destination`);
+        if (!rule.ports?.length) violations.push(`${ref(policy)}: a rule allows every port`);
+        for (const peer of rule.to ?? []) if (peer.ipBlock?.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.length) violations.push(`${ref(policy)}: 0.0.0.0/0 without the cluster networks excepted`);
       }
     }
     expect(violations).toEqual([]);

@@ -18,7 +18,7 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
     const before = byRef(openshift);
     const after = byRef(kubernetes);
     // And the Jaeger UI, which needs OpenShift's OAuth server.
-    const jaegerUi = ['NetworkPolicy/otel-collector-jaeger-ui-network-policy', 'Route/otel-collector-jaeger-ui', 'Service/otel-collector-jaeger-ui', 'ServiceAccount/otel-collector-jaeger-ui'];
+    const jaegerUi = ['NetworkPolicy/otel-collector-jaeger-egress', 'NetworkPolicy/otel-collector-jaeger-ui-network-policy', 'Route/otel-collector-jaeger-ui', 'Service/otel-collector-jaeger-ui', 'ServiceAccount/otel-collector-jaeger-ui'];
     expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual([...jaegerUi, 'Route/backend', 'Route/docs', 'Route/frontend'].sort());
     expect([...after.keys()].filter((key) => !before.has(key)).sort()).toEqual([
       'BackendTrafficPolicy/backend',
@@ -48,9 +48,14 @@ describe('switching prod from OpenShift to plain Kubernetes', () => {
       // Without the UI: no proxy sidecar, no base_path.
       'ConfigMap/otel-collector-jaeger-config',
       'Deployment/otel-collector-jaeger',
+      // The platform's DNS and cluster networks.
+      'NetworkPolicy/backend-egress',
+      'NetworkPolicy/backend-migration-egress',
       'NetworkPolicy/backend-network-policy',
+      'NetworkPolicy/db-dump-egress',
       'NetworkPolicy/docs-network-policy',
       'NetworkPolicy/frontend-network-policy',
+      'NetworkPolicy/otel-collector-egress',
       'NetworkPolicy/otel-collector-metrics-network-policy',
     ]);
     const policy = after.get('NetworkPolicy/frontend-network-policy') as any;

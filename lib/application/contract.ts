@@ -465,3 +465,55 @@ export const POSTGRES_IMAGE = {
   /** STOPSIGNAL SIGINT: PostgreSQL's fast shutdown. */
   stopSignal: 'SIGINT',
 } as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Network: what each workload opens connections to (#egress)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Destinations outside the namespace, each named by the setting that addresses it: the managed
+ * database (DB_URL), the OIDC provider (OAUTH_ISSUER_URL), S3 (S3_ENDPOINT_HOSTNAME), Elasticsearch
+ * (ELASTICSEARCH_HOSTS), Tableau (TABLEAU_SERVER_URL), Accred (ACCRED_API_URL); the public host the
+ * collector probes; the API and OAuth servers the Jaeger UI's proxy asks.
+ */
+export type ExternalNeed = 'identityProvider' | 's3' | 'elasticsearch' | 'tableau' | 'accred' | 'publicHost' | 'kubernetesApi' | 'oauthServer';
+
+/**
+ * What a pod sends to: the cluster DNS; the database (the managed server, or the PostgreSQL of the
+ * namespace); the collector's and Jaeger's OTLP gRPC ports; or an external destination.
+ */
+export type EgressNeed = 'dns' | 'database' | 'collector' | 'jaeger' | ExternalNeed;
+
+/** What decides the needs of a workload in one environment. */
+export interface EgressContext {
+  /** The backend exports telemetry to a collector of the namespace. */
+  readonly telemetry: boolean;
+  /** The backend features on (lib/application/backend-settings.ts, backendFeatures). */
+  readonly features: { readonly s3: boolean; readonly elasticsearch: boolean; readonly tableau: boolean; readonly accred: boolean };
+  /** The Jaeger pod carries the OAuth proxy of the UI. */
+  readonly tracingUi: boolean;
+}
+
+/**
+ * Every workload that runs pods, by the `app.kubernetes.io/name` of its pods, and what it sends to
+ * (#egress). The frontend's and the docs' nginx proxy nothing and resolve no name; Jaeger only
+ * receives, unless its UI's OAuth proxy runs beside it; the in-namespace PostgreSQL only serves.
+ */
+export const WORKLOAD_EGRESS: Readonly<Record<string, (context: EgressContext) => readonly EgressNeed[]>> = {
+  frontend: () => [],
+  docs: () => [],
+  backend: ({ telemetry, features }) => [
+    'dns',
+    'database',
+    'identityProvider',
+    ...(telemetry ? (['collector'] as const) : []),
+    ...(['s3', 'elasticsearch', 'tableau', 'accred'] as const).filter((feature) => features[feature]),
+  ],
+  // alembic reads only DB_URL (#migration); pg_dump only the database.
+  'backend-migration': () => ['dns', 'database'],
+  'db-dump': () => ['dns', 'database'],
+  // Its receivers and exporters: postgresql, httpcheck (the public host), otlp/jaeger (#egress).
+  'otel-collector': () => ['dns', 'database', 'jaeger', 'publicHost'],
+  'otel-collector-jaeger': ({ tracingUi }) => (tracingUi ? ['dns', 'kubernetesApi', 'oauthServer'] : []),
+  postgres: () => [],
+};

@@ -12,7 +12,9 @@ import { backendFeatures, backendVersionSettings, refuseBackendSetting, refuseEx
 import { checkClientVersion } from '../database/postgres-client';
 import { UserError } from '../core/errors';
 import { COMPONENTS, ComponentName, perComponent } from '../application/components';
+import type { ExternalNeed } from '../application/contract';
 import { SECRET_BUNDLES, SecretBundleId } from '../application/secret-bundles';
+import { cidrProblem, overlaps, parseCidr } from '../core/cidr';
 import { formatImageReference, ImageReference, parseImageReference } from '../core/image';
 import { isQuantity, parseQuantity } from './quantity';
 import { cronScheduleProblem, isTimeZone } from './schedule';
@@ -79,6 +81,80 @@ export const hostAndPort = z
     const port = Number(value.slice(value.lastIndexOf(':') + 1));
     return !/:\d+$/.test(value) || (port >= 1 && port <= 65535);
   }, 'the port must be from 1 to 65535');
+
+/** A canonical IPv4 block such as "10.128.0.0/14", as a NetworkPolicy ipBlock takes it. */
+export const cidr = z.string().superRefine(rule(cidrProblem));
+
+const port = z.int().min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535');
+
+/**
+ * The destinations outside the namespace that some workload sends to, each with its default TCP
+ * ports. Which workload needs which is the application contract (WORKLOAD_EGRESS); where each one is,
+ * environment data (`egress`).
+ */
+export const EXTERNAL_DESTINATIONS = {
+  /** The managed PostgreSQL (the host of DB_URL), for the backend, the migration, the dump and the collector. */
+  database: { ports: [5432], what: 'the managed PostgreSQL (DB_URL)' },
+  /** The OIDC provider of OAUTH_ISSUER_URL (Entra ID at EPFL): discovery, token exchange, keys. */
+  identityProvider: { ports: [443], what: 'the OAuth/OIDC provider (OAUTH_ISSUER_URL)' },
+  /** S3_ENDPOINT_HOSTNAME, over S3_ENDPOINT_PROTOCOL https. */
+  s3: { ports: [443], what: 'S3 (S3_ENDPOINT_HOSTNAME)' },
+  /** ELASTICSEARCH_HOSTS; 9200 is the application's default (config.py). */
+  elasticsearch: { ports: [9200], what: 'Elasticsearch (ELASTICSEARCH_HOSTS)' },
+  tableau: { ports: [443], what: 'Tableau (TABLEAU_SERVER_URL)' },
+  accred: { ports: [443], what: 'the Accred API (ACCRED_API_URL)' },
+  /** The environment's own host, through the edge: the collector's httpcheck probe. */
+  publicHost: { ports: [443], what: 'the public host (the collector\'s probe)' },
+  /** The cluster's API servers, behind the `kubernetes` Service: the Jaeger UI's OAuth proxy. */
+  kubernetesApi: { ports: [6443], what: 'the Kubernetes API servers (the OAuth proxy)' },
+  /** The cluster's OAuth server, through its Route: the Jaeger UI's OAuth proxy. */
+  oauthServer: { ports: [443], what: 'the cluster\'s OAuth server (the OAuth proxy)' },
+} as const satisfies Record<ExternalNeed | 'database', { ports: readonly number[]; what: string }>;
+
+export type ExternalDestinationName = keyof typeof EXTERNAL_DESTINATIONS;
+
+/** The value of `to` that allows every address outside the cluster's pod and service networks. */
+export const OUTSIDE_CLUSTER = 'outsideCluster';
+
+function externalDestination(name: ExternalDestinationName) {
+  return z
+    .strictObject({
+      /**
+       * The destination's address blocks, or "outsideCluster": any address outside the cluster's pod
+       * and service networks, for a site that does not know them. @default "outsideCluster"
+       */
+      to: z
+        .union([z.literal(OUTSIDE_CLUSTER), z.array(cidr).min(1, 'needs at least one CIDR')], {
+          error: (issue) => (Array.isArray(issue.input) ? undefined : `must be "${OUTSIDE_CLUSTER}" or a list of CIDRs such as ["10.20.0.0/16"]`),
+        })
+        .default(OUTSIDE_CLUSTER),
+      /** TCP ports. @default EXTERNAL_DESTINATIONS[name].ports */
+      ports: z.array(port).min(1, 'needs at least one port').default([...EXTERNAL_DESTINATIONS[name].ports]),
+    })
+    .prefault({});
+}
+
+/** Where each external destination is (see EXTERNAL_DESTINATIONS). @default every one "outsideCluster" on its default ports */
+export const egressSchema = z.strictObject(
+  Object.fromEntries(Object.keys(EXTERNAL_DESTINATIONS).map((name) => [name, externalDestination(name as ExternalDestinationName)])) as {
+    [K in ExternalDestinationName]: ReturnType<typeof externalDestination>;
+  },
+);
+
+/**
+ * The cluster's pod and service networks: what "outsideCluster" excludes, and what no CIDR of
+ * `egress` may overlap, so that nothing reaches another namespace's pods by address.
+ */
+function clusterNetworks(defaults: { pods: string[]; services: string[] }) {
+  return z
+    .strictObject({
+      /** @default the platform's installer default */
+      pods: z.array(cidr).min(1, 'needs at least one CIDR').default(defaults.pods),
+      /** @default the platform's installer default */
+      services: z.array(cidr).min(1, 'needs at least one CIDR').default(defaults.services),
+    })
+    .prefault({});
+}
 
 /** A map of label keys to values, e.g. an instance selector. */
 export const labelMap = z.record(z.string().superRefine(rule(labelKeyProblem)), z.string().superRefine(rule(labelValueProblem)));
@@ -415,6 +491,8 @@ export const platformSchema = z.discriminatedUnion('name', [
         docs: labelMap.default({ route: 'private' }),
       })
       .prefault({}),
+    /** @default { pods: ["10.128.0.0/14"], services: ["172.30.0.0/16"] }, the installer's defaults */
+    clusterNetworks: clusterNetworks({ pods: ['10.128.0.0/14'], services: ['172.30.0.0/16'] }),
   }),
   z.strictObject({
     name: z.literal('kubernetes'),
@@ -438,6 +516,11 @@ export const platformSchema = z.discriminatedUnion('name', [
     clusterIssuer: z.string().min(1, 'must not be empty'),
     /** Namespace of the Prometheus that would scrape the collector. @default "monitoring" */
     monitoringNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name').default('monitoring'),
+    /**
+     * @default { pods: ["10.244.0.0/16"], services: ["10.96.0.0/12"] }: kind's and kubeadm's pod
+     * subnet, and kubeadm's service subnet (which holds kind's 10.96.0.0/16)
+     */
+    clusterNetworks: clusterNetworks({ pods: ['10.244.0.0/16'], services: ['10.96.0.0/12'] }),
   }),
 ]);
 
@@ -500,6 +583,12 @@ export const environmentSchema = z
     secrets: secretStrategy,
     /** The PostgreSQL server the application uses. */
     database: databaseSchema,
+    /**
+     * Where the destinations outside the namespace are, for the egress NetworkPolicies: address blocks
+     * a site knows, else "outsideCluster". Only those a workload of this environment needs get a rule.
+     * @default every destination "outsideCluster" on its default ports
+     */
+    egress: egressSchema.prefault({}),
     /**
      * Telemetry, alerting and dashboards. They need the OpenTelemetry, Prometheus and Grafana operators
      * (Jaeger is a plain Deployment). @default none: no telemetry objects, and the backend exports nothing
@@ -590,6 +679,16 @@ export const environmentSchema = z
         code: 'custom',
         path: ['backend', 'debug'],
         message: `true registers the /login-test authentication bypass (the application's backend/app/api/v1/auth.py:545-546); a ${environment.appEnvironment} environment may not`,
+      });
+    }
+    const cluster = [...environment.platform.clusterNetworks.pods, ...environment.platform.clusterNetworks.services];
+    for (const [name, destination] of Object.entries(environment.egress)) {
+      if (destination.to === OUTSIDE_CLUSTER) continue;
+      destination.to.forEach((block, index) => {
+        const inside = cluster.find((network) => overlaps(parseCidr(block), parseCidr(network)));
+        if (inside) {
+          ctx.addIssue({ code: 'custom', path: ['egress', name, 'to', index], message: `${block} overlaps the cluster network ${inside} (platform.clusterNetworks): a destination must be outside the cluster` });
+        }
       });
     }
     for (const [path, image] of environmentImages(environment)) {

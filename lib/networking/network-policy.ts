@@ -1,7 +1,7 @@
 /**
- * Ingress NetworkPolicies. The namespace starts closed (DefaultDenyIngress); each component then opens
- * its own port to the peers that need it (AllowIngress). Egress stays open: the database is a managed
- * service outside the cluster, reached by host name.
+ * NetworkPolicies. The namespace starts closed both ways (DefaultDeny); each component then opens its
+ * own port to the peers that need it (AllowIngress), and each workload may send only to what it needs
+ * (AllowEgress): pods of the namespace or of named namespaces, or address blocks outside the cluster.
  */
 import { ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -25,17 +25,49 @@ export function toPolicyPeer(peer: NetworkPeer): k8s.NetworkPolicyPeer {
   };
 }
 
-export interface DefaultDenyIngressProps {
+/** An address block: `cidr` without the blocks of `except` (each inside `cidr`). */
+export interface AddressBlock {
+  readonly cidr: string;
+  /** @default none */
+  readonly except?: readonly string[];
+}
+
+/** Where a pod may send: pods (as for ingress) or an address block. */
+export type EgressPeer = NetworkPeer | { readonly addresses: AddressBlock };
+
+export function toEgressPeer(peer: EgressPeer): k8s.NetworkPolicyPeer {
+  if ('addresses' in peer) {
+    const { cidr, except } = peer.addresses;
+    return { ipBlock: { cidr, ...(except?.length ? { except: [...except] } : {}) } };
+  }
+  return toPolicyPeer(peer);
+}
+
+/** One port a policy opens; TCP unless told. */
+export interface PolicyPort {
+  readonly port: number | string;
+  /** @default "TCP" */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+function toPolicyPort({ port, protocol }: PolicyPort): k8s.NetworkPolicyPort {
+  return { protocol: protocol ?? 'TCP', port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port) };
+}
+
+export interface DefaultDenyProps {
   readonly metadata?: ApiObjectMetadata;
 }
 
-/** Refuses all ingress to every pod of the namespace that no other policy admits. */
-export class DefaultDenyIngress extends Construct {
-  constructor(scope: Construct, id: string, props: DefaultDenyIngressProps = {}) {
+/**
+ * Isolates every pod of the namespace both ways: a pod receives only what another policy admits
+ * (AllowIngress) and sends only what another policy allows (AllowEgress), DNS included.
+ */
+export class DefaultDeny extends Construct {
+  constructor(scope: Construct, id: string, props: DefaultDenyProps = {}) {
     super(scope, id);
     new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: 'default-deny-ingress', ...props.metadata },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      metadata: { name: 'default-deny', ...props.metadata },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
   }
 }
@@ -55,7 +87,7 @@ export class AllowIngress extends Construct {
   constructor(scope: Construct, id: string, props: AllowIngressProps) {
     super(scope, id);
     if (props.from.length === 0) {
-      throw new Error(`${props.metadata.name}: an ingress allowance needs at least one peer (DefaultDenyIngress already covers "nobody")`);
+      throw new Error(`${props.metadata.name}: an ingress allowance needs at least one peer (DefaultDeny already covers "nobody")`);
     }
     if (props.ports.length === 0) {
       throw new Error(`${props.metadata.name}: an ingress allowance needs at least one port`);
@@ -74,6 +106,46 @@ export class AllowIngress extends Construct {
             })),
           },
         ],
+      },
+    });
+  }
+}
+
+/** One egress rule: these ports to any of these peers. */
+export interface EgressRule {
+  /** At least one peer. */
+  readonly to: readonly EgressPeer[];
+  /** At least one port. */
+  readonly ports: readonly PolicyPort[];
+}
+
+export interface AllowEgressProps {
+  readonly metadata: ApiObjectMetadata & { readonly name: string };
+  /** Labels of the pods that may send. */
+  readonly podLabels: Record<string, string>;
+  /** What they may send; at least one rule. */
+  readonly rules: readonly EgressRule[];
+}
+
+/** Allows the selected pods to open connections to the given peers and ports, and nothing else that DefaultDeny closes. */
+export class AllowEgress extends Construct {
+  constructor(scope: Construct, id: string, props: AllowEgressProps) {
+    super(scope, id);
+    if (props.rules.length === 0) {
+      throw new Error(`${props.metadata.name}: an egress allowance needs at least one rule (DefaultDeny already covers "nothing")`);
+    }
+    for (const rule of props.rules) {
+      // An empty list would mean "every destination" or "every port" to the API server.
+      if (rule.to.length === 0 || rule.ports.length === 0) {
+        throw new Error(`${props.metadata.name}: every egress rule needs at least one peer and one port`);
+      }
+    }
+    new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: props.metadata,
+      spec: {
+        podSelector: { matchLabels: props.podLabels },
+        policyTypes: ['Egress'],
+        egress: props.rules.map((rule) => ({ to: rule.to.map(toEgressPeer), ports: rule.ports.map(toPolicyPort) })),
       },
     });
   }

@@ -98,6 +98,10 @@ export class TraceStore extends Construct {
   readonly otlpGrpcEndpoint: string;
   /** Labels of the Jaeger pod. */
   readonly podSelector: Record<string, string>;
+  /** The port the collector sends traces to. */
+  readonly otlpGrpcPort: number = JAEGER_PORTS.otlpGrpc;
+  /** Whether the pod carries the UI's OAuth proxy, which talks to the cluster's API and OAuth servers. */
+  readonly hasUi: boolean;
 
   constructor(scope: Construct, id: string, props: TraceStoreProps) {
     super(scope, id);
@@ -114,6 +118,7 @@ export class TraceStore extends Construct {
     const uiName = `${this.name}-ui`;
     const ui = props.ui && { ...props.ui, name: uiName, podLabels: this.podSelector, uiPort: JAEGER_PORTS.ui };
     const sidecar = ui && oauthProxySidecar(ui);
+    this.hasUi = Boolean(ui);
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, labels },
       data: configData,

@@ -9,7 +9,7 @@ export type PlatformConfig = Environment['platform'];
 export function platformFor(config: PlatformConfig): Platform {
   switch (config.name) {
     case 'openshift':
-      return openShiftPlatform({ routeLabels: config.routeLabels });
+      return openShiftPlatform({ routeLabels: config.routeLabels, clusterNetworks: config.clusterNetworks });
     case 'kubernetes':
       return kubernetesPlatform(config);
   }

@@ -31,6 +31,8 @@ export interface KubernetesPlatformOptions {
   /** cert-manager ClusterIssuer of the host's certificate. */
   readonly clusterIssuer: string;
   readonly monitoringNamespace: string;
+  /** The cluster's pod and service networks. */
+  readonly clusterNetworks: { readonly pods: readonly string[]; readonly services: readonly string[] };
 }
 
 /** Name of the environment's Gateway (one per namespace, for its one host). */
@@ -49,6 +51,12 @@ export function kubernetesPlatform(options: KubernetesPlatformOptions): Platform
   return {
     edgePeer: controller.proxyPeer(options.gateway.namespace),
     monitoringPeer: { namespaceLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } },
+    // kubeadm's CoreDNS Deployment keeps the labels and port of the kube-dns it replaced.
+    dns: {
+      peer: { namespaceLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, podLabels: { 'k8s-app': 'kube-dns' } },
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    },
+    clusterNetworks: [...options.clusterNetworks.pods, ...options.clusterNetworks.services],
     // No OAuth server of the cluster: the Jaeger UI stays behind `kubectl port-forward`.
     authenticatesUsers: false,
     // Nothing assigns UIDs here, and the kubelet cannot check a USER given by name (or none, root)

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { ImageUser } from '../application/contract';
 import type { PodUser } from '../core/restricted-pod';
-import { NetworkPeer } from '../networking/network-policy';
+import { NetworkPeer, PolicyPort } from '../networking/network-policy';
 import { WebWorkload } from '../workloads/web-workload';
 
 /** One path of the public host and the workload that serves it. */
@@ -35,6 +35,13 @@ export interface Platform {
   readonly edgePeer: NetworkPeer;
   /** Pods of the cluster's monitoring stack that scrape our metrics endpoints. */
   readonly monitoringPeer: NetworkPeer;
+  /**
+   * The cluster's DNS servers, which every pod that resolves a name must reach: their pods, and the
+   * ports they listen on (a policy sees the pod's port, after the DNS Service's translation).
+   */
+  readonly dns: { readonly peer: NetworkPeer; readonly ports: readonly PolicyPort[] };
+  /** The pod and service networks, which no egress to the outside may reach. */
+  readonly clusterNetworks: readonly string[];
   /** Whether the cluster logs users in itself (OpenShift's OAuth server), which the Jaeger UI's proxy needs. */
   readonly authenticatesUsers: boolean;
   /**

@@ -446,7 +446,10 @@ export function environmentTopology(manifests: readonly Manifest[], options: Top
     if (rules.length === 0) {
       const everyPod = selectorText(spec.podSelector) === '';
       const selected = everyPod ? 'every pod' : targets.map((target) => `\`${target.key}\``).join(', ') || 'no pod';
-      notes.push(`\`${ref}\` selects ${selected} and admits no ingress traffic${everyPod ? ': a pod receives only what another policy admits' : ''}.`);
+      const egressToo = (spec.policyTypes ?? []).includes('Egress') && (spec.egress ?? []).length === 0;
+      const denied = egressToo ? 'admits no ingress or egress traffic' : 'admits no ingress traffic';
+      const rest = egressToo ? ': a pod receives and sends only what another policy allows' : ': a pod receives only what another policy admits';
+      notes.push(`\`${ref}\` selects ${selected} and ${denied}${everyPod ? rest : ''}.`);
       continue;
     }
     for (const rule of rules) {

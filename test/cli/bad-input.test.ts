@@ -144,6 +144,16 @@ const CASES: Record<string, BadInput> = {
     exitCode: 1,
     message: 'environment "dev": backend.resources.requests.cpu: "-100m" is negative',
   },
+  'an egress destination that is not a CIDR': {
+    project: (p) => (environmentNamed(p, 'prod').egress = { s3: { to: ['10.20.0.0/33'] } }),
+    exitCode: 1,
+    message: 'environment "prod": egress.s3.to.0: "10.20.0.0/33" is not an IPv4 CIDR such as 10.0.0.0/8',
+  },
+  'an egress destination inside the pod network': {
+    project: (p) => (environmentNamed(p, 'prod').egress = { s3: { to: ['10.128.4.0/24'] } }),
+    exitCode: 1,
+    message: 'environment "prod": egress.s3.to.0: 10.128.4.0/24 overlaps the cluster network 10.128.0.0/14',
+  },
   'a backup volume of zero bytes': { project: (p) => (environmentNamed(p, 'staging').backup.storageSize = '0'), exitCode: 1, message: 'environment "staging": backup.storageSize: must be more than 0' },
   'an SMTP port above 65535': {
     project: (p) => (environmentNamed(p, 'prod').observability.alerting = { ...environmentNamed(p, 'prod').observability.alerting, smarthost: 'mail.epfl.ch:70000' }),

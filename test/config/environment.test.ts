@@ -10,7 +10,11 @@ describe('a valid environment', () => {
   test('gets its defaults filled in', () => {
     const environment = parseEnvironment(baseEnvironment());
     expect(environment.namespace).toBe('co2-calculator-test');
-    expect(environment.platform).toEqual({ name: 'openshift', routeLabels: { frontend: {}, backend: {}, docs: { route: 'private' } } });
+    expect(environment.platform).toEqual({
+      name: 'openshift',
+      routeLabels: { frontend: {}, backend: {}, docs: { route: 'private' } },
+      clusterNetworks: { pods: ['10.128.0.0/14'], services: ['172.30.0.0/16'] },
+    });
     expect(environment.logLevel).toBe('INFO');
     expect(environment.frontend).toEqual({ ...COMPONENT_DEFAULTS.frontend, sentryDsn: undefined });
     expect(environment.backend).toEqual({

@@ -119,7 +119,7 @@ describe.each(cases)('topology of %s', (_name, environment, manifests) => {
   });
 
   test('the default-deny policy is stated under the diagram, and no pod is left unselected', () => {
-    expect(topology.notes).toEqual(['`NetworkPolicy/default-deny-ingress` selects every pod and admits no ingress traffic: a pod receives only what another policy admits.']);
+    expect(topology.notes).toEqual(['`NetworkPolicy/default-deny` selects every pod and admits no ingress or egress traffic: a pod receives and sends only what another policy allows.']);
   });
 
   test('pods lead to the claims their volumes name, and every claim is drawn', () => {
