@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,10 +35,13 @@ type standIn struct {
 // scenario is what the operators report. The zero value is the healthy steady state.
 type scenario struct {
 	collector          string // the collector's status.scale.statusReplicas; "" is "1/1"
-	secretsNotReady    bool   // ExternalSecrets and InfisicalSecrets have not synced yet
-	dashboardsFailing  bool   // the Grafana operator could not apply the dashboards
-	cronJobLastFailed  bool   // the CronJob's last Job failed
+	secretsPending     bool   // ExternalSecrets and InfisicalSecrets have not synced yet
+	secretsFailing     bool   // ... and report that they cannot (the store refused)
 	dashboardsUnsynced bool   // the Grafana operator has not reconciled the dashboards yet
+	dashboardsFailing  bool   // ... or could not apply them
+	cronJobLastFailed  bool   // the CronJob's last Job failed
+	rolloutStuck       bool   // Deployments are past their progress deadline
+	postgresNotReady   bool   // the in-cluster PostgreSQL never gets ready
 }
 
 var standInResources = []schema.GroupVersionResource{
@@ -158,11 +162,26 @@ func (s *standIn) status(o *unstructured.Unstructured, sc scenario, mounted map[
 		return out
 	}
 	switch o.GetKind() {
+	case "Deployment", "StatefulSet", "Job":
+		// The kubelet starts no container whose Secret, ConfigMap or ServiceAccount is missing.
+		if len(s.missing(o)) > 0 {
+			return nil
+		}
+	}
+	switch o.GetKind() {
 	case "Deployment":
+		if sc.rolloutStuck {
+			return map[string]interface{}{"observedGeneration": gen, "replicas": replicas, "updatedReplicas": replicas, "unavailableReplicas": replicas,
+				"conditions": conditions(cond("Available", "False", "MinimumReplicasUnavailable", s.now), cond("Progressing", "False", "ProgressDeadlineExceeded", s.now))}
+		}
 		return map[string]interface{}{"observedGeneration": gen, "replicas": replicas, "updatedReplicas": replicas,
 			"readyReplicas": replicas, "availableReplicas": replicas,
 			"conditions": conditions(cond("Available", "True", "MinimumReplicasAvailable", s.now), cond("Progressing", "True", "NewReplicaSetAvailable", s.now))}
 	case "StatefulSet":
+		if sc.postgresNotReady {
+			return map[string]interface{}{"observedGeneration": gen, "replicas": replicas, "readyReplicas": int64(0), "currentReplicas": replicas,
+				"updatedReplicas": replicas, "availableReplicas": int64(0), "currentRevision": o.GetName() + "-1", "updateRevision": o.GetName() + "-1"}
+		}
 		return map[string]interface{}{"observedGeneration": gen, "replicas": replicas, "readyReplicas": replicas,
 			"currentReplicas": replicas, "updatedReplicas": replicas, "availableReplicas": replicas,
 			"currentRevision": o.GetName() + "-1", "updateRevision": o.GetName() + "-1"}
@@ -192,12 +211,18 @@ func (s *standIn) status(o *unstructured.Unstructured, sc scenario, mounted map[
 		}
 		return map[string]interface{}{"scale": map[string]interface{}{"replicas": int64(1), "statusReplicas": ready}}
 	case "InfisicalSecret":
-		if sc.secretsNotReady {
+		switch {
+		case sc.secretsFailing:
+			return map[string]interface{}{"conditions": conditions(cond("secrets.infisical.com/ReadyToSyncSecrets", "False", "Error", s.now))}
+		case sc.secretsPending:
 			return nil
 		}
 		return map[string]interface{}{"conditions": conditions(cond("secrets.infisical.com/ReadyToSyncSecrets", "True", "OK", s.now))}
 	case "ExternalSecret":
-		if sc.secretsNotReady {
+		switch {
+		case sc.secretsFailing:
+			return map[string]interface{}{"conditions": conditions(cond("Ready", "False", "SecretSyncedError", s.now))}
+		case sc.secretsPending:
 			return nil
 		}
 		return map[string]interface{}{"conditions": conditions(cond("Ready", "True", "SecretSynced", s.now))}
@@ -253,6 +278,9 @@ func (s *standIn) step(ctx context.Context, o *unstructured.Unstructured, sc sce
 	if prev == want {
 		return false
 	}
+	if err := s.produce(ctx, o, sc); err != nil {
+		return false
+	}
 	if o.GetKind() == "Job" {
 		s.mu.Lock()
 		s.log.add("complete " + objKey(o))
@@ -269,4 +297,101 @@ func (s *standIn) step(ctx context.Context, o *unstructured.Unstructured, sc sce
 	s.written[key] = want
 	s.mu.Unlock()
 	return true
+}
+
+// produce creates the Secrets a secret operator writes once it has synced (their keys are not
+// checked).
+func (s *standIn) produce(ctx context.Context, o *unstructured.Unstructured, sc scenario) error {
+	if sc.secretsFailing {
+		return nil
+	}
+	for _, name := range producedSecrets(o) {
+		if err := createSecret(ctx, s.c, s.ns, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// producedSecrets are the Secrets an ExternalSecret or InfisicalSecret writes.
+func producedSecrets(o *unstructured.Unstructured) []string {
+	var names []string
+	switch o.GetKind() {
+	case "ExternalSecret":
+		name, _, _ := unstructured.NestedString(o.Object, "spec", "target", "name")
+		if name == "" {
+			name = o.GetName()
+		}
+		names = append(names, name)
+	case "InfisicalSecret":
+		refs, _, _ := unstructured.NestedSlice(o.Object, "spec", "managedKubeSecretReferences")
+		for _, r := range refs {
+			name, _, _ := unstructured.NestedString(r.(map[string]interface{}), "secretName")
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func createSecret(ctx context.Context, c *cluster, ns, name string) error {
+	secret := &unstructured.Unstructured{Object: map[string]interface{}{
+		"apiVersion": "v1", "kind": "Secret", "metadata": map[string]interface{}{"name": name, "namespace": ns},
+	}}
+	_, err := c.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(ns).Create(ctx, secret, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		return nil
+	}
+	return err
+}
+
+// missing lists the Secrets, ConfigMaps and ServiceAccount a pod template needs (optional ones left
+// out) that do not exist.
+func (s *standIn) missing(o *unstructured.Unstructured) []string {
+	spec, _, _ := unstructured.NestedMap(o.Object, "spec", "template", "spec")
+	var need []string
+	if sa, _ := spec["serviceAccountName"].(string); sa != "" && sa != "default" {
+		need = append(need, "serviceaccounts/"+sa)
+	}
+	ref := func(m map[string]interface{}, resource, field string) {
+		if m == nil || m["optional"] == true {
+			return
+		}
+		if name, _ := m[field].(string); name != "" {
+			need = append(need, resource+"/"+name)
+		}
+	}
+	sub := func(m interface{}, key string) map[string]interface{} {
+		mm, _ := m.(map[string]interface{})
+		out, _ := mm[key].(map[string]interface{})
+		return out
+	}
+	for _, key := range []string{"initContainers", "containers"} {
+		containers, _ := spec[key].([]interface{})
+		for _, c := range containers {
+			env, _ := c.(map[string]interface{})["env"].([]interface{})
+			for _, e := range env {
+				ref(sub(sub(e, "valueFrom"), "secretKeyRef"), "secrets", "name")
+				ref(sub(sub(e, "valueFrom"), "configMapKeyRef"), "configmaps", "name")
+			}
+			envFrom, _ := c.(map[string]interface{})["envFrom"].([]interface{})
+			for _, e := range envFrom {
+				ref(sub(e, "secretRef"), "secrets", "name")
+				ref(sub(e, "configMapRef"), "configmaps", "name")
+			}
+		}
+	}
+	volumes, _ := spec["volumes"].([]interface{})
+	for _, v := range volumes {
+		ref(sub(v, "secret"), "secrets", "secretName")
+		ref(sub(v, "configMap"), "configmaps", "name")
+	}
+	var out []string
+	for _, n := range need {
+		resource, name, _ := strings.Cut(n, "/")
+		_, err := s.c.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: resource}).Namespace(s.ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
