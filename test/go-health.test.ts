@@ -1,7 +1,8 @@
 /**
  * Built-in kinds in the states they reach, judged by the model of gitops-engine's Go checks
- * (test/support/go-health.ts), then fed to the sync model: a stuck workload holds back nothing, and
- * only the in-cluster PostgreSQL the migration needs gates the sync.
+ * (test/support/go-health.ts), then fed to the sync model: a Pending claim holds back nothing. A
+ * Degraded Deployment and a PostgreSQL slow to get ready are shown with gitops-engine's own checks by
+ * the cluster harness (test/cluster/sync_test.go, "stuck rollout", "waits for PostgreSQL").
  */
 import { goHealth } from './support/go-health';
 import { appliedWhileStuck } from './support/sync-order';
@@ -10,17 +11,6 @@ import { standardSynthesis } from './support/synthesis';
 const environments = standardSynthesis().environments;
 const all = environments.flatMap(({ manifests }) => manifests.map((m) => ({ manifests, m: m as any })));
 const holdsBack = (manifests: any[], stuck: any) => manifests.filter((x) => !appliedWhileStuck(manifests, stuck).has(x));
-
-test('a Deployment past its progress deadline is Degraded and holds back nothing', () => {
-  const deployments = all.filter(({ m }) => m.kind === 'Deployment');
-  expect(deployments.length).toBeGreaterThan(0);
-  for (const { manifests, m } of deployments) {
-    const status = { observedGeneration: 1, replicas: 1, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] };
-    expect(goHealth({ ...m, metadata: { ...m.metadata, generation: 1 }, status })).toBe('Degraded');
-    expect(goHealth({ ...m, metadata: { ...m.metadata, generation: 1 }, status: { ...status, conditions: [], availableReplicas: 1 } })).toBe('Healthy');
-    expect(holdsBack(manifests, m)).toEqual([]);
-  }
-});
 
 test('an HPA whose metrics are missing stays Healthy (AbleToScale comes first)', () => {
   const hpa = all.find(({ m }) => m.kind === 'HorizontalPodAutoscaler')!.m;
@@ -38,13 +28,4 @@ test('a claim left Pending and every ClusterIP Service hold back nothing', () =>
     expect(holdsBack(manifests, m)).toEqual([]);
   }
   expect(all.filter(({ m }) => m.kind === 'Service' && goHealth(m) !== 'Healthy').map(({ m }) => m.metadata.name)).toEqual([]);
-});
-
-test('an in-cluster PostgreSQL that never gets ready gates only the migration and what follows it', () => {
-  const databases = all.filter(({ m }) => m.kind === 'StatefulSet' && m.metadata.name.includes('postgres'));
-  expect(databases.length).toBeGreaterThan(0);
-  for (const { manifests, m } of databases) {
-    expect(goHealth({ ...m, metadata: { ...m.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 1, readyReplicas: 0 } })).toBe('Progressing');
-    expect(holdsBack(manifests, m).some((x) => x.kind === 'Job')).toBe(true);
-  }
 });
