@@ -11,7 +11,8 @@ import { platformFor } from '../platform';
 import type { Manifest } from '../core/manifest';
 import { diagramsSection } from './diagrams';
 import { compareWorkloads, describeReplicas, environmentFootprint, Footprint, ResourceField, Resources, Workload } from './footprint';
-import type { PeerRole } from './topology';
+import { reachabilityRows } from './network-reachability';
+import { podsOfManifests, type PeerRole } from './topology';
 
 /** One environment and the objects synthesized for it: what the report reads (lib/synth makes it). */
 export interface SynthesizedEnvironment {
@@ -220,6 +221,28 @@ function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
   ];
 }
 
+/**
+ * What each workload may receive and send, per environment, computed from its NetworkPolicies
+ * (lib/report/network-reachability.ts): `workload:<name>` is a pod of the namespace; "nothing" means
+ * every connection that way is refused.
+ */
+function reachabilitySection(environments: readonly SynthesizedEnvironment[]): string[] {
+  return [
+    '## Reachability',
+    '',
+    'What the NetworkPolicies let each workload receive and send: `workload:<name>` is a pod of the namespace, `nothing`',
+    'refuses every connection that way. Egress to outside addresses is set by `egress` in environment data (docs/security.md).',
+    ...environments.flatMap(({ environment, manifests }) => [
+      '',
+      `### ${environment.name}`,
+      '',
+      '| Workload | Receives from | Sends to |',
+      '| --- | --- | --- |',
+      ...reachabilityRows(manifests, podsOfManifests(manifests)),
+    ]),
+  ];
+}
+
 /** The report as Markdown, one column per environment in the order given. */
 export function renderEnvironmentReport(all: readonly SynthesizedEnvironment[]): string {
   const environments = all.filter(({ preview }) => !preview);
@@ -236,6 +259,8 @@ export function renderEnvironmentReport(all: readonly SynthesizedEnvironment[]):
     ...table('Setting', names, settingsRows(environments)),
     '',
     ...topologySection(environments),
+    '',
+    ...reachabilitySection(environments),
     '',
     '## Workloads',
     '',

@@ -188,6 +188,14 @@ function podsOf(manifest: Manifest): Pods | undefined {
   return { key, labels: pods.labels, containers: pods.containers, volumes: pods.volumes, claimTemplates: [], settings: manifest.spec, byOperator: true };
 }
 
+/** Every pod-making object with its pods' labels and container ports, in manifest order. */
+export function podsOfManifests(manifests: readonly Manifest[]): Array<{ key: string; namespace: string; labels: Record<string, string>; ports: Json[] }> {
+  return manifests.flatMap((manifest) => {
+    const pods = podsOf(manifest);
+    return pods ? [{ key: pods.key, namespace: manifest.metadata.namespace ?? '', labels: { ...pods.labels }, ports: pods.containers.flatMap((container) => container.ports ?? []) }] : [];
+  });
+}
+
 function allStrings(value: unknown, into: string[] = []): string[] {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) value.forEach((item) => allStrings(item, into));

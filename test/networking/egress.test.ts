@@ -10,6 +10,7 @@ import { Manifest } from '../../lib/core/manifest';
 import { platformFor } from '../../lib/platform';
 import { podTemplates } from '../support/kubernetes';
 import { allowanceLines, allows, connects, PodIdentity, reachability } from '../support/network-policy';
+import { renderEnvironmentReport } from '../../lib/report/environment-report';
 import { standardSynthesis } from '../support/synthesis';
 
 /** The cluster DNS each platform runs (docs/sources/isolation.md): the peer and the ports its pods listen on. */
@@ -58,6 +59,7 @@ function expectedLines(environment: Environment, needs: readonly EgressNeed[]): 
   return [...new Set(lines)].sort();
 }
 
+const report = renderEnvironmentReport(standardSynthesis().environments);
 const environments = standardSynthesis().environments.map(({ environment, manifests }) => [environment.name, environment, manifests] as const);
 
 describe.each(environments)('%s', (_name, environment, manifests) => {
@@ -115,6 +117,19 @@ describe.each(environments)('%s', (_name, environment, manifests) => {
       }
     }
     expect(leaks).toEqual([]);
+  });
+
+  test('the reachability table of the environment report shows, for each workload, what the contract says it sends to', () => {
+    if (environment.name.startsWith('preview-')) return;
+    const section = report.split(`\n### ${environment.name}\n`)[1]?.split(/\n##+ /)[0] ?? '';
+    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Workload') && !line.startsWith('| ---'));
+    expect(rows.length).toBe(workloads.length);
+    for (const { name } of workloads) {
+      const row = rows.find((line) => line.split(' | ')[0].endsWith(`/${name}`) || line.includes(`/${name} |`));
+      const expected = expectedLines(environment, WORKLOAD_EGRESS[name](context));
+      const sends = row?.split(' | ')[2].replace(/ \|$/, '');
+      expect({ name, sends }).toEqual({ name, sends: expected.length ? expected.map((line) => `\`${line}\``).join('<br>') : 'nothing' });
+    }
   });
 
   test('the frontend and the docs send nothing, not even DNS', () => {
