@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: how long synthesis takes, next to two references on the same machine: the cdk8s
- * CLI's default path for TypeScript apps (ts-node, which type-checks), and `kubectl kustomize`
- * rendering the same objects. Then how synthesis grows with preview environments. Prints a markdown
- * table and writes it to docs/benchmarks.md.
+ * `npm run bench`: how long synthesis takes, next to `kubectl kustomize` rendering the same objects on
+ * the same machine; a run with nothing to change and `npm run diff` against a full synthesis; then how
+ * synthesis grows with preview environments, in time and memory. Prints a markdown table and writes it
+ * to docs/benchmarks.md. (The cdk8s CLI's ts-node row is gone with ts-node: docs/performance.md.)
  *
  *   npm run bench                     # 7 runs per row (at most 3 for the slow rows)
  *   npm run bench -- --runs 3         # fewer runs
- *   npm run bench -- --skip-cdk8s     # without the cdk8s CLI / ts-node row (about 20 s a run)
+ *   npm run bench -- --skip-tests     # without the npm test rows (minutes)
  *   npm run bench -- --skip-ci        # without the .ci/run row (several minutes, needs the npm registry)
  *   npm run bench -- --out <file>     # write the report elsewhere (default docs/benchmarks.md)
  *
@@ -15,7 +15,7 @@
  * tree the goal was set against), checked out beside and run here with the same installed packages.
  *
  * Every number is the wall time of whole processes, started from here one after the other: process
- * start, module loading (a bundle of the TypeScript, or tsx, or ts-node), environment validation, synthesis,
+ * start, module loading (a bundle of the TypeScript), environment validation, synthesis,
  * schema validation of every object, rendering YAML and writing each file into an empty temporary
  * folder (never dist/). Peak RSS is GNU time's %M: the largest resident set of any process of a run.
  * Let nothing else run on the machine meanwhile.
@@ -25,27 +25,20 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { listFiles } from '../lib/synth/output';
 import { sharedReferenceData } from '../lib/synth/schema-sources';
 
-const REPO_ROOT = resolve(__dirname, '..');
+import { REPO_ROOT } from '../lib/core/repo-root';
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** Where scripts/run.cjs keeps the bundles it runs; deleted for the fresh-clone row. */
 const COMPILED_COPY = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'build');
-const CDK8S_CLI = join(REPO_ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
-/**
- * The cdk8s CLI template's `app` for TypeScript (`npx ts-node main.ts`), with TypeScript 5: ts-node
- * cannot load TypeScript 7.
- */
-const CDK8S_APP = 'npx ts-node --compiler typescript-5 main.ts';
 const GNU_TIME = '/usr/bin/time';
 /** The ArgoCD folder of the output: not an environment. */
 const DELIVERY_FOLDER = 'argocd';
-const PREVIEW_COUNTS = [10, 50, 200];
+const PREVIEW_COUNTS = [10, 50, 200, 1000];
 /** Rows whose single run takes many seconds get at most this many runs. */
 const SLOW_RUNS = 3;
-const GOALS = { kustomizeRatio: 0.8, testRatio: 0.5, cdk8sSpeedup: 4, previewCount: 200, previewsMs: 10_000 };
+const GOALS = { kustomizeRatio: 0.8, testRatio: 0.5, previewCount: 200, previewsMs: 10_000, memoryPreviews: 1000, memoryRatio: 1.5, unchangedRatio: 0.5 };
 /**
  * The commit whose `npm test` the test-time goal is measured against: main when that goal was set
  * (538 tests). Its suite runs from a git worktree with this checkout's node_modules, which hold every
@@ -54,7 +47,7 @@ const GOALS = { kustomizeRatio: 0.8, testRatio: 0.5, cdk8sSpeedup: 4, previewCou
 const BASELINE_COMMIT = 'd24d5d4';
 /** Warm `npm test` runs per row: a run takes seconds. */
 const TEST_RUNS = 3;
-const USAGE = 'usage: npm run bench -- [--runs N] [--skip-cdk8s] [--skip-ci] [--out <file>]';
+const USAGE = 'usage: npm run bench -- [--runs N] [--skip-tests] [--skip-ci] [--out <file>]';
 
 interface Command {
   readonly file: string;
@@ -202,7 +195,7 @@ interface SynthBaseline {
  * folder, runs without the caches, and the same through npm. Every run but the empty-folder ones finds
  * the previous run's output, as `npm run synth` finds dist/: unchanged files are compared, not rewritten.
  */
-function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; baseline: SynthBaseline } {
+function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; baseline: SynthBaseline; warmRssKb?: number } {
   const command = synthCommand(out);
   const slowRuns = Math.min(runs, SLOW_RUNS);
   const first = measure(bench, 'synth, first run', 1, [command], emptying(out));
@@ -222,6 +215,7 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
   const row = (name: string, measurement: Measurement, note?: string): Row => ({ name, measurement, environments, note });
   return {
     baseline,
+    warmRssKb: warm.peakRssKb,
     rows: [
       row('synth, first run (caches as found, empty folder)', first),
       row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/; compared with kubectl kustomize below'),
@@ -233,29 +227,30 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
   };
 }
 
-/** The cdk8s CLI's default TypeScript path: ts-node type-checks and runs main.ts. It empties its output folder first. */
-function benchCdk8s(bench: Bench, runs: number, baseline: SynthBaseline, synthOut: string): Row {
-  const name = '`cdk8s synth`, app `npx ts-node main.ts` (type-checks)';
-  const goal = `synth ≥ ${GOALS.cdk8sSpeedup}× faster`;
-  if (runs === 0) return { name, goal, note: 'skipped (--skip-cdk8s)' };
-  return unlessFailed(name, goal, () => {
-    const out = join(bench.scratch, 'cdk8s');
-    const command = {
-      file: process.execPath,
-      args: [CDK8S_CLI, 'synth', '--no-check-upgrade', '--app', CDK8S_APP, '--output', out],
-    };
-    const measurement = measure(bench, 'cdk8s synth', runs, [command]);
-    if (!sameFiles(out, synthOut)) throw new Error(`cdk8s synth wrote other files into ${out} than npm run synth into ${synthOut}`);
-    const speedup = median(measurement.wallMs) / baseline.emptyMs;
-    return {
-      name,
-      measurement,
-      environments: environmentFolders(out).length,
-      goal,
-      met: verdict(speedup >= GOALS.cdk8sSpeedup, `${speedup.toFixed(1)}×`),
-      note: `\`cdk8s synth --no-check-upgrade --app "${CDK8S_APP}"\`; same files as synth; empties its output folder, so compared with synth into an empty folder`,
-    };
+/**
+ * A run with nothing to change (synth into its own previous output) and `npm run diff` (synthesis in
+ * memory, compared with the committed dist/), each against a full synthesis: warm, into an empty folder.
+ */
+function benchUnchanged(bench: Bench, runs: number, baseline: SynthBaseline): Row[] {
+  const goal = `≤ ${GOALS.unchangedRatio}× a full synthesis`;
+  const diff = { file: process.execPath, args: diffScript().split(/\s+/).slice(1) };
+  const diffed = measure(bench, 'npm run diff', runs, [diff]);
+  const ratio = (ms: number) => ms / baseline.emptyMs;
+  const row = (name: string, ms: number, measurement: Measurement | undefined, note: string): Row => ({
+    name,
+    measurement,
+    goal,
+    met: verdict(ratio(ms) <= GOALS.unchangedRatio, `${ratio(ms).toFixed(2)}×: full ${seconds(baseline.emptyMs)}`),
+    note,
   });
+  return [
+    row('synth with nothing to change', baseline.warmMs, undefined, 'the warm row above; compared with synth into an empty folder'),
+    row('`npm run diff`, nothing differs', median(diffed.wallMs), diffed, 'against the committed dist/ (git HEAD); compared with synth into an empty folder'),
+  ];
+}
+
+function diffScript(): string {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts.diff;
 }
 
 /** A reference row, or one saying that its tool failed: the other rows are still worth reporting. */
@@ -311,7 +306,7 @@ function writeKustomization(folder: string): void {
  * since the row before, constant when growth is linear. Skipped with a note while main.ts has no
  * --previews option.
  */
-function benchPreviews(bench: Bench, runs: number, baseline: SynthBaseline): Row[] {
+function benchPreviews(bench: Bench, runs: number, baseline: SynthBaseline, baselineRssKb: number | undefined): Row[] {
   const rows: Row[] = [];
   let previous = { ms: baseline.warmMs, environments: baseline.environments };
   for (const count of PREVIEW_COUNTS) {
@@ -332,14 +327,20 @@ function benchPreviews(bench: Bench, runs: number, baseline: SynthBaseline): Row
     const measurement = measure(bench, name, runs, [command]);
     const ms = median(measurement.wallMs);
     const environments = environmentFolders(out).length;
-    const goal = count === GOALS.previewCount ? `≤ ${seconds(GOALS.previewsMs)}` : undefined;
     const perAdded = Math.round((ms - previous.ms) / (environments - previous.environments));
+    const rss = Math.max(measurement.peakRssKb ?? 0, empty.peakRssKb ?? 0);
+    const memory = count === GOALS.memoryPreviews && baselineRssKb !== undefined ? rss / baselineRssKb : undefined;
     rows.push({
       name,
-      measurement,
+      measurement: { ...measurement, peakRssKb: rss || undefined },
       environments,
-      goal,
-      met: goal === undefined ? undefined : verdict(ms <= GOALS.previewsMs, seconds(ms)),
+      goal: count === GOALS.previewCount ? `≤ ${seconds(GOALS.previewsMs)}` : memory !== undefined ? `peak RSS ≤ ${GOALS.memoryRatio}× synth warm` : undefined,
+      met:
+        count === GOALS.previewCount
+          ? verdict(ms <= GOALS.previewsMs, seconds(ms))
+          : memory !== undefined
+            ? verdict(memory <= GOALS.memoryRatio, `${memory.toFixed(2)}×: ${Math.round(rss / 1024)} MiB against ${Math.round(baselineRssKb! / 1024)} MiB`)
+            : undefined,
       note: `${perAdded < 0 ? '−' : '+'}${Math.abs(perAdded)} ms per added environment (${previous.environments} → ${environments}); into an empty folder: ${seconds(empty.wallMs[0])}`,
     });
     previous = { ms, environments };
@@ -359,16 +360,6 @@ function checkPreviewFolders(out: string, count: number): void {
   if (folders.length !== count || missing.length > 0) {
     throw new Error(`--previews with ${count} previews wrote ${folders.length} preview folders; missing: ${missing.slice(0, 3).join(', ') || 'none'}`);
   }
-}
-
-/** Same relative paths with the same content. */
-function sameFiles(a: string, b: string): boolean {
-  const files = listFiles(a);
-  const others = listFiles(b);
-  return (
-    files.length === others.length &&
-    files.every((file, index) => file === others[index] && readFileSync(join(a, file), 'utf8') === readFileSync(join(b, file), 'utf8'))
-  );
 }
 
 function verdict(met: boolean, value: string): string {
@@ -590,8 +581,8 @@ function machineHeader(runs: number, loadAtStart: number): string {
     '',
     `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform} ${release()}, load average ${loadAtStart.toFixed(2)} at the start and ${loadavg()[0].toFixed(2)} at the end`,
     `- Node.js ${process.version}; commit ${commit}${dirty}; \`npm run synth\` is \`${synthScript()}\``,
-    `- ${kubectl}; cdk8s-cli ${packageVersion('cdk8s-cli')}, ts-node ${packageVersion('ts-node')} with TypeScript ${packageVersion('typescript-5')}; tsx ${packageVersion('tsx')}`,
-    `- Runs per row: ${runs}, at most ${SLOW_RUNS} for the cold, npm, cdk8s and preview rows`,
+    `- ${kubectl}; esbuild ${packageVersion('esbuild')}`,
+    `- Runs per row: ${runs}, at most ${SLOW_RUNS} for the cold, npm and preview rows`,
   ].join('\n');
 }
 
@@ -607,10 +598,8 @@ What each row includes:
 - **warm**: the bundle of the sources and the cache of compiled schema validators (both under
   \`node_modules/.cache/co2-calculator\`) are filled by the runs before. **cold** deletes the validator cache before each
   run; **fresh clone** deletes both.
-- **cdk8s synth** runs the same main.ts the way the cdk8s CLI's TypeScript template does (\`npx ts-node main.ts\`):
-  ts-node type-checks main.ts and everything it imports with TypeScript 5.6 (ts-node cannot load the repo's
-  TypeScript 7), then runs it. The CLI's upgrade check (a network request) is off. The CLI empties its
-  output folder first, so it is compared with synth into an empty folder; its files are checked to be identical.
+- **nothing to change** is the warm row (every file compared, none rewritten); **npm run diff** synthesizes in memory
+  and compares with the committed dist/. Both are set against a full synthesis, warm, into an empty folder.
 - **kubectl kustomize** renders the same objects: each folder of synth's output, with a kustomization.yaml listing
   its files, one process per folder; the rendered YAML goes to /dev/null. It parses and re-serializes the objects;
   it does not validate them against schemas.
@@ -625,18 +614,18 @@ What each row includes:
 
 // --- main -----------------------------------------------------------------------------------------
 
-function parseOptions(): { runs: number; skipCdk8s: boolean; skipCi: boolean; out: string } {
+function parseOptions(): { runs: number; skipTests: boolean; skipCi: boolean; out: string } {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '7' },
-      'skip-cdk8s': { type: 'boolean', default: false },
+      'skip-tests': { type: 'boolean', default: false },
       'skip-ci': { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO_ROOT, 'docs', 'benchmarks.md') },
     },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not "${values.runs}"`);
-  return { runs, skipCdk8s: values['skip-cdk8s']!, skipCi: values['skip-ci']!, out: resolve(values.out!) };
+  return { runs, skipTests: values['skip-tests']!, skipCi: values['skip-ci']!, out: resolve(values.out!) };
 }
 
 function hasGnuTime(scratch: string): boolean {
@@ -663,10 +652,10 @@ function main(): number {
     const synth = benchSynth(bench, options.runs, synthOut);
     const rows = [
       ...synth.rows,
-      benchCdk8s(bench, options.skipCdk8s ? 0 : slowRuns, synth.baseline, synthOut),
       benchKustomize(bench, options.runs, synth.baseline, synthOut),
-      ...benchPreviews(bench, slowRuns, synth.baseline),
-      ...benchTests(bench),
+      ...benchUnchanged(bench, options.runs, synth.baseline),
+      ...benchPreviews(bench, slowRuns, synth.baseline, synth.warmRssKb),
+      ...(options.skipTests ? [{ name: '`npm test`', note: 'skipped (--skip-tests)' }] : benchTests(bench)),
       benchCi(bench, options.skipCi),
     ];
     const profile = profileWarmSynth(bench, synthOut);

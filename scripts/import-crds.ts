@@ -15,8 +15,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '../lib/core/repo-root';
 
-const repoRoot = resolve(__dirname, '..');
+const repoRoot = REPO_ROOT;
 const crdFolder = resolve(process.argv[2] ?? join(repoRoot, '..', 'shared', 'crds'));
 const importsFolder = join(repoRoot, 'imports');
 
