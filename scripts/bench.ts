@@ -25,9 +25,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sharedReferenceData } from '../lib/synth/schema-sources';
-
+import { holdsCurrentSynthesis } from '../lib/cli/write-output';
 import { REPO_ROOT } from '../lib/core/repo-root';
+import { STAMP_FILE } from '../lib/synth/input-stamp';
+import { sharedReferenceData } from '../lib/synth/schema-sources';
 /** Where synthesis keeps compiled schema validators between runs (lib/synth); deleted for the cold rows. */
 const VALIDATOR_CACHE = join(REPO_ROOT, 'node_modules', '.cache', 'co2-calculator', 'validators');
 /** Where scripts/run.cjs keeps the bundles it runs; deleted for the fresh-clone row. */
@@ -187,6 +188,8 @@ interface SynthBaseline {
   readonly warmMs: number;
   /** Warm, into an empty folder: every file created, like `cdk8s synth`, which empties its output first. */
   readonly emptyMs: number;
+  /** Into its own previous output with the stamp that run left: skipped, as nothing changed. */
+  readonly unchanged: Measurement;
   readonly environments: number;
 }
 
@@ -198,27 +201,32 @@ interface SynthBaseline {
 function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; baseline: SynthBaseline; warmRssKb?: number } {
   const command = synthCommand(out);
   const slowRuns = Math.min(runs, SLOW_RUNS);
+  // Every row but "nothing to change" synthesizes: without the stamp the last run left, none is skipped.
+  const unstamped = (then = () => {}) => () => (rmSync(join(out, STAMP_FILE), { force: true }), then());
   const first = measure(bench, 'synth, first run', 1, [command], emptying(out));
-  const warm = measure(bench, 'synth, warm', runs, [command]);
+  const warm = measure(bench, 'synth, warm', runs, [command], unstamped());
   const empty = measure(bench, 'synth, warm into an empty folder', runs, [command], emptying(out));
   const cacheNote = existsSync(VALIDATOR_CACHE)
     ? `deletes ${relative(REPO_ROOT, VALIDATOR_CACHE)} before each run`
     : `this checkout keeps no validator cache (${relative(REPO_ROOT, VALIDATOR_CACHE)} never appeared), so this is no colder than warm`;
   const deleteCache = () => rmSync(VALIDATOR_CACHE, { recursive: true, force: true });
-  const cold = measure(bench, 'synth, cold', slowRuns, [command], deleteCache);
+  const cold = measure(bench, 'synth, cold', slowRuns, [command], unstamped(deleteCache));
   const deleteCaches = () => [VALIDATOR_CACHE, COMPILED_COPY].forEach((folder) => rmSync(folder, { recursive: true, force: true }));
-  const fresh = measure(bench, 'synth, as after a fresh clone', slowRuns, [command], deleteCaches);
+  const fresh = measure(bench, 'synth, as after a fresh clone', slowRuns, [command], unstamped(deleteCaches));
   const npm = { file: 'npm', args: ['run', '--silent', 'synth', '--', '--out', out, '--quiet'] };
-  const viaNpm = measure(bench, 'npm run synth', slowRuns, [npm]);
+  const viaNpm = measure(bench, 'npm run synth', slowRuns, [npm], unstamped());
+  // The stamp of the run before holds: nothing it read changed (lib/synth/input-stamp.ts).
+  measure(bench, 'synth, writing the stamp', 1, [command], unstamped());
+  const unchanged = measure(bench, 'synth with nothing to change', runs, [command]);
   const environments = environmentFolders(out).length;
-  const baseline = { warmMs: median(warm.wallMs), emptyMs: median(empty.wallMs), environments };
+  const baseline = { warmMs: median(warm.wallMs), emptyMs: median(empty.wallMs), unchanged, environments };
   const row = (name: string, measurement: Measurement, note?: string): Row => ({ name, measurement, environments, note });
   return {
     baseline,
     warmRssKb: warm.peakRssKb,
     rows: [
       row('synth, first run (caches as found, empty folder)', first),
-      row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/; compared with kubectl kustomize below'),
+      row('synth, warm (validator cache filled)', warm, 'into the previous output, as into dist/, its stamp removed: every object synthesized and validated; compared with kubectl kustomize below'),
       row('synth, warm, into an empty folder', empty, 'every file created'),
       row('synth, cold: validator cache deleted', cold, cacheNote),
       row('synth, first run after a fresh clone', fresh, 'no bundle of the sources, no validator cache: both are made'),
@@ -228,12 +236,14 @@ function benchSynth(bench: Bench, runs: number, out: string): { rows: Row[]; bas
 }
 
 /**
- * A run with nothing to change (synth into its own previous output) and `npm run diff` (synthesis in
- * memory, compared with the committed dist/), each against a full synthesis: warm, into an empty folder.
+ * A run with nothing to change (synth into its own previous output, whose stamp holds) and `npm run
+ * diff` (against the committed dist/: it reads dist/ when the stamp of the last `npm run synth` there
+ * holds, else synthesizes in memory), each against a full synthesis: warm, into an empty folder.
  */
 function benchUnchanged(bench: Bench, runs: number, baseline: SynthBaseline): Row[] {
   const goal = `≤ ${GOALS.unchangedRatio}× a full synthesis`;
   const diff = { file: process.execPath, args: diffScript().split(/\s+/).slice(1) };
+  const stamped = holdsCurrentSynthesis(join(REPO_ROOT, 'dist'), process.env);
   const diffed = measure(bench, 'npm run diff', runs, [diff]);
   const ratio = (ms: number) => ms / baseline.emptyMs;
   const row = (name: string, ms: number, measurement: Measurement | undefined, note: string): Row => ({
@@ -244,8 +254,13 @@ function benchUnchanged(bench: Bench, runs: number, baseline: SynthBaseline): Ro
     note,
   });
   return [
-    row('synth with nothing to change', baseline.warmMs, undefined, 'the warm row above; compared with synth into an empty folder'),
-    row('`npm run diff`, nothing differs', median(diffed.wallMs), diffed, 'against the committed dist/ (git HEAD); compared with synth into an empty folder'),
+    row('synth with nothing to change', median(baseline.unchanged.wallMs), baseline.unchanged, 'into its previous output, whose stamp holds: skipped; compared with synth into an empty folder'),
+    row(
+      '`npm run diff`, nothing differs',
+      median(diffed.wallMs),
+      diffed,
+      `against the committed dist/ (git HEAD); ${stamped ? "dist/'s stamp held: dist/ read, not synthesized" : "dist/'s stamp did not hold (run `npm run synth` first): synthesized in memory"}; compared with synth into an empty folder`,
+    ),
   ];
 }
 
@@ -598,8 +613,11 @@ What each row includes:
 - **warm**: the bundle of the sources and the cache of compiled schema validators (both under
   \`node_modules/.cache/co2-calculator\`) are filled by the runs before. **cold** deletes the validator cache before each
   run; **fresh clone** deletes both.
-- **nothing to change** is the warm row (every file compared, none rewritten); **npm run diff** synthesizes in memory
-  and compares with the committed dist/. Both are set against a full synthesis, warm, into an empty folder.
+- **nothing to change** runs synth into its own previous output with the stamp that run left
+  (lib/synth/input-stamp.ts): nothing it read changed, so it is skipped. Every other synth row removes the stamp
+  first, so it synthesizes and validates every object. **npm run diff** compares with the committed dist/: it reads
+  dist/ when the stamp of the last \`npm run synth\` there holds (run it before the bench), else synthesizes in memory.
+  Both are set against a full synthesis, warm, into an empty folder.
 - **kubectl kustomize** renders the same objects: each folder of synth's output, with a kustomization.yaml listing
   its files, one process per folder; the rendered YAML goes to /dev/null. It parses and re-serializes the objects;
   it does not validate them against schemas.

@@ -1,6 +1,7 @@
 /**
  * `npm run diff`: what the current code would change in the committed dist/, object by object and
- * field by field. Synthesis runs in memory; nothing is written.
+ * field by field. Synthesis runs in memory, unless dist/'s stamp says it holds the synthesis of the current
+ * inputs (lib/synth/input-stamp.ts): then dist/ is read instead. Nothing is written.
  *
  *   npm run diff                          # against dist/ as committed (git HEAD), every environment
  *   npm run diff -- dev staging           # only these
@@ -27,6 +28,7 @@ import { defaultSchemaValidator, synthesizeAll } from '../synth';
 import { OWNERSHIP_FILE } from '../synth/output';
 import { booleanFlag, CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
+import { holdsCurrentSynthesis } from './write-output';
 
 export const DIFF: CommandSpec = {
   name: 'diff',
@@ -66,10 +68,12 @@ export function diffCommand(context: CommandContext): number {
   const against: Against = (againstFlag as Against | undefined) ?? (dist === undefined ? 'head' : 'disk');
   const committedDir = dist === undefined ? join(context.repoRoot, 'dist') : resolve(dist);
   const committed = against === 'disk' ? diskTree(committedDir) : gitTree(context.repoRoot, against, context.env);
+  // dist/ as the last `npm run synth` wrote it, when nothing it is made from changed since: the synthesis itself.
+  const written = join(context.repoRoot, 'dist');
   try {
     const result = runManifestDiff({
       committed,
-      synthesized: synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env)).files,
+      synthesized: holdsCurrentSynthesis(written, context.env) ? readTree(written) : synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env)).files,
       only: parsed.positionals,
       exitCode: booleanFlag(parsed, 'exit-code'),
       markdown: booleanFlag(parsed, 'markdown'),

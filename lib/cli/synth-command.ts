@@ -10,10 +10,10 @@
  * Under `cdk8s synth`, the CLI's CDK8S_OUTDIR is the default output folder.
  */
 import { join, resolve } from 'node:path';
-import { readJsonArgument } from '../config/project-files';
+import { ProjectFiles, readJsonArgument } from '../config/project-files';
 import { booleanFlag, CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
-import { synthesizeAndWrite, writeSummary } from './write-output';
+import { REPOSITORY_PROJECT, synthesizeAndWrite, synthesizeUnlessUnchanged, writeSummary } from './write-output';
 
 export const SYNTH: CommandSpec = {
   name: 'synth',
@@ -39,14 +39,16 @@ export function synthCommand(context: CommandContext): number {
   const outDir = out === undefined ? join(context.repoRoot, 'dist') : resolve(out);
   const previews = stringFlag(parsed, 'previews');
   const previewEntries = previews === undefined ? undefined : readJsonArgument(previews);
-  const outcome = synthesizeAndWrite({
+  const request = {
     command: 'npm run synth',
     repoRoot: context.repoRoot,
     outDir,
-    loadProject: (files) => context.loadProject(files, { previewEntries }),
+    loadProject: (files: ProjectFiles) => context.loadProject(files, { previewEntries }),
     env: context.env,
-    onRecovered: (sentence) => context.stderr(`note: ${sentence}`),
-  });
+    onRecovered: (sentence: string) => context.stderr(`note: ${sentence}`),
+  };
+  // Another preview list is read before the lock, outside what the stamp records: such a run is never skipped.
+  const outcome = previews === undefined ? synthesizeUnlessUnchanged(request, REPOSITORY_PROJECT) : synthesizeAndWrite(request);
   if (!booleanFlag(parsed, 'quiet')) for (const line of writeSummary(outcome, outDir)) context.stdout(line);
   return 0;
 }

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { PREVIEW_PREFIX } from '../config/previews';
 import { diskFiles, displayPath, ProjectFiles, withEdits } from '../config/project-files';
 import { CLUSTER_SETUP_FOLDER, defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
-import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, recoverInterruptedWrite } from '../synth/output';
+import { recordReads, removeStamp, stampKey, unchangedSince, writeStamp } from '../synth/input-stamp';
+import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, listFiles, OWNERSHIP_FILE, recoverInterruptedWrite } from '../synth/output';
 import { lockFileOf } from './context';
 import { withLock } from './lock';
 
@@ -35,6 +36,11 @@ export interface WriteOutcome {
   readonly result: CommitResult;
 }
 
+/** A run that found the output as the last run with the same inputs left it: its summary lines, the last excepted. */
+export interface Unchanged {
+  readonly unchanged: readonly string[];
+}
+
 /**
  * Runs `fn` under the write lock, after removing what a killed run's write left; `fn` is told whether
  * it did, and must then write the output whole (synthesizeAndWrite) even when it has nothing to edit.
@@ -50,18 +56,54 @@ export function withWriteLock<T>(request: Pick<WriteRequest, 'repoRoot' | 'comma
 }
 
 export function synthesizeAndWrite(request: WriteRequest): WriteOutcome {
+  return withWriteLock(request, () => writeLocked(request, undefined));
+}
+
+/**
+ * `npm run synth`: synthesizeAndWrite, unless the stamp of the output folder (lib/synth/input-stamp.ts)
+ * says that nothing it was made from changed since, nor the folder itself. `options` are those of the
+ * run that change what it writes. Writes the stamp for the next run.
+ */
+export function synthesizeUnlessUnchanged(request: Omit<WriteRequest, 'edits' | 'alongside'>, options: string): WriteOutcome | Unchanged {
+  const key = stampKey(options);
+  const outDir = resolve(request.outDir);
+  return withWriteLock(request, (interrupted) => {
+    const unchanged = interrupted ? undefined : unchangedSince(outDir, key, request.env ?? process.env, () => stampedFiles(outDir));
+    return unchanged === undefined ? writeLocked(request, key) : { unchanged };
+  });
+}
+
+/** The stamp options of `npm run synth` without --previews: the project exactly as the repository defines it. */
+export const REPOSITORY_PROJECT = 'the repository project';
+
+/** The files of the output the stamp covers: its ownership record too. */
+const stampedFiles = (outDir: string) => [OWNERSHIP_FILE, ...listFiles(outDir)];
+
+/** Whether `outDir` holds what `npm run synth` would write now, as its stamp says (`npm run diff` then reads it). */
+export function holdsCurrentSynthesis(outDir: string, env: NodeJS.ProcessEnv): boolean {
+  return unchangedSince(resolve(outDir), stampKey(REPOSITORY_PROJECT), env, () => stampedFiles(resolve(outDir))) !== undefined;
+}
+
+function writeLocked(request: WriteRequest, stamp: string | undefined): WriteOutcome {
   const outDir = resolve(request.outDir);
   const edits = request.edits ?? new Map<string, string>();
-  return withWriteLock(request, () => {
-    // Refuse a folder that may not be replaced before spending a synthesis on it.
-    inspectOutputFolder(outDir);
-    const synthesis = synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(request.env));
-    const result = commitChange({
-      tree: { root: outDir, files: synthesis.files },
-      files: new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]),
-    });
-    return { synthesis, result };
+  // Refuse a folder that may not be replaced before spending a synthesis on it.
+  inspectOutputFolder(outDir);
+  const synthesize = (env: NodeJS.ProcessEnv) => synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env));
+  const env = request.env ?? process.env;
+  const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, synthesize);
+  // Refused input changes nothing, the stamp included; from here on, the folder and the edited files change.
+  removeStamp(outDir);
+  const result = commitChange({
+    tree: { root: outDir, files: synthesis.files },
+    files: new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]),
   });
+  if (stamp !== undefined && reads !== undefined) {
+    // The rows as a run that changed nothing prints them: every folder of the output, with nothing added.
+    const none = new Map([...synthesis.files.keys()].map((path) => [path.includes('/') ? path.slice(0, path.indexOf('/')) : '.', { added: [], changed: [], removed: [], unchanged: 0 }]));
+    writeStamp(outDir, stamp, reads, stampedFiles(outDir), folderRows(synthesis, none));
+  }
+  return { synthesis, result };
 }
 
 /** How many files of the output a write added, changed or removed. */
@@ -75,9 +117,22 @@ export function changedFiles(result: CommitResult): number {
  * which may be hundreds, in one line together), the files it removed that it had not written, and
  * a last line saying whether anything was written. Paths are relative to the current folder.
  */
-export function writeSummary({ synthesis, result }: WriteOutcome, outDir: string, edited: readonly string[] = []): string[] {
+export function writeSummary(outcome: WriteOutcome | Unchanged, outDir: string, edited: readonly string[] = []): string[] {
   const shown = displayPath(outDir);
-  const lines = [...edited, ...result.strays.map((stray) => `removed ${join(shown, stray)}: synthesis had not written it (added by hand?)`)];
+  if ('unchanged' in outcome) return [...edited, ...outcome.unchanged, `${shown} is up to date (nothing it is made from changed since the last synth)`];
+  const { synthesis, result } = outcome;
+  const count = changedFiles(result);
+  return [
+    ...edited,
+    ...result.strays.map((stray) => `removed ${join(shown, stray)}: synthesis had not written it (added by hand?)`),
+    ...folderRows(synthesis, result.changes),
+    result.written ? `wrote ${shown} (${count} file${count === 1 ? '' : 's'} changed)` : `${shown} is up to date`,
+  ];
+}
+
+/** One line per folder of the output: its objects, and what `changes` added, changed and removed in it. */
+function folderRows(synthesis: Synthesis, changes: ReadonlyMap<string, FolderChanges>): string[] {
+  const lines: string[] = [];
   const rows = new Map<string, { objects: string; added: number; changed: number; removed: number }>();
   const add = (row: string, objects: string, change: FolderChanges | undefined) => {
     const current = rows.get(row) ?? { objects, added: 0, changed: 0, removed: 0 };
@@ -88,7 +143,6 @@ export function writeSummary({ synthesis, result }: WriteOutcome, outDir: string
       removed: current.removed + (change?.removed.length ?? 0),
     });
   };
-  const { changes } = result;
   const previews = synthesis.environments.filter(({ preview }) => preview);
   const previewObjects = `${previews.length} envs, ${previews.reduce((sum, { manifests }) => sum + manifests.length, 0)} objects`;
   const known = new Set<string>();
@@ -111,7 +165,5 @@ export function writeSummary({ synthesis, result }: WriteOutcome, outDir: string
   for (const [row, { objects, added, changed, removed }] of rows) {
     lines.push(`${row.padEnd(width)}  ${objects.padEnd(24)} ${added} added, ${changed} changed, ${removed} removed`);
   }
-  const count = changedFiles(result);
-  lines.push(result.written ? `wrote ${shown} (${count} file${count === 1 ? '' : 's'} changed)` : `${shown} is up to date`);
   return lines;
 }

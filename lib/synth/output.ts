@@ -20,6 +20,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { describeSystemError, systemErrorCode, UserError } from '../core/errors';
+import { STAMP_FILE } from './input-stamp';
 
 /** The record of the files an output tree holds, at its root. Not itself listed, nor listed by listFiles. */
 export const OWNERSHIP_FILE = '.synth-files';
@@ -68,7 +69,7 @@ function attempt<T>(action: string, path: string, fn: () => T): T {
   }
 }
 
-/** Relative paths (with "/") of every file under `root`, except the ownership record and the staging folder. */
+/** Relative paths (with "/") of every file under `root`, except the ownership record, the stamp and the staging folder. */
 export function listFiles(root: string): string[] {
   if (!existsSync(root)) return [];
   const files: string[] = [];
@@ -80,7 +81,7 @@ export function listFiles(root: string): string[] {
     }
   };
   walk(root);
-  return files.filter((file) => file !== OWNERSHIP_FILE && !file.startsWith(`${STAGING_FOLDER}/`)).sort();
+  return files.filter((file) => file !== OWNERSHIP_FILE && file !== STAMP_FILE && !file.startsWith(`${STAGING_FOLDER}/`)).sort();
 }
 
 const ownershipRecord = (files: Iterable<string>) => `${OWNERSHIP_HEADER}${[...files].sort().join('\n')}\n`;
@@ -97,7 +98,7 @@ export function inspectOutputFolder(root: string): { existing: string[]; owned: 
   if (!stat.isDirectory()) throw new OutputError(`the output ${root} is a file, not a folder: choose a folder with --out`);
   const record = join(root, OWNERSHIP_FILE);
   const owned = existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#')) : undefined;
-  const entries = attempt('read the output folder', root, () => readdirSync(root)).filter((entry) => entry !== STAGING_FOLDER);
+  const entries = attempt('read the output folder', root, () => readdirSync(root)).filter((entry) => entry !== STAGING_FOLDER && entry !== STAMP_FILE);
   if (owned === undefined && entries.length > 0) {
     throw new OutputError(
       `${root} is not empty and was not written by synthesis (it has no ${OWNERSHIP_FILE}); synthesis replaces its output folder ` +

@@ -25,6 +25,7 @@ import { PIPELINE } from '../../environments/pipeline';
 import { synthCommand } from '../../lib/cli/synth-command';
 import { REPO_ROOT } from '../../lib/core/repo-root';
 import { sharedReferenceData } from '../../lib/synth/schema-sources';
+import { STAMP_FILE } from '../../lib/synth/input-stamp';
 import { ProjectFiles } from '../../lib/config/project-files';
 import { ProjectConfig } from '../../lib/synth';
 import { copyEnvironment, copyRepository } from '../integration/support/repository-copy';
@@ -532,7 +533,8 @@ describe('bad input: one error line, the right exit status, nothing changed', ()
   // files put back; anything else it needs lives in a folder of its own beside, removed after it.
   const scratch = mkdtempSync(join(tmpdir(), 'bad-input-'));
   cpSync(join(REPO_ROOT, 'environments'), join(scratch, 'environments'), { recursive: true });
-  cpSync(join(REPO_ROOT, 'dist'), join(scratch, 'dist'), { recursive: true });
+  // Without the stamp of the last synth here (a cache of this checkout, lib/synth/input-stamp.ts).
+  cpSync(join(REPO_ROOT, 'dist'), join(scratch, 'dist'), { recursive: true, filter: (source) => source !== join(REPO_ROOT, 'dist', STAMP_FILE) });
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   test.each(Object.entries(CASES))('%s', (_name, input) => {

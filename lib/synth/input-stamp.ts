@@ -1,0 +1,152 @@
+/**
+ * The stamp of a synthesis: what it read and the output folder it left, kept in that folder as
+ * STAMP_FILE (git-ignored, never committed). While the inputs and the folder still match it, a
+ * synthesis would write the same files again, so `npm run synth` has nothing to do and `npm run diff`
+ * reads the folder instead of synthesizing (docs/performance.md).
+ *
+ * - **Recorded, not listed.** The files, folder listings and existence checks are those synthesis
+ *   makes while it runs (every call of `readFileSync`, `statSync`, `existsSync`, `readdirSync` in the
+ *   recording), and the environment variables are those it looks up, so a new data file or setting
+ *   cannot be forgotten here. Each is noted before it is read: a file changed meanwhile fails the
+ *   next check, never the other way round.
+ * - **Compared by stat**: size, modification and change time, inode. The change time cannot be set
+ *   back (`touch -d` and `cp -p` set the modification time only), so an edit always shows.
+ * - **The code is the bundle's fingerprint** (scripts/run.cjs: every source, the installed packages).
+ *   Outside a bundle (tests running commands in-process, with projects changed in memory) there is no
+ *   fingerprint, and no stamp is written or trusted.
+ */
+import type { PathLike, PathOrFileDescriptor } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+
+// The module object itself, not a copy of it (what `import * as` gives in the bundle): the recording
+// replaces its functions, which every other module looks up at each call.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fs: typeof import('node:fs') = require('node:fs');
+
+export const STAMP_FILE = '.synth-stamp';
+const FORMAT = 1;
+const BUILD_FOLDER = `${sep}node_modules${sep}.cache${sep}co2-calculator${sep}build${sep}`;
+
+type InputKind = 'file' | 'exists' | 'folder';
+type Input = readonly [kind: InputKind, path: string, value: string | null];
+
+/** What a synthesis read: the inputs above, and each environment variable it looked up (absent: null). */
+export interface Reads {
+  readonly inputs: readonly Input[];
+  readonly env: readonly (readonly [string, string | null])[];
+}
+
+interface Stamp {
+  readonly format: number;
+  /** The code and the options of the run (stampKey). */
+  readonly key: string;
+  readonly reads: Reads;
+  /** Each file of the folder (relative path, as listed by `listFiles`) and its stat. */
+  readonly outputs: readonly (readonly [string, string | null])[];
+  /** What the command prints when nothing changed, but the last line. */
+  readonly summary: readonly string[];
+}
+
+// The functions as they were before any recording replaced them: the stamp's own checks use these.
+const { readFileSync, statSync, existsSync, readdirSync } = fs;
+
+function fileStamp(path: string): string | null {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.mode}`;
+  } catch {
+    return null;
+  }
+}
+
+function folderListing(path: string): string | null {
+  try {
+    return readdirSync(path).sort().join('\0');
+  } catch {
+    return null;
+  }
+}
+
+const current: Record<InputKind, (path: string) => string | null> = {
+  file: fileStamp,
+  exists: (path) => String(existsSync(path)),
+  folder: folderListing,
+};
+
+/**
+ * What identifies the code and options of a run: the bundle's fingerprint, Node's version and the
+ * caller's options; undefined outside a bundle, where no stamp may be used.
+ */
+export function stampKey(options: string): string | undefined {
+  const at = __filename.indexOf(BUILD_FOLDER);
+  if (at < 0) return undefined;
+  return [__filename.slice(at + BUILD_FOLDER.length).split(sep)[0], process.version, options].join('\0');
+}
+
+/** Runs `fn` with the file system calls above and the lookups in `env` recorded. */
+export function recordReads<T>(env: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessEnv) => T): { result: T; reads: Reads } {
+  const inputs = new Map<string, Input>();
+  const note = (kind: InputKind, path: unknown) => {
+    if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) return;
+    const absolute = resolve(path instanceof URL ? path.pathname : String(path));
+    const id = `${kind}\0${absolute}`;
+    if (!inputs.has(id)) inputs.set(id, [kind, absolute, current[kind](absolute)]);
+  };
+  const looked = new Map<string, string | null>();
+  const recordingEnv = new Proxy(env, {
+    get(target, name) {
+      if (typeof name === 'string' && !looked.has(name)) looked.set(name, target[name] ?? null);
+      return target[name as string];
+    },
+  });
+  const writable = fs as { -readonly [K in keyof typeof fs]: (typeof fs)[K] } & Record<string, unknown>;
+  writable.readFileSync = ((path: PathOrFileDescriptor, options?: unknown) => (note('file', path), readFileSync(path, options as never))) as typeof fs.readFileSync;
+  writable.statSync = ((path: PathLike, options?: unknown) => (note('file', path), statSync(path, options as never))) as typeof fs.statSync;
+  writable.existsSync = (path: PathLike) => (note('exists', path), existsSync(path));
+  writable.readdirSync = ((path: PathLike, options?: unknown) => (note('folder', path), readdirSync(path, options as never))) as typeof fs.readdirSync;
+  try {
+    const result = fn(recordingEnv);
+    return { result, reads: { inputs: [...inputs.values()], env: [...looked] } };
+  } finally {
+    Object.assign(writable, { readFileSync, statSync, existsSync, readdirSync });
+  }
+}
+
+/** Records what the folder `root` holds now (`files`: its files, relative) and what made it. */
+export function writeStamp(root: string, key: string, reads: Reads, files: readonly string[], summary: readonly string[]): void {
+  const stamp: Stamp = { format: FORMAT, key, reads, outputs: files.map((file) => [file, fileStamp(join(root, file))]), summary };
+  try {
+    fs.writeFileSync(join(root, STAMP_FILE), JSON.stringify(stamp));
+  } catch {
+    // The stamp only saves time: without it the next run synthesizes.
+  }
+}
+
+/** Forgets the stamp of `root`: call it before anything in the folder or the inputs may change. */
+export function removeStamp(root: string): void {
+  try {
+    fs.rmSync(join(root, STAMP_FILE), { force: true });
+  } catch {
+    // A stamp that stays fails its next check anyway: the write that follows changes the folder.
+  }
+}
+
+/**
+ * The summary of the run that made `root` when nothing it read and nothing in `root` changed since
+ * (`files` lists the folder now), for the same key; otherwise undefined.
+ */
+export function unchangedSince(root: string, key: string | undefined, env: NodeJS.ProcessEnv, files: () => readonly string[]): readonly string[] | undefined {
+  if (key === undefined) return undefined;
+  let stamp: Stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(root, STAMP_FILE), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (stamp.format !== FORMAT || stamp.key !== key) return undefined;
+  if (stamp.reads.env.some(([name, value]) => (env[name] ?? null) !== value)) return undefined;
+  if (stamp.reads.inputs.some(([kind, path, value]) => current[kind](path) !== value)) return undefined;
+  const now = files();
+  if (now.length !== stamp.outputs.length || stamp.outputs.some(([file, value], index) => now[index] !== file || fileStamp(join(root, file)) !== value)) return undefined;
+  return stamp.summary;
+}
