@@ -80,6 +80,19 @@ describe('the preview list', () => {
     expect(three.filter(isPreviewProject).map((m) => m.metadata.name)).toEqual(['co2-calculator-preview-a', 'co2-calculator-preview-b', 'co2-calculator-preview-c']);
     expect(three.filter((m) => !isPreviewProject(m))).toEqual(none);
   });
+
+  test('synthesized without keeping their objects (npm run synth), previews give the same files and summary', () => {
+    const entries = [{ name: 'a' }, { name: 'b', images: { backend: `quay-its.epfl.ch/svc1751/backend:v9@sha256:${'b'.repeat(64)}` } }, { name: 'c' }];
+    const project = { ...PROJECT, previews: { settings: PREVIEW_SETTINGS, entries } };
+    const kept = synthesizeAll(project, sharedValidator());
+    const lean = synthesizeAll(project, sharedValidator(), { keepPreviewObjects: false });
+    expect([...lean.files]).toEqual([...kept.files]);
+    expect(lean.delivery).toEqual(kept.delivery);
+    const summary = ({ environment, objectCount, images, preview }: (typeof kept.environments)[number]) => ({ name: environment.name, objectCount, images, preview });
+    expect(lean.environments.map(summary)).toEqual(kept.environments.map(summary));
+    expect(lean.environments.filter(({ preview }) => preview).map(({ manifests }) => manifests.length)).toEqual([0, 0, 0]);
+    expect(kept.environments.filter(({ preview }) => preview).every(({ manifests, objectCount }) => manifests.length === objectCount && objectCount > 0)).toBe(true);
+  });
 });
 
 describe('the previews ApplicationSet and project', () => {

@@ -73,7 +73,7 @@ export function diffCommand(context: CommandContext): number {
   try {
     const result = runManifestDiff({
       committed,
-      synthesized: holdsCurrentSynthesis(written, context.env) ? readTree(written) : synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env)).files,
+      synthesized: holdsCurrentSynthesis(written, context.env) ? readTree(written) : synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env), { keepPreviewObjects: false }).files,
       only: parsed.positionals,
       exitCode: booleanFlag(parsed, 'exit-code'),
       markdown: booleanFlag(parsed, 'markdown'),

@@ -89,7 +89,9 @@ function writeLocked(request: WriteRequest, stamp: string | undefined): WriteOut
   const edits = request.edits ?? new Map<string, string>();
   // Refuse a folder that may not be replaced before spending a synthesis on it.
   inspectOutputFolder(outDir);
-  const synthesize = (env: NodeJS.ProcessEnv) => synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env));
+  // Only the files and the summary are written: the previews' objects need not stay in memory.
+  const synthesize = (env: NodeJS.ProcessEnv) =>
+    synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env), { keepPreviewObjects: false });
   const env = request.env ?? process.env;
   const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, synthesize);
   // Refused input changes nothing, the stamp included; from here on, the folder and the edited files change.
@@ -144,12 +146,12 @@ function folderRows(synthesis: Synthesis, changes: ReadonlyMap<string, FolderCha
     });
   };
   const previews = synthesis.environments.filter(({ preview }) => preview);
-  const previewObjects = `${previews.length} envs, ${previews.reduce((sum, { manifests }) => sum + manifests.length, 0)} objects`;
+  const previewObjects = `${previews.length} envs, ${previews.reduce((sum, { objectCount }) => sum + objectCount, 0)} objects`;
   const known = new Set<string>();
-  for (const { environment, manifests, preview } of synthesis.environments) {
+  for (const { environment, objectCount, preview } of synthesis.environments) {
     known.add(environment.name);
     if (preview) add('previews', previewObjects, changes.get(environment.name));
-    else add(environment.name, `${manifests.length} objects`, changes.get(environment.name));
+    else add(environment.name, `${objectCount} objects`, changes.get(environment.name));
   }
   add(DELIVERY_FOLDER, `${synthesis.delivery.length} objects`, changes.get(DELIVERY_FOLDER));
   known.add(DELIVERY_FOLDER);

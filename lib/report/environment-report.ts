@@ -17,9 +17,20 @@ import { podsOfManifests, type PeerRole } from './topology';
 /** One environment and the objects synthesized for it: what the report reads (lib/synth makes it). */
 export interface SynthesizedEnvironment {
   readonly environment: Environment;
+  /** Its objects; empty for a preview whose objects synthesis did not keep (lib/synth: keepPreviewObjects). */
   readonly manifests: Manifest[];
+  /** How many objects it has, kept or not. */
+  readonly objectCount: number;
+  /** The images its workloads run, sorted: what the report's table of previews shows. */
+  readonly images: readonly string[];
   /** Expanded from the preview list rather than written in environments/. */
   readonly preview?: boolean;
+}
+
+/** An environment and its objects, with the summary the report needs of them. */
+export function synthesizedEnvironment(environment: Environment, manifests: Manifest[], preview: boolean): SynthesizedEnvironment {
+  const images = [...new Set(environmentFootprint(manifests).workloads.flatMap((workload) => workload.images))].sort();
+  return { environment, manifests, objectCount: manifests.length, images, preview };
 }
 
 /** Put in the first column of a row whose values differ between environments. */
@@ -206,8 +217,6 @@ function topologySection(environments: readonly SynthesizedEnvironment[]): strin
  */
 function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
   if (previews.length === 0) return [];
-  const images = (manifests: readonly Manifest[]) =>
-    [...new Set(environmentFootprint(manifests).workloads.flatMap((workload) => workload.images))].sort().map(code).join('<br>');
   return [
     '',
     '## Preview environments',
@@ -217,7 +226,7 @@ function previewSection(previews: readonly SynthesizedEnvironment[]): string[] {
     '',
     '| Preview | Host | Namespace | Images |',
     '| --- | --- | --- | --- |',
-    ...previews.map(({ environment, manifests }) => `| ${environment.name} | ${code(environment.host)} | ${code(environment.namespace)} | ${images(manifests)} |`),
+    ...previews.map(({ environment, images }) => `| ${environment.name} | ${code(environment.host)} | ${code(environment.namespace)} | ${images.map(code).join('<br>')} |`),
   ];
 }
 

@@ -7,7 +7,7 @@ import { ClusterSetupChart } from '../cluster-setup/cluster-setup-chart';
 import { refuseForeignNamespaces } from './namespace-references';
 import { Environment, EnvironmentConfigError, parseEnvironments } from '../config/environment';
 import { checkProjectRules } from '../config/project-rules';
-import { renderEnvironmentReport, SynthesizedEnvironment } from '../report/environment-report';
+import { renderEnvironmentReport, SynthesizedEnvironment, synthesizedEnvironment } from '../report/environment-report';
 import { Manifest } from '../core/manifest';
 import { defaultSchemaValidator } from './schema-validator';
 import { chartManifests, checkManifests, renderFolder, SynthesisError } from './synthesize';
@@ -42,11 +42,23 @@ export interface Synthesis {
   readonly files: Map<string, string>;
 }
 
+export interface SynthesisOptions {
+  /**
+   * Keep every preview's objects in the result. Without them, each preview is synthesized, checked and
+   * rendered on its own, and only its files and summary stay: memory stays flat with hundreds of
+   * previews (npm run synth, docs/performance.md). @default true
+   */
+  readonly keepPreviewObjects?: boolean;
+}
+
+/** After this many previews, a full garbage collection when Node allows one (--expose-gc, package.json). */
+const PREVIEWS_PER_COLLECTION = 50;
+
 /**
  * Validates the environment configs, synthesizes each environment, validates every object, and renders
  * the files of dist/. Nothing is written here; any problem throws before the first file would be.
  */
-export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator()): Synthesis {
+export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator(), options: SynthesisOptions = {}): Synthesis {
   const delivery = parseDelivery(config.delivery);
   const context = { runbooksUrl: delivery.runbooksUrl, argocdNamespace: delivery.argocdNamespace };
   const previewInputs = config.previews ? previewEnvironments(config.previews.settings, config.previews.entries) : [];
@@ -60,23 +72,25 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     throw new EnvironmentConfigError(CLUSTER_SETUP_FOLDER, [`name: "${CLUSTER_SETUP_FOLDER}" is reserved for the cluster setup (dist/${CLUSTER_SETUP_FOLDER}/)`]);
   }
   checkProjectRules(parsed, { delivery, trustedPreviewRegistries: config.previews?.settings.trustedRegistries });
-  const environments: SynthesizedEnvironment[] = parsed.map(({ environment, preview }) => ({
-    environment,
-    manifests: synthesizeEnvironment(environment, context),
-    preview,
-  }));
-  for (const { environment, manifests } of environments) refuseForeignNamespaces(environment.name, manifests);
+  const synthesized = (environment: Environment, preview: boolean) => {
+    const manifests = synthesizeEnvironment(environment, context);
+    refuseForeignNamespaces(environment.name, manifests);
+    return synthesizedEnvironment(environment, manifests, preview);
+  };
+  const named = parsed.filter(({ preview }) => !preview).map(({ environment }) => synthesized(environment, false));
   // What a preview consists of, from one rendered for the purpose: the previews' projects allow the
   // same kinds whether or not a preview uses all of them.
   const previewTemplate = config.previews && parseEnvironments(previewEnvironments(config.previews.settings, [{ name: 'template' }]))[0];
+  const templateManifests = previewTemplate ? synthesizeEnvironment(previewTemplate, context) : [];
+  // Previews are delivered by their ApplicationSet (delivery: false), not by an Application each.
   const deliveryManifests = chartManifests(
     new DeliveryChart(new App(), DELIVERY_FOLDER, {
       delivery,
-      environments,
+      environments: named,
       previews: config.previews && previewTemplate && {
-        names: environments.filter(({ preview }) => preview).map(({ environment }) => environment.name),
+        names: parsed.filter(({ preview }) => preview).map(({ environment }) => environment.name),
         targetRevision: config.previews.settings.targetRevision ?? 'main',
-        manifests: synthesizeEnvironment(previewTemplate, context),
+        manifests: templateManifests,
         secrets: previewTemplate.secrets,
       },
     }),
@@ -85,22 +99,38 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
   // 1.30, so OpenShift 4.16 (1.29) lacks it and the range validation below would refuse it.
   const clusterSetup = chartManifests(
     new ClusterSetupChart(new App(), CLUSTER_SETUP_FOLDER, {
-      namespaces: environments.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
+      namespaces: parsed.filter(({ environment }) => environment.platform.name === 'openshift').map(({ environment }) => environment.namespace),
       previewApplicationPrefix: previewNamespace(PREVIEW_PREFIX),
       previewStore: previewTemplate?.secrets.strategy === 'external-secrets' && previewTemplate.secrets.storeRef.kind === 'ClusterSecretStore' ? previewTemplate.secrets.storeRef.name : undefined,
     }),
   );
-  validator.prepare([...environments.flatMap(({ manifests }) => manifests), ...deliveryManifests]);
+  // Every kind at once (previews have the template's): one set of validators, compiled or cached together.
+  validator.prepare([...named.flatMap(({ manifests }) => manifests), ...templateManifests, ...deliveryManifests]);
   const problems = [
-    ...environments.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator)),
+    ...named.flatMap(({ environment, manifests }) => checkManifests(environment.name, manifests, validator)),
     ...checkManifests(DELIVERY_FOLDER, deliveryManifests, validator),
   ];
+
+  const previewFiles = new Map<string, string>();
+  const previews = parsed
+    .filter(({ preview }) => preview)
+    .map(({ environment }, index) => {
+      const { manifests, ...summary } = synthesized(environment, true);
+      problems.push(...checkManifests(environment.name, manifests, validator));
+      if (options.keepPreviewObjects ?? true) return { ...summary, manifests };
+      // Once a problem is known the synthesis fails: rendering more would only cost time.
+      if (problems.length === 0) for (const [path, content] of renderFolder(environment.name, manifests)) previewFiles.set(path, content);
+      if ((index + 1) % PREVIEWS_PER_COLLECTION === 0) (globalThis as { gc?: () => void }).gc?.();
+      return { ...summary, manifests: [] };
+    });
   if (problems.length > 0) throw new SynthesisError(problems);
 
+  const environments = [...named, ...previews];
   const files = new Map<string, string>();
   for (const { environment, manifests } of environments) {
     for (const [path, content] of renderFolder(environment.name, manifests)) files.set(path, content);
   }
+  for (const [path, content] of previewFiles) files.set(path, content);
   for (const [path, content] of renderFolder(DELIVERY_FOLDER, deliveryManifests)) files.set(path, content);
   for (const [path, content] of renderFolder(CLUSTER_SETUP_FOLDER, clusterSetup)) files.set(path, content);
   files.set(REPORT_FILE, renderEnvironmentReport(environments));

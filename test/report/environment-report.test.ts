@@ -1,5 +1,5 @@
 import { parseEnvironment } from '../../lib/config/environment';
-import { alertEmailReceivers, DIFFERS_MARKER, renderEnvironmentReport } from '../../lib/report/environment-report';
+import { alertEmailReceivers, DIFFERS_MARKER, renderEnvironmentReport, synthesizedEnvironment } from '../../lib/report/environment-report';
 import { environmentFootprint } from '../../lib/report/footprint';
 import { Manifest } from '../../lib/core/manifest';
 import { baseEnvironment, snapshotSynthesis, standardSynthesis, synthesizeProjectAgain } from '../support/synthesis';
@@ -130,7 +130,7 @@ describe('the environment report', () => {
 
   test('shows quota totals from the manifests, formatted as quantities', () => {
     const environment = parseEnvironment(baseEnvironment());
-    const report = renderEnvironmentReport([{ environment, manifests: [deployment('api', [small()]), hpa('api', 2, 10)] }]);
+    const report = renderEnvironmentReport([synthesizedEnvironment(environment, [deployment('api', [small()]), hpa('api', 2, 10)], false)]);
     expect(reportRow(report, 'CPU requests, minimum scale')).toEqual(['', 'CPU requests, minimum scale', '200m']);
     expect(reportRow(report, 'CPU requests, maximum scale')).toEqual(['', 'CPU requests, maximum scale', '1']);
     expect(reportRow(report, 'Memory limits, maximum scale')).toEqual(['', 'Memory limits, maximum scale', '2560Mi']);
@@ -140,8 +140,8 @@ describe('the environment report', () => {
   test('marks the rows whose values differ between environments, and only those', () => {
     const manifests = [deployment('api', [small()]), hpa('api', 2, 10)];
     const report = renderEnvironmentReport([
-      { environment: parseEnvironment(baseEnvironment({ name: 'staging', host: 'co2-calculator-stage.epfl.ch' })), manifests },
-      { environment: parseEnvironment(baseEnvironment({ name: 'prod', host: 'co2-calculator.epfl.ch' })), manifests: [...manifests.slice(0, 1), hpa('api', 2, 4)] },
+      synthesizedEnvironment(parseEnvironment(baseEnvironment({ name: 'staging', host: 'co2-calculator-stage.epfl.ch' })), manifests, false),
+      synthesizedEnvironment(parseEnvironment(baseEnvironment({ name: 'prod', host: 'co2-calculator.epfl.ch' })), [...manifests.slice(0, 1), hpa('api', 2, 4)], false),
     ]);
     expect(reportRow(report, 'Host')).toEqual([DIFFERS_MARKER, 'Host', '`co2-calculator-stage.epfl.ch`', '`co2-calculator.epfl.ch`']);
     expect(reportRow(report, 'Log level')).toEqual(['', 'Log level', 'INFO', 'INFO']);
@@ -159,8 +159,8 @@ describe('the environment report', () => {
     });
     expect(alertEmailReceivers([alerting(['ops@epfl.ch', 'dev@epfl.ch', 'ops@epfl.ch'])])).toEqual(['dev@epfl.ch', 'ops@epfl.ch']);
     const report = renderEnvironmentReport([
-      { environment: parseEnvironment(baseEnvironment({ name: 'staging' })), manifests: [] },
-      { environment: parseEnvironment(baseEnvironment({ name: 'prod' })), manifests: [alerting(['ops@epfl.ch'])] },
+      synthesizedEnvironment(parseEnvironment(baseEnvironment({ name: 'staging' })), [], false),
+      synthesizedEnvironment(parseEnvironment(baseEnvironment({ name: 'prod' })), [alerting(['ops@epfl.ch'])], false),
     ]);
     expect(reportRow(report, 'Alert receivers')).toEqual([DIFFERS_MARKER, 'Alert receivers', 'none', '`ops@epfl.ch`']);
   });
