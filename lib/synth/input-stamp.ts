@@ -8,7 +8,8 @@
  *   makes while it runs (every call of `readFileSync`, `statSync`, `existsSync`, `readdirSync` in the
  *   recording), and the environment variables are those it looks up, so a new data file or setting
  *   cannot be forgotten here. Each is noted before it is read: a file changed meanwhile fails the
- *   next check, never the other way round.
+ *   next check, never the other way round. The tool's own caches are left out: the compiled
+ *   validators follow from the schemas and code, which are recorded.
  * - **Compared by stat**: size, modification and change time, inode. The change time cannot be set
  *   back (`touch -d` and `cp -p` set the modification time only), so an edit always shows.
  * - **The code is the bundle's fingerprint** (scripts/run.cjs: every source, the installed packages).
@@ -25,7 +26,8 @@ const fs: typeof import('node:fs') = require('node:fs');
 
 export const STAMP_FILE = '.synth-stamp';
 const FORMAT = 1;
-const BUILD_FOLDER = `${sep}node_modules${sep}.cache${sep}co2-calculator${sep}build${sep}`;
+const CACHE_FOLDER = `${sep}node_modules${sep}.cache${sep}co2-calculator${sep}`;
+const BUILD_FOLDER = `${CACHE_FOLDER}build${sep}`;
 
 type InputKind = 'file' | 'exists' | 'folder';
 type Input = readonly [kind: InputKind, path: string, value: string | null];
@@ -89,6 +91,8 @@ export function recordReads<T>(env: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessE
   const note = (kind: InputKind, path: unknown) => {
     if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) return;
     const absolute = resolve(path instanceof URL ? path.pathname : String(path));
+    // The tool's caches (compiled validators) hold what the recorded inputs determine.
+    if (absolute.includes(CACHE_FOLDER)) return;
     const id = `${kind}\0${absolute}`;
     if (!inputs.has(id)) inputs.set(id, [kind, absolute, current[kind](absolute)]);
   };
