@@ -81,12 +81,14 @@ describe('the preview list', () => {
     expect(three.filter((m) => !isPreviewProject(m))).toEqual(none);
   });
 
-  test('synthesized without keeping their objects (npm run synth), previews give the same files and summary', () => {
+  test('rendered one at a time into previewFiles (the commands), previews give the same files and summary', () => {
     const entries = [{ name: 'a' }, { name: 'b', images: { backend: `quay-its.epfl.ch/svc1751/backend:v9@sha256:${'b'.repeat(64)}` } }, { name: 'c' }];
     const project = { ...PROJECT, previews: { settings: PREVIEW_SETTINGS, entries } };
     const kept = synthesizeAll(project, sharedValidator());
-    const lean = synthesizeAll(project, sharedValidator(), { keepPreviewObjects: false });
-    expect([...lean.files]).toEqual([...kept.files]);
+    const staged = new Map<string, string>();
+    const lean = synthesizeAll(project, sharedValidator(), { previewFiles: (path, content) => staged.set(path, content) });
+    expect([...staged.keys()].every((path) => /^preview-[abc]\//.test(path))).toBe(true);
+    expect(new Map([...lean.files, ...staged])).toEqual(kept.files);
     expect(lean.delivery).toEqual(kept.delivery);
     const summary = ({ environment, objectCount, images, preview }: (typeof kept.environments)[number]) => ({ name: environment.name, objectCount, images, preview });
     expect(lean.environments.map(summary)).toEqual(kept.environments.map(summary));

@@ -73,7 +73,7 @@ export function diffCommand(context: CommandContext): number {
   try {
     const result = runManifestDiff({
       committed,
-      synthesized: holdsCurrentSynthesis(written, context.env) ? readTree(written) : synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env), { keepPreviewObjects: false }).files,
+      synthesized: holdsCurrentSynthesis(written, context.env) ? readTree(written) : synthesizedFiles(context),
       only: parsed.positionals,
       exitCode: booleanFlag(parsed, 'exit-code'),
       markdown: booleanFlag(parsed, 'markdown'),
@@ -85,6 +85,13 @@ export function diffCommand(context: CommandContext): number {
     if (error instanceof UserError && !(error instanceof UsageError)) throw new CannotCompare(error.message);
     throw error;
   }
+}
+
+/** Every file the synthesis renders, without keeping the previews' objects. */
+function synthesizedFiles(context: CommandContext): Map<string, string> {
+  const previews = new Map<string, string>();
+  const { files } = synthesizeAll(context.loadProject(diskFiles(context.repoRoot)), defaultSchemaValidator(context.env), { previewFiles: (path, content) => previews.set(path, content) });
+  return new Map([...files, ...previews]);
 }
 
 function diskTree(folder: string): Map<string, string> {

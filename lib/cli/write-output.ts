@@ -9,7 +9,7 @@ import { PREVIEW_PREFIX } from '../config/previews';
 import { diskFiles, displayPath, ProjectFiles, withEdits } from '../config/project-files';
 import { CLUSTER_SETUP_FOLDER, defaultSchemaValidator, DELIVERY_FOLDER, ProjectConfig, synthesizeAll, Synthesis } from '../synth';
 import { recordReads, removeStamp, stampKey, unchangedSince, writeStamp } from '../synth/input-stamp';
-import { commitChange, CommitResult, FolderChanges, inspectOutputFolder, listFiles, OWNERSHIP_FILE, recoverInterruptedWrite } from '../synth/output';
+import { CommitResult, FolderChanges, listFiles, OWNERSHIP_FILE, recoverInterruptedWrite, TreeWrite, writeWhole } from '../synth/output';
 import { lockFileOf } from './context';
 import { withLock } from './lock';
 
@@ -87,25 +87,25 @@ export function holdsCurrentSynthesis(outDir: string, env: NodeJS.ProcessEnv): b
 function writeLocked(request: WriteRequest, stamp: string | undefined): WriteOutcome {
   const outDir = resolve(request.outDir);
   const edits = request.edits ?? new Map<string, string>();
-  // Refuse a folder that may not be replaced before spending a synthesis on it.
-  inspectOutputFolder(outDir);
-  // Only the files and the summary are written: the previews' objects need not stay in memory.
-  const synthesize = (env: NodeJS.ProcessEnv) =>
-    synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env), { keepPreviewObjects: false });
-  const env = request.env ?? process.env;
-  const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, synthesize);
-  // Refused input changes nothing, the stamp included; from here on, the folder and the edited files change.
-  removeStamp(outDir);
-  const result = commitChange({
-    tree: { root: outDir, files: synthesis.files },
-    files: new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]),
+  // Refuses a folder that may not be replaced before spending a synthesis on it.
+  const write = new TreeWrite(outDir);
+  return writeWhole(write, () => {
+    // Each preview's files are staged as soon as they are rendered: the previews need not stay in memory.
+    const synthesize = (env: NodeJS.ProcessEnv) =>
+      synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env), { previewFiles: (path, content) => write.add(path, content) });
+    const env = request.env ?? process.env;
+    const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, synthesize);
+    for (const [path, content] of synthesis.files) write.add(path, content);
+    // Refused input changes nothing, the stamp included; from here on, the folder and the edited files change.
+    removeStamp(outDir);
+    const result = write.commit(new Map([...[...edits].map(([path, content]) => [resolve(request.repoRoot, path), content] as const), ...(request.alongside ?? [])]));
+    if (stamp !== undefined && reads !== undefined) {
+      // The rows as the next run prints them if nothing changes: the folders the output holds now, nothing added.
+      const kept = new Map([...result.changes].filter(([, change]) => change.added.length + change.changed.length + change.unchanged > 0));
+      writeStamp(outDir, stamp, reads, stampedFiles(outDir), folderRows(synthesis, kept, true));
+    }
+    return { synthesis, result };
   });
-  if (stamp !== undefined && reads !== undefined) {
-    // The rows as a run that changed nothing prints them: every folder of the output, with nothing added.
-    const none = new Map([...synthesis.files.keys()].map((path) => [path.includes('/') ? path.slice(0, path.indexOf('/')) : '.', { added: [], changed: [], removed: [], unchanged: 0 }]));
-    writeStamp(outDir, stamp, reads, stampedFiles(outDir), folderRows(synthesis, none));
-  }
-  return { synthesis, result };
 }
 
 /** How many files of the output a write added, changed or removed. */
@@ -132,11 +132,15 @@ export function writeSummary(outcome: WriteOutcome | Unchanged, outDir: string, 
   ];
 }
 
-/** One line per folder of the output: its objects, and what `changes` added, changed and removed in it. */
-function folderRows(synthesis: Synthesis, changes: ReadonlyMap<string, FolderChanges>): string[] {
+/**
+ * One line per folder of the output: its objects, and what `changes` added, changed and removed in it
+ * (with `unchanged`, nothing: the rows of a run that found every file as it was).
+ */
+function folderRows(synthesis: Synthesis, changes: ReadonlyMap<string, FolderChanges>, unchanged = false): string[] {
   const lines: string[] = [];
   const rows = new Map<string, { objects: string; added: number; changed: number; removed: number }>();
-  const add = (row: string, objects: string, change: FolderChanges | undefined) => {
+  const add = (row: string, objects: string, found: FolderChanges | undefined) => {
+    const change = unchanged ? undefined : found;
     const current = rows.get(row) ?? { objects, added: 0, changed: 0, removed: 0 };
     rows.set(row, {
       objects,

@@ -44,11 +44,12 @@ export interface Synthesis {
 
 export interface SynthesisOptions {
   /**
-   * Keep every preview's objects in the result. Without them, each preview is synthesized, checked and
-   * rendered on its own, and only its files and summary stay: memory stays flat with hundreds of
-   * previews (npm run synth, docs/performance.md). @default true
+   * Where each preview's files go, as soon as it is rendered, instead of the result. Each preview is
+   * then synthesized, checked and rendered on its own, and only its summary stays (no objects): memory
+   * stays flat with hundreds of previews (the commands, docs/performance.md). Called only while no
+   * problem is known. @default the previews' objects and files are kept in the result
    */
-  readonly keepPreviewObjects?: boolean;
+  readonly previewFiles?: (path: string, content: string) => void;
 }
 
 /** After this many previews, a full garbage collection when Node allows one (--expose-gc, package.json). */
@@ -56,7 +57,8 @@ const PREVIEWS_PER_COLLECTION = 50;
 
 /**
  * Validates the environment configs, synthesizes each environment, validates every object, and renders
- * the files of dist/. Nothing is written here; any problem throws before the first file would be.
+ * the files of dist/ (the previews' to `options.previewFiles` when given). Nothing is written here; any
+ * problem throws, and `previewFiles` is not called once one is known.
  */
 export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaValidator(), options: SynthesisOptions = {}): Synthesis {
   const delivery = parseDelivery(config.delivery);
@@ -111,15 +113,15 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
     ...checkManifests(DELIVERY_FOLDER, deliveryManifests, validator),
   ];
 
-  const previewFiles = new Map<string, string>();
+  const { previewFiles } = options;
   const previews = parsed
     .filter(({ preview }) => preview)
     .map(({ environment }, index) => {
       const { manifests, ...summary } = synthesized(environment, true);
       problems.push(...checkManifests(environment.name, manifests, validator));
-      if (options.keepPreviewObjects ?? true) return { ...summary, manifests };
+      if (previewFiles === undefined) return { ...summary, manifests };
       // Once a problem is known the synthesis fails: rendering more would only cost time.
-      if (problems.length === 0) for (const [path, content] of renderFolder(environment.name, manifests)) previewFiles.set(path, content);
+      if (problems.length === 0) for (const [path, content] of renderFolder(environment.name, manifests)) previewFiles(path, content);
       if ((index + 1) % PREVIEWS_PER_COLLECTION === 0) (globalThis as { gc?: () => void }).gc?.();
       return { ...summary, manifests: [] };
     });
@@ -130,7 +132,6 @@ export function synthesizeAll(config: ProjectConfig, validator = defaultSchemaVa
   for (const { environment, manifests } of environments) {
     for (const [path, content] of renderFolder(environment.name, manifests)) files.set(path, content);
   }
-  for (const [path, content] of previewFiles) files.set(path, content);
   for (const [path, content] of renderFolder(DELIVERY_FOLDER, deliveryManifests)) files.set(path, content);
   for (const [path, content] of renderFolder(CLUSTER_SETUP_FOLDER, clusterSetup)) files.set(path, content);
   files.set(REPORT_FILE, renderEnvironmentReport(environments));

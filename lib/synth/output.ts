@@ -1,8 +1,8 @@
 /**
  * Writing the output tree (dist/) and the files edited with it, so that nothing is lost or half-kept.
  *
- * - **Staged first.** Every new file is written under STAGING_FOLDER inside the output folder (the
- *   other files beside their targets), then renamed into place. A full device or an unwritable
+ * - **Staged first.** Every new file is written under STAGING_FOLDER inside the output folder as it
+ *   comes (TreeWrite.add; the other files beside their targets), then renamed into place. A full device or an unwritable
  *   folder fails while staging, and the staged files are removed: nothing changed. Staging inside
  *   the output folder keeps each rename on one file system, so an output folder that is a mount
  *   point works (a rename across devices fails with EXDEV).
@@ -59,6 +59,8 @@ export interface CommitResult {
 
 /** Wraps file-system errors of the output into one-line user errors naming the path. */
 export class OutputError extends UserError {}
+/** A write that failed while renaming: the staging folder stays, for the next run to repair. */
+class HalfWrittenError extends OutputError {}
 
 function attempt<T>(action: string, path: string, fn: () => T): T {
   try {
@@ -139,76 +141,119 @@ function removeEmptyFolders(dir: string): void {
 }
 
 /**
+ * A write of the output tree that takes its files one at a time (see the top of this file): each is
+ * compared with the folder's and staged at once when it differs, so the caller need not hold the
+ * whole tree (hundreds of previews). `commit` then replaces the other files and renames everything
+ * into place; `abort` (on any failure before `commit` returned) removes what was staged.
+ */
+export class TreeWrite {
+  private readonly root: string;
+  private readonly existing: Set<string>;
+  private readonly owned: Set<string>;
+  private readonly paths = new Set<string>();
+  private readonly toWrite: string[] = [];
+  private readonly changes = new Map<string, FolderChanges>();
+  private readonly staging: string;
+
+  /** Refuses a folder that synthesis may not replace (inspectOutputFolder). */
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.staging = join(this.root, STAGING_FOLDER);
+    const { existing, owned } = inspectOutputFolder(this.root);
+    this.existing = new Set(existing);
+    this.owned = owned;
+  }
+
+  private changesOf(path: string): FolderChanges {
+    const folder = path.includes('/') ? path.slice(0, path.indexOf('/')) : '.';
+    if (!this.changes.has(folder)) this.changes.set(folder, { added: [], changed: [], removed: [], unchanged: 0 });
+    return this.changes.get(folder)!;
+  }
+
+  /** One file of the new tree (relative path with "/"). */
+  add(path: string, content: string): void {
+    this.paths.add(path);
+    if (!this.existing.has(path)) this.changesOf(path).added.push(path);
+    else if (readFileSync(join(this.root, path), 'utf8') !== content) this.changesOf(path).changed.push(path);
+    else {
+      this.changesOf(path).unchanged++;
+      return;
+    }
+    const staged = join(this.staging, path);
+    attempt('write', join(this.root, path), () => {
+      mkdirSync(dirname(staged), { recursive: true });
+      writeFileSync(staged, content);
+    });
+    this.toWrite.push(path);
+  }
+
+  /** Makes the tree hold exactly the files added, and replaces `files` (absolute path -> content) with it. */
+  commit(files: ReadonlyMap<string, string> = new Map()): CommitResult {
+    const { root, staging, changes, toWrite } = this;
+    const toRemove = [...this.existing].filter((path) => !this.paths.has(path));
+    for (const path of toRemove) this.changesOf(path).removed.push(path);
+    const strays = toRemove.filter((path) => !this.owned.has(path));
+    const record = ownershipRecord(this.paths);
+    const recordPath = join(root, OWNERSHIP_FILE);
+    const recordDiffers = !existsSync(recordPath) || readFileSync(recordPath, 'utf8') !== record;
+    const others = [...files]
+      .map(([path, content]) => ({ target: resolve(path), content, staged: besideName(resolve(path)) }))
+      .filter(({ target, content }) => !existsSync(target) || readFileSync(target, 'utf8') !== content);
+    if (toWrite.length + toRemove.length === 0 && !recordDiffers && others.length === 0) return { changes, strays, filesChanged: [], written: false };
+
+    // 1. Stage the rest: the list of what goes beside its target first, so a killed run's leftovers are known.
+    attempt('create a folder in', root, () => mkdirSync(staging, { recursive: true }));
+    attempt('write', join(staging, BESIDE_LIST), () => writeFileSync(join(staging, BESIDE_LIST), JSON.stringify(others.map(({ staged }) => relative(root, staged)))));
+    attempt('write', recordPath, () => writeFileSync(join(staging, OWNERSHIP_FILE), record));
+    for (const { target, content, staged } of others) attempt('write a file beside', target, () => writeFileSync(staged, content));
+
+    // 2. Rename into place: the edits first, then the tree; the staging folder goes last.
+    try {
+      for (const { target, staged } of others) renameSync(staged, target);
+      for (const path of toRemove) rmSync(join(root, path), { force: true });
+      removeEmptyFolders(root);
+      for (const path of toWrite) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        renameSync(join(staging, path), join(root, path));
+      }
+      renameSync(join(staging, OWNERSHIP_FILE), recordPath);
+      rmSync(staging, { recursive: true, force: true });
+    } catch (error) {
+      throw new HalfWrittenError(`the write stopped half-way (${describeSystemError(error)}); run the command again: it writes the output whole first (${staging})`);
+    }
+    return { changes, strays, filesChanged: others.map(({ target }) => target), written: true };
+  }
+
+  /** Removes what was staged: nothing changed. Not after a commit that began renaming (the next run repairs it). */
+  abort(): void {
+    recoverInterruptedWrite(this.root);
+  }
+}
+
+/**
  * Makes the tree hold exactly `change.tree.files` and replaces `change.files` (see the top of this
  * file). Throws an OutputError when the folder may not be replaced or cannot be written: having
  * changed nothing, or (a rename failing half-way) leaving the staging folder for the next run.
  */
 export function commitChange(change: Change): CommitResult {
-  const root = resolve(change.tree.root);
-  const { existing, owned } = inspectOutputFolder(root);
-  const changes = new Map<string, FolderChanges>();
-  const changesOf = (path: string) => {
-    const folder = path.includes('/') ? path.slice(0, path.indexOf('/')) : '.';
-    if (!changes.has(folder)) changes.set(folder, { added: [], changed: [], removed: [], unchanged: 0 });
-    return changes.get(folder)!;
-  };
-  // What differs: nothing is written until this is known.
-  const existingSet = new Set(existing);
-  const toWrite: string[] = [];
-  for (const [path, content] of [...change.tree.files].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!existingSet.has(path)) changesOf(path).added.push(path);
-    else if (readFileSync(join(root, path), 'utf8') !== content) changesOf(path).changed.push(path);
-    else {
-      changesOf(path).unchanged++;
-      continue;
-    }
-    toWrite.push(path);
-  }
-  const toRemove = existing.filter((path) => !change.tree.files.has(path));
-  for (const path of toRemove) changesOf(path).removed.push(path);
-  const strays = toRemove.filter((path) => !owned.has(path));
-  const record = ownershipRecord(change.tree.files.keys());
-  const recordPath = join(root, OWNERSHIP_FILE);
-  const recordDiffers = !existsSync(recordPath) || readFileSync(recordPath, 'utf8') !== record;
-  const files = [...(change.files ?? [])]
-    .map(([path, content]) => ({ target: resolve(path), content, staged: besideName(resolve(path)) }))
-    .filter(({ target, content }) => !existsSync(target) || readFileSync(target, 'utf8') !== content);
-  if (toWrite.length + toRemove.length === 0 && !recordDiffers && files.length === 0) return { changes, strays, filesChanged: [], written: false };
+  const write = new TreeWrite(change.tree.root);
+  return writeWhole(write, () => {
+    for (const [path, content] of [...change.tree.files].sort(([a], [b]) => a.localeCompare(b))) write.add(path, content);
+    return write.commit(change.files);
+  });
+}
 
-  // 1. Stage. Any failure here removes what was staged: nothing changed.
-  const staging = join(root, STAGING_FOLDER);
+/**
+ * Runs `fn`, which adds to `write` and commits it; any failure before the commit renames anything
+ * removes what was staged, so nothing changed.
+ */
+export function writeWhole<T>(write: TreeWrite, fn: () => T): T {
   try {
-    attempt('create a folder in', root, () => mkdirSync(staging, { recursive: true }));
-    attempt('write', join(staging, BESIDE_LIST), () => writeFileSync(join(staging, BESIDE_LIST), JSON.stringify(files.map(({ staged }) => relative(root, staged)))));
-    for (const path of toWrite) {
-      const staged = join(staging, path);
-      attempt('write', join(root, path), () => {
-        mkdirSync(dirname(staged), { recursive: true });
-        writeFileSync(staged, change.tree.files.get(path)!);
-      });
-    }
-    attempt('write', recordPath, () => writeFileSync(join(staging, OWNERSHIP_FILE), record));
-    for (const { target, content, staged } of files) attempt('write a file beside', target, () => writeFileSync(staged, content));
+    return fn();
   } catch (error) {
-    recoverInterruptedWrite(root);
+    if (!(error instanceof HalfWrittenError)) write.abort();
     throw error;
   }
-
-  // 2. Rename into place: the edits first, then the tree; the staging folder goes last.
-  try {
-    for (const { target, staged } of files) renameSync(staged, target);
-    for (const path of toRemove) rmSync(join(root, path), { force: true });
-    removeEmptyFolders(root);
-    for (const path of toWrite) {
-      mkdirSync(dirname(join(root, path)), { recursive: true });
-      renameSync(join(staging, path), join(root, path));
-    }
-    renameSync(join(staging, OWNERSHIP_FILE), recordPath);
-    rmSync(staging, { recursive: true, force: true });
-  } catch (error) {
-    throw new OutputError(`the write stopped half-way (${describeSystemError(error)}); run the command again: it writes the output whole first (${staging})`);
-  }
-  return { changes, strays, filesChanged: files.map(({ target }) => target), written: true };
 }
 
 /** Writes a tree on its own: commitChange for callers without other files (tests, benchmarks). */

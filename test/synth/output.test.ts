@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitChange, listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, STAGING_FOLDER, writeTree } from '../../lib/synth/output';
+import { commitChange, listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, STAGING_FOLDER, TreeWrite, writeTree, writeWhole } from '../../lib/synth/output';
 
 /** Every file under a folder with its content, the ownership record included: what a reader of the folder sees. */
 function snapshot(root: string): Record<string, string> {
@@ -93,6 +93,35 @@ describe('a folder synthesis does not own', () => {
     expect(() => writeTree(root, new Map([['dev/a.yaml', 'a\n']]))).toThrow(/is not empty and was not written by synthesis .*give --out a new or empty folder/);
     expect(snapshot(root)).toEqual(content);
     expect(readdirSync(base)).toEqual(['dist']);
+  });
+
+  test('files staged one by one, then a failure before the commit (a preview refused mid-way): nothing changed', () => {
+    writeTree(root, new Map([['dev/a.yaml', 'a\n'], ['preview-x/a.yaml', 'x\n']]));
+    const before = snapshot(root);
+    const write = new TreeWrite(root);
+    expect(() =>
+      writeWhole(write, () => {
+        write.add('preview-x/a.yaml', 'x2\n');
+        write.add('preview-y/a.yaml', 'y\n');
+        expect(existsSync(join(root, STAGING_FOLDER, 'preview-y', 'a.yaml'))).toBe(true);
+        throw new Error('synthesis failed: environment "preview-z": ...');
+      }),
+    ).toThrow('synthesis failed');
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  test('files staged one by one land with the commit, as a whole tree would', () => {
+    writeTree(root, new Map([['dev/a.yaml', 'a\n'], ['preview-x/a.yaml', 'x\n']]));
+    const write = new TreeWrite(root);
+    const result = writeWhole(write, () => {
+      write.add('preview-y/a.yaml', 'y\n');
+      write.add('dev/a.yaml', 'a\n');
+      return write.commit();
+    });
+    expect(result.written).toBe(true);
+    expect(listFiles(root)).toEqual(['dev/a.yaml', 'preview-y/a.yaml']);
+    expect(result.changes.get('preview-x')!.removed).toEqual(['preview-x/a.yaml']);
+    expect(readFileSync(join(root, OWNERSHIP_FILE), 'utf8')).toMatch(/\ndev\/a.yaml\npreview-y\/a.yaml\n$/);
   });
 
   test('an empty folder is taken', () => {
