@@ -94,7 +94,7 @@ function writeLocked(request: WriteRequest, stamp: string | undefined): WriteOut
     const synthesize = (env: NodeJS.ProcessEnv) =>
       synthesizeAll(request.loadProject(withEdits(diskFiles(request.repoRoot), edits)), defaultSchemaValidator(env), { previewFiles: (path, content) => write.add(path, content) });
     const env = request.env ?? process.env;
-    const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, synthesize);
+    const { result: synthesis, reads } = stamp === undefined ? { result: synthesize(env), reads: undefined } : recordReads(env, outDir, synthesize);
     for (const [path, content] of synthesis.files) write.add(path, content);
     // Refused input changes nothing, the stamp included; from here on, the folder and the edited files change.
     removeStamp(outDir);

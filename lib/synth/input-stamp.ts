@@ -85,14 +85,18 @@ export function stampKey(options: string): string | undefined {
   return [__filename.slice(at + BUILD_FOLDER.length).split(sep)[0], process.version, options].join('\0');
 }
 
-/** Runs `fn` with the file system calls above and the lookups in `env` recorded. */
-export function recordReads<T>(env: NodeJS.ProcessEnv, fn: (env: NodeJS.ProcessEnv) => T): { result: T; reads: Reads } {
+/**
+ * Runs `fn` with the file system calls above and the lookups in `env` recorded, but those under
+ * `output`: the folder being written is not an input (its files' stats are kept apart, writeStamp).
+ */
+export function recordReads<T>(env: NodeJS.ProcessEnv, output: string, fn: (env: NodeJS.ProcessEnv) => T): { result: T; reads: Reads } {
+  const outputFolder = `${resolve(output)}${sep}`;
   const inputs = new Map<string, Input>();
   const note = (kind: InputKind, path: unknown) => {
     if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) return;
     const absolute = resolve(path instanceof URL ? path.pathname : String(path));
     // The tool's caches (compiled validators) hold what the recorded inputs determine.
-    if (absolute.includes(CACHE_FOLDER)) return;
+    if (absolute.includes(CACHE_FOLDER) || absolute.startsWith(outputFolder)) return;
     const id = `${kind}\0${absolute}`;
     if (!inputs.has(id)) inputs.set(id, [kind, absolute, current[kind](absolute)]);
   };
