@@ -11,6 +11,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readReferenceList, referenceDataRoot } from '../../lib/core/reference-data';
+import { STAMP_FILE } from '../../lib/synth/input-stamp';
 import { copyRepository, REPO } from './support/repository-copy';
 
 jest.setTimeout(240_000);
@@ -56,10 +57,11 @@ function synth(cache: string) {
   return new Promise<{ status: number | null; stderr: string }>((done) => child.on('close', (status) => done({ status, stderr })));
 }
 
+/** Every file of a dist/, but the stamp of the last synth there (a cache of that checkout, lib/synth/input-stamp.ts). */
 const tree = (root: string): Record<string, string> =>
   Object.fromEntries(
     readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
+      .filter((entry) => entry.isFile() && !(entry.name === STAMP_FILE && entry.parentPath === root))
       .map((entry) => {
         const path = join(entry.parentPath, entry.name);
         return [path.slice(root.length + 1), readFileSync(path, 'utf8')];
