@@ -8,8 +8,10 @@
  *   makes while it runs (every call of `readFileSync`, `statSync`, `existsSync`, `readdirSync` in the
  *   recording), and the environment variables are those it looks up, so a new data file or setting
  *   cannot be forgotten here. Each is noted before it is read: a file changed meanwhile fails the
- *   next check, never the other way round. The tool's own caches are left out: the compiled
- *   validators follow from the schemas and code, which are recorded.
+ *   next check, never the other way round. Left out: the folder being written (its files are the
+ *   outputs below) and the tool's own caches (the compiled validators follow from the schemas and
+ *   code, which are recorded). Code that took the functions before the recording (the launcher's
+ *   code cache) is not seen: what it reads is the bundle, which the fingerprint covers.
  * - **Compared by stat**: size, modification and change time, inode. The change time cannot be set
  *   back (`touch -d` and `cp -p` set the modification time only), so an edit always shows.
  * - **The code is the bundle's fingerprint** (scripts/run.cjs: every source, the installed packages).
