@@ -81,11 +81,6 @@ class CommandFailed extends Error {
   ) {
     super(`${[command.file, ...command.args].join(' ')} failed:\n${(stderr.trim() || stdout.trim()).split('\n').slice(-20).join('\n')}`);
   }
-
-  /** The line of stderr that names the error, for the table. */
-  get summary(): string {
-    return firstErrorLine(this.stderr);
-  }
 }
 
 /** The line of a command's output that names the error (`error TS…`, `Error:`, `error:`), else its first. */

@@ -10,7 +10,7 @@ import { kindsOf } from '../lib/argocd/delivery-chart';
 import { LABEL } from '../lib/core/labels';
 import { previewEnvironments } from '../lib/config/previews';
 import { synthesizeAll } from '../lib/synth';
-import { writeTree } from '../lib/synth/output';
+import { writeTree } from './support/tree-write';
 import { isDestinationPermitted, permissionErrors } from './support/argocd-project';
 import { ref } from './support/kubernetes';
 import { waveOf } from './support/sync-order';

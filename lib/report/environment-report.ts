@@ -17,7 +17,7 @@ import { podsOfManifests, type PeerRole } from './topology';
 /** One environment and the objects synthesized for it: what the report reads (lib/synth makes it). */
 export interface SynthesizedEnvironment {
   readonly environment: Environment;
-  /** Its objects; empty for a preview whose objects synthesis did not keep (lib/synth: keepPreviewObjects). */
+  /** Its objects; empty for a preview whose objects synthesis did not keep (lib/synth: previewFiles). */
   readonly manifests: Manifest[];
   /** How many objects it has, kept or not. */
   readonly objectCount: number;

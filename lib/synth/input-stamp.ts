@@ -20,6 +20,7 @@
  */
 import type { PathLike, PathOrFileDescriptor } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // The module object itself, not a copy of it (what `import * as` gives in the bundle): the recording
 // replaces its functions, which every other module looks up at each call.
@@ -96,7 +97,7 @@ export function recordReads<T>(env: NodeJS.ProcessEnv, output: string, fn: (env:
   const inputs = new Map<string, Input>();
   const note = (kind: InputKind, path: unknown) => {
     if (typeof path !== 'string' && !Buffer.isBuffer(path) && !(path instanceof URL)) return;
-    const absolute = resolve(path instanceof URL ? path.pathname : String(path));
+    const absolute = resolve(path instanceof URL ? fileURLToPath(path) : String(path));
     // The tool's caches (compiled validators) hold what the recorded inputs determine.
     if (absolute.includes(CACHE_FOLDER) || absolute.startsWith(outputFolder)) return;
     const id = `${kind}\0${absolute}`;

@@ -15,7 +15,7 @@
  *   that synthesis did not write (added by hand) are removed with the rest, and named.
  * - **Nothing to do, nothing done.** When every file is unchanged, nothing is written at all.
  *
- * Callers hold the write lock (lib/cli/lock.ts) around `recoverInterruptedWrite` and `commitChange`.
+ * Callers hold the write lock (lib/cli/lock.ts) around `recoverInterruptedWrite` and a `TreeWrite`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -37,13 +37,6 @@ export interface FolderChanges {
   readonly changed: string[];
   readonly removed: string[];
   unchanged: number;
-}
-
-export interface Change {
-  /** A folder to hold exactly these files afterwards (relative path with "/" -> content). */
-  readonly tree: { readonly root: string; readonly files: ReadonlyMap<string, string> };
-  /** Other files to replace in the same step (absolute path -> content), e.g. environments/images/dev.json. */
-  readonly files?: ReadonlyMap<string, string>;
 }
 
 export interface CommitResult {
@@ -231,19 +224,6 @@ export class TreeWrite {
 }
 
 /**
- * Makes the tree hold exactly `change.tree.files` and replaces `change.files` (see the top of this
- * file). Throws an OutputError when the folder may not be replaced or cannot be written: having
- * changed nothing, or (a rename failing half-way) leaving the staging folder for the next run.
- */
-export function commitChange(change: Change): CommitResult {
-  const write = new TreeWrite(change.tree.root);
-  return writeWhole(write, () => {
-    for (const [path, content] of [...change.tree.files].sort(([a], [b]) => a.localeCompare(b))) write.add(path, content);
-    return write.commit(change.files);
-  });
-}
-
-/**
  * Runs `fn`, which adds to `write` and commits it; any failure before the commit renames anything
  * removes what was staged, so nothing changed.
  */
@@ -254,9 +234,4 @@ export function writeWhole<T>(write: TreeWrite, fn: () => T): T {
     if (!(error instanceof HalfWrittenError)) write.abort();
     throw error;
   }
-}
-
-/** Writes a tree on its own: commitChange for callers without other files (tests, benchmarks). */
-export function writeTree(root: string, files: ReadonlyMap<string, string>): Map<string, FolderChanges> {
-  return commitChange({ tree: { root, files } }).changes;
 }

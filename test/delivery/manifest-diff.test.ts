@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { diffTrees, diffValues, formatTreeDiff, readTree, runManifestDiff } from '../../lib/delivery/manifest-diff';
 import { unifiedLineDiff } from '../../lib/delivery/line-diff';
 import { Manifest } from '../../lib/core/manifest';
-import { writeTree } from '../../lib/synth/output';
+import { writeTree } from '../support/tree-write';
 import { renderManifest } from '../../lib/synth/render';
 import { standardSynthesis } from '../support/synthesis';
 

@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitChange, listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, STAGING_FOLDER, TreeWrite, writeTree, writeWhole } from '../../lib/synth/output';
+import { listFiles, OutputError, OWNERSHIP_FILE, recoverInterruptedWrite, STAGING_FOLDER, TreeWrite, writeWhole } from '../../lib/synth/output';
+import { commitChange, writeTree } from '../support/tree-write';
 
 /** Every file under a folder with its content, the ownership record included: what a reader of the folder sees. */
 function snapshot(root: string): Record<string, string> {
