@@ -19,7 +19,8 @@ import { CommandSpec, parseCommand, ParsedCommandLine, stringFlag } from './comm
 import { Command, CommandContext } from './context';
 import { checkHistory, commitsChanging, fileAt, hasUncommittedChanges, releaseHistory, resolveCommit } from './git-history';
 import { checkMessageFile } from './update-manifest-command';
-import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
+import { synthesizeAndWrite, withWriteLock } from './write-output';
+import { writeSummary } from './write-summary';
 
 const MESSAGE_FILE = { type: 'string', value: '<file>', description: 'also write the commit message there (outside the repository)' } as const;
 

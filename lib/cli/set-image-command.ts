@@ -22,7 +22,8 @@ import { UsageError } from '../core/errors';
 import { planImageChange } from '../delivery/set-image';
 import { CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
-import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
+import { synthesizeAndWrite, withWriteLock } from './write-output';
+import { writeSummary } from './write-summary';
 
 const DIGEST = 'sha256:<64 hex>';
 

@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { ProjectFiles, readJsonArgument } from '../config/project-files';
 import { booleanFlag, CommandSpec, parseCommand, stringFlag } from './command-line';
 import { CommandContext } from './context';
-import { REPOSITORY_PROJECT, synthesizeAndWrite, synthesizeUnlessUnchanged, writeSummary } from './write-output';
+import { REPOSITORY_PROJECT, synthesizeAndWrite, synthesizeUnlessUnchanged } from './write-output';
+import { writeSummary } from './write-summary';
 
 export const SYNTH: CommandSpec = {
   name: 'synth',

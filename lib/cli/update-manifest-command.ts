@@ -27,7 +27,8 @@ import { UsageError } from '../core/errors';
 import { DeliveryPipeline, parseDispatchEvent, planManifestUpdate } from '../delivery/update-manifest';
 import { CommandSpec, parseCommand, stringFlag } from './command-line';
 import { Command } from './context';
-import { synthesizeAndWrite, withWriteLock, writeSummary } from './write-output';
+import { synthesizeAndWrite, withWriteLock } from './write-output';
+import { writeSummary } from './write-summary';
 
 export const UPDATE_MANIFEST: CommandSpec = {
   name: 'update-manifest',
