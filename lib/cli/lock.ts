@@ -14,7 +14,6 @@ import { describeSystemError, systemErrorCode, UserError } from '../core/errors'
 export interface LockOptions {
   /** What the holder is doing, as a waiting run reads it: "npm run synth". */
   readonly command: string;
-  /** The lock of the repository (lib/cli/context.ts: lockFileOf). */
   readonly lockFile: string;
   /** How long to wait for another holder. @default CO2_LOCK_TIMEOUT seconds, else 120 s */
   readonly timeoutMs?: number;
@@ -70,9 +69,7 @@ export function withLock<T>(options: LockOptions, fn: () => T): T {
   }
   try {
     fs.writeFileSync(join(lockFile, 'holder.json'), `${JSON.stringify({ pid: process.pid, command: options.command, startedAt: new Date().toISOString() })}\n`);
-  } catch {
-    // Only the waiting message reads it.
-  }
+  } catch {} // only the waiting message reads it
   const refresher = new Worker(
     `const { utimesSync } = require('node:fs'); setInterval(() => { try { const now = new Date(); utimesSync(${JSON.stringify(lockFile)}, now, now); } catch {} }, 1000);`,
     { eval: true },

@@ -17,23 +17,17 @@ export const OWNERSHIP_FILE = '.synth-files';
 /** Where a write stages the new tree; its presence means a write was interrupted. */
 export const STAGING_FOLDER = '.synth-staging';
 /** In the staging folder: the files staged beside their targets, for a killed run's next run to remove. */
-const BESIDE_LIST = 'beside.json';
+const BESIDE_LIST = 'beside.txt';
 const besideName = (target: string) => join(dirname(target), `.${basename(target)}.synth-new`);
 
-export interface FolderChanges {
-  readonly added: string[];
-  readonly changed: string[];
-  readonly removed: string[];
-  unchanged: number;
-}
+/** What a write did in one top-level folder of the tree: the files it added, changed and removed. */
+export type FolderChanges = { readonly added: string[]; readonly changed: string[]; readonly removed: string[]; unchanged: number };
 
 export interface CommitResult {
   /** Per top-level folder of the tree ("." for the root's files). */
   readonly changes: Map<string, FolderChanges>;
   /** Files of the old tree that synthesis had not written (removed with it). */
   readonly strays: string[];
-  /** The other files (commit's `files`) whose content changed. */
-  readonly filesChanged: string[];
   /** False when everything already was as asked: nothing was written. */
   readonly written: boolean;
 }
@@ -67,25 +61,16 @@ export function listFiles(root: string): string[] {
 export function recoverInterruptedWrite(root: string): string | undefined {
   const staging = join(resolve(root), STAGING_FOLDER);
   if (!existsSync(staging)) return undefined;
-  let beside: unknown;
-  try {
-    beside = JSON.parse(readFileSync(join(staging, BESIDE_LIST), 'utf8'));
-  } catch {
-    // Killed before the list was written: nothing was staged beside.
-  }
   // Only names this tool gives its staged files: a list edited by hand deletes nothing else.
-  for (const path of Array.isArray(beside) ? beside : []) if (typeof path === 'string' && path.endsWith('.synth-new')) rmSync(resolve(root, path), { force: true });
+  for (const path of readOrUndefined(join(staging, BESIDE_LIST))?.split('\n') ?? []) if (path.endsWith('.synth-new')) rmSync(resolve(root, path), { force: true });
   attempt('remove the leftovers of an interrupted write,', staging, () => rmSync(staging, { recursive: true, force: true }));
   return `a run that was interrupted while writing ${relative(process.cwd(), root) || '.'} left it incomplete; writing it whole again`;
 }
 
-function removeEmptyFolders(dir: string): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (!entry.isDirectory() || entry.name === STAGING_FOLDER) continue;
-    removeEmptyFolders(path);
-    if (readdirSync(path).length === 0) rmdirSync(path);
-  }
+/** Removes the empty folders under `root`, the deepest first. */
+function removeEmptyFolders(root: string): void {
+  const folders = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(entry.parentPath, entry.name));
+  for (const folder of folders.sort().reverse()) if (!folder.startsWith(join(root, STAGING_FOLDER)) && readdirSync(folder).length === 0) rmdirSync(folder);
 }
 
 /**
@@ -153,12 +138,12 @@ export class TreeWrite {
     const record = `# Written by \`npm run synth\`: every file of this folder that synthesis wrote, one per line.\n${[...this.paths].sort().join('\n')}\n`;
     const others = [...files].map(([path, content]) => [resolve(path), content] as const).filter(([path, content]) => readOrUndefined(path) !== content);
     if (this.staged.length + removed.length + others.length === 0 && readOrUndefined(join(root, OWNERSHIP_FILE)) === record) {
-      return { changes, strays, filesChanged: [], written: false };
+      return { changes, strays, written: false };
     }
     // The list of what goes beside its target is written first, so that a killed run's leftovers are known.
     attempt('write in', staging, () => {
       mkdirSync(staging, { recursive: true });
-      writeFileSync(join(staging, BESIDE_LIST), JSON.stringify(others.map(([path]) => relative(root, besideName(path)))));
+      writeFileSync(join(staging, BESIDE_LIST), others.map(([path]) => relative(root, besideName(path))).join('\n'));
       writeFileSync(join(staging, OWNERSHIP_FILE), record);
     });
     for (const [path, content] of others) attempt('write a file beside', path, () => writeFileSync(besideName(path), content));
@@ -175,7 +160,7 @@ export class TreeWrite {
     } catch (error) {
       throw new HalfWrittenError(`the write stopped half-way (${describeSystemError(error)}); run the command again: it writes the output whole first (${staging})`);
     }
-    return { changes, strays, filesChanged: others.map(([path]) => path), written: true };
+    return { changes, strays, written: true };
   }
 }
 

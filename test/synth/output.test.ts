@@ -210,7 +210,7 @@ describe('a run killed before any file-system call', () => {
     const precious = join(base, 'precious.json');
     writeFileSync(precious, 'keep\n');
     mkdirSync(join(root, STAGING_FOLDER));
-    writeFileSync(join(root, STAGING_FOLDER, 'beside.json'), JSON.stringify([precious, join(base, '.x.synth-new'), 42]));
+    writeFileSync(join(root, STAGING_FOLDER, 'beside.txt'), [precious, join(base, '.x.synth-new'), '42'].join('\n'));
     writeFileSync(join(base, '.x.synth-new'), 'staged\n');
     expect(recoverInterruptedWrite(root)).toMatch(/interrupted while writing/);
     expect(readdirSync(base).sort()).toEqual(['dist', 'precious.json']);
