@@ -1,22 +1,12 @@
 /**
- * The stamp of a synthesis: what it read and the output folder it left, kept in that folder as
- * STAMP_FILE (git-ignored, never committed). While the inputs and the folder still match it, a
- * synthesis would write the same files again, so `npm run synth` has nothing to do and `npm run diff`
- * reads the folder instead of synthesizing (docs/performance.md).
- *
- * - **Recorded, not listed.** The files, folder listings and existence checks are those synthesis
- *   makes while it runs (every call of `readFileSync`, `statSync`, `existsSync`, `readdirSync` in the
- *   recording), and the environment variables are those it looks up, so a new data file or setting
- *   cannot be forgotten here. Each is noted before it is read: a file changed meanwhile fails the
- *   next check, never the other way round. Left out: the folder being written (its files are the
- *   outputs below) and the tool's own caches (the compiled validators follow from the schemas and
- *   code, which are recorded). Code that took the functions before the recording (the launcher's
- *   code cache) is not seen: what it reads is the bundle, which the fingerprint covers.
- * - **Compared by stat**: size, modification and change time, inode. The change time cannot be set
- *   back (`touch -d` and `cp -p` set the modification time only), so an edit always shows.
- * - **The code is the bundle's fingerprint** (scripts/run.cjs: every source, the installed packages).
- *   Outside a bundle (tests running commands in-process, with projects changed in memory) there is no
- *   fingerprint, and no stamp is written or trusted.
+ * The stamp of a synthesis, kept in its output folder as STAMP_FILE (git-ignored): what it read and the
+ * stat of every file it left. While both still match, a synthesis would write the same files again, so
+ * `npm run synth` has nothing to do and `npm run diff` reads the folder (docs/performance.md).
+ * The inputs are recorded while synthesis runs (every readFileSync, statSync, existsSync, readdirSync
+ * and environment lookup), not listed by hand, each noted before it is read; left out are the folder
+ * being written and the tool's caches, which follow from recorded inputs. Stats compare size, mtime,
+ * ctime (which `touch -d` cannot set back), inode and mode. The code is the bundle's fingerprint
+ * (scripts/run.cjs); outside a bundle (tests running commands in-process) no stamp is written or trusted.
  */
 import type { PathLike, PathOrFileDescriptor } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
@@ -55,27 +45,21 @@ interface Stamp {
 // The functions as they were before any recording replaced them: the stamp's own checks use these.
 const { readFileSync, statSync, existsSync, readdirSync } = fs;
 
-function fileStamp(path: string): string | null {
+const orNull = (read: () => string): string | null => {
   try {
-    const stat = statSync(path, { bigint: true });
-    return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.mode}`;
+    return read();
   } catch {
     return null;
   }
-}
-
-function folderListing(path: string): string | null {
-  try {
-    return readdirSync(path).sort().join('\0');
-  } catch {
-    return null;
-  }
-}
-
+};
 const current: Record<InputKind, (path: string) => string | null> = {
-  file: fileStamp,
+  file: (path) =>
+    orNull(() => {
+      const stat = statSync(path, { bigint: true });
+      return `${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}:${stat.mode}`;
+    }),
   exists: (path) => String(existsSync(path)),
-  folder: folderListing,
+  folder: (path) => orNull(() => readdirSync(path).sort().join('\0')),
 };
 
 /**
@@ -125,7 +109,7 @@ export function recordReads<T>(env: NodeJS.ProcessEnv, output: string, fn: (env:
 
 /** Records what the folder `root` holds now (`files`: its files, relative) and what made it. */
 export function writeStamp(root: string, key: string, reads: Reads, files: readonly string[], summary: readonly string[]): void {
-  const stamp: Stamp = { format: FORMAT, key, reads, outputs: files.map((file) => [file, fileStamp(join(root, file))]), summary };
+  const stamp: Stamp = { format: FORMAT, key, reads, outputs: files.map((file) => [file, current.file(join(root, file))]), summary };
   try {
     fs.writeFileSync(join(root, STAMP_FILE), JSON.stringify(stamp));
   } catch {
@@ -158,6 +142,6 @@ export function unchangedSince(root: string, key: string | undefined, env: NodeJ
   if (stamp.reads.env.some(([name, value]) => (env[name] ?? null) !== value)) return undefined;
   if (stamp.reads.inputs.some(([kind, path, value]) => current[kind](path) !== value)) return undefined;
   const now = files();
-  if (now.length !== stamp.outputs.length || stamp.outputs.some(([file, value], index) => now[index] !== file || fileStamp(join(root, file)) !== value)) return undefined;
+  if (now.length !== stamp.outputs.length || stamp.outputs.some(([file, value], index) => now[index] !== file || current.file(join(root, file)) !== value)) return undefined;
   return stamp.summary;
 }
