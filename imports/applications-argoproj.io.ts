@@ -206,6 +206,13 @@ export interface ApplicationSpec {
   readonly source?: ApplicationSpecSource;
 
   /**
+   * SourceHydrator provides a way to push hydrated manifests back to git before syncing them to the cluster.
+   *
+   * @schema ApplicationSpec#sourceHydrator
+   */
+  readonly sourceHydrator?: ApplicationSpecSourceHydrator;
+
+  /**
    * Sources is a reference to the location of the application's manifests or chart
    *
    * @schema ApplicationSpec#sources
@@ -233,6 +240,7 @@ export function toJson_ApplicationSpec(obj: ApplicationSpec | undefined): Record
     'project': obj.project,
     'revisionHistoryLimit': obj.revisionHistoryLimit,
     'source': toJson_ApplicationSpecSource(obj.source),
+    'sourceHydrator': toJson_ApplicationSpecSourceHydrator(obj.sourceHydrator),
     'sources': obj.sources?.map(y => toJson_ApplicationSpecSources(y)),
     'syncPolicy': toJson_ApplicationSpecSyncPolicy(obj.syncPolicy),
   };
@@ -326,6 +334,13 @@ export interface ApplicationOperationRetry {
    * @schema ApplicationOperationRetry#limit
    */
   readonly limit?: number;
+
+  /**
+   * Refresh indicates if the latest revision should be used on retry instead of the initial one (default: false)
+   *
+   * @schema ApplicationOperationRetry#refresh
+   */
+  readonly refresh?: boolean;
 }
 
 /**
@@ -337,6 +352,7 @@ export function toJson_ApplicationOperationRetry(obj: ApplicationOperationRetry 
   const result = {
     'backoff': toJson_ApplicationOperationRetryBackoff(obj.backoff),
     'limit': obj.limit,
+    'refresh': obj.refresh,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -630,6 +646,13 @@ export interface ApplicationSpecSource {
   readonly kustomize?: ApplicationSpecSourceKustomize;
 
   /**
+   * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
+   *
+   * @schema ApplicationSpecSource#name
+   */
+  readonly name?: string;
+
+  /**
    * Path is a directory path within the Git repository, and is only valid for applications sourced from Git.
    *
    * @schema ApplicationSpecSource#path
@@ -678,11 +701,57 @@ export function toJson_ApplicationSpecSource(obj: ApplicationSpecSource | undefi
     'directory': toJson_ApplicationSpecSourceDirectory(obj.directory),
     'helm': toJson_ApplicationSpecSourceHelm(obj.helm),
     'kustomize': toJson_ApplicationSpecSourceKustomize(obj.kustomize),
+    'name': obj.name,
     'path': obj.path,
     'plugin': toJson_ApplicationSpecSourcePlugin(obj.plugin),
     'ref': obj.ref,
     'repoURL': obj.repoUrl,
     'targetRevision': obj.targetRevision,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SourceHydrator provides a way to push hydrated manifests back to git before syncing them to the cluster.
+ *
+ * @schema ApplicationSpecSourceHydrator
+ */
+export interface ApplicationSpecSourceHydrator {
+  /**
+   * DrySource specifies where the dry "don't repeat yourself" manifest source lives.
+   *
+   * @schema ApplicationSpecSourceHydrator#drySource
+   */
+  readonly drySource: ApplicationSpecSourceHydratorDrySource;
+
+  /**
+   * HydrateTo specifies an optional "staging" location to push hydrated manifests to. An external system would then
+   * have to move manifests to the SyncSource, e.g. by pull request.
+   *
+   * @schema ApplicationSpecSourceHydrator#hydrateTo
+   */
+  readonly hydrateTo?: ApplicationSpecSourceHydratorHydrateTo;
+
+  /**
+   * SyncSource specifies where to sync hydrated manifests from.
+   *
+   * @schema ApplicationSpecSourceHydrator#syncSource
+   */
+  readonly syncSource: ApplicationSpecSourceHydratorSyncSource;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydrator' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydrator(obj: ApplicationSpecSourceHydrator | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'drySource': toJson_ApplicationSpecSourceHydratorDrySource(obj.drySource),
+    'hydrateTo': toJson_ApplicationSpecSourceHydratorHydrateTo(obj.hydrateTo),
+    'syncSource': toJson_ApplicationSpecSourceHydratorSyncSource(obj.syncSource),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -722,6 +791,13 @@ export interface ApplicationSpecSources {
    * @schema ApplicationSpecSources#kustomize
    */
   readonly kustomize?: ApplicationSpecSourcesKustomize;
+
+  /**
+   * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
+   *
+   * @schema ApplicationSpecSources#name
+   */
+  readonly name?: string;
 
   /**
    * Path is a directory path within the Git repository, and is only valid for applications sourced from Git.
@@ -772,6 +848,7 @@ export function toJson_ApplicationSpecSources(obj: ApplicationSpecSources | unde
     'directory': toJson_ApplicationSpecSourcesDirectory(obj.directory),
     'helm': toJson_ApplicationSpecSourcesHelm(obj.helm),
     'kustomize': toJson_ApplicationSpecSourcesKustomize(obj.kustomize),
+    'name': obj.name,
     'path': obj.path,
     'plugin': toJson_ApplicationSpecSourcesPlugin(obj.plugin),
     'ref': obj.ref,
@@ -959,6 +1036,13 @@ export interface ApplicationOperationSyncSource {
   readonly kustomize?: ApplicationOperationSyncSourceKustomize;
 
   /**
+   * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
+   *
+   * @schema ApplicationOperationSyncSource#name
+   */
+  readonly name?: string;
+
+  /**
    * Path is a directory path within the Git repository, and is only valid for applications sourced from Git.
    *
    * @schema ApplicationOperationSyncSource#path
@@ -1007,6 +1091,7 @@ export function toJson_ApplicationOperationSyncSource(obj: ApplicationOperationS
     'directory': toJson_ApplicationOperationSyncSourceDirectory(obj.directory),
     'helm': toJson_ApplicationOperationSyncSourceHelm(obj.helm),
     'kustomize': toJson_ApplicationOperationSyncSourceKustomize(obj.kustomize),
+    'name': obj.name,
     'path': obj.path,
     'plugin': toJson_ApplicationOperationSyncSourcePlugin(obj.plugin),
     'ref': obj.ref,
@@ -1051,6 +1136,13 @@ export interface ApplicationOperationSyncSources {
    * @schema ApplicationOperationSyncSources#kustomize
    */
   readonly kustomize?: ApplicationOperationSyncSourcesKustomize;
+
+  /**
+   * Name is used to refer to a source and is displayed in the UI. It is used in multi-source Applications.
+   *
+   * @schema ApplicationOperationSyncSources#name
+   */
+  readonly name?: string;
 
   /**
    * Path is a directory path within the Git repository, and is only valid for applications sourced from Git.
@@ -1101,6 +1193,7 @@ export function toJson_ApplicationOperationSyncSources(obj: ApplicationOperation
     'directory': toJson_ApplicationOperationSyncSourcesDirectory(obj.directory),
     'helm': toJson_ApplicationOperationSyncSourcesHelm(obj.helm),
     'kustomize': toJson_ApplicationOperationSyncSourcesKustomize(obj.kustomize),
+    'name': obj.name,
     'path': obj.path,
     'plugin': toJson_ApplicationOperationSyncSourcesPlugin(obj.plugin),
     'ref': obj.ref,
@@ -1207,6 +1300,14 @@ export function toJson_ApplicationSpecSourceDirectory(obj: ApplicationSpecSource
  */
 export interface ApplicationSpecSourceHelm {
   /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourceHelm#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
    * FileParameters are file parameters to the helm template
    *
    * @schema ApplicationSpecSourceHelm#fileParameters
@@ -1219,6 +1320,21 @@ export interface ApplicationSpecSourceHelm {
    * @schema ApplicationSpecSourceHelm#ignoreMissingValueFiles
    */
   readonly ignoreMissingValueFiles?: boolean;
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourceHelm#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * Namespace is an optional namespace to template with. If left empty, defaults to the app's destination namespace.
+   *
+   * @schema ApplicationSpecSourceHelm#namespace
+   */
+  readonly namespace?: string;
 
   /**
    * Parameters is a list of Helm parameters which are passed to the helm template command upon manifest generation
@@ -1247,6 +1363,20 @@ export interface ApplicationSpecSourceHelm {
    * @schema ApplicationSpecSourceHelm#skipCrds
    */
   readonly skipCrds?: boolean;
+
+  /**
+   * SkipSchemaValidation skips JSON schema validation (Helm's --skip-schema-validation)
+   *
+   * @schema ApplicationSpecSourceHelm#skipSchemaValidation
+   */
+  readonly skipSchemaValidation?: boolean;
+
+  /**
+   * SkipTests skips test manifest installation step (Helm's --skip-tests).
+   *
+   * @schema ApplicationSpecSourceHelm#skipTests
+   */
+  readonly skipTests?: boolean;
 
   /**
    * ValuesFiles is a list of Helm value files to use when generating a template
@@ -1284,12 +1414,17 @@ export interface ApplicationSpecSourceHelm {
 export function toJson_ApplicationSpecSourceHelm(obj: ApplicationSpecSourceHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHelmFileParameters(y)),
     'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
+    'kubeVersion': obj.kubeVersion,
+    'namespace': obj.namespace,
     'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHelmParameters(y)),
     'passCredentials': obj.passCredentials,
     'releaseName': obj.releaseName,
     'skipCrds': obj.skipCrds,
+    'skipSchemaValidation': obj.skipSchemaValidation,
+    'skipTests': obj.skipTests,
     'valueFiles': obj.valueFiles?.map(y => y),
     'values': obj.values,
     'valuesObject': obj.valuesObject,
@@ -1306,6 +1441,14 @@ export function toJson_ApplicationSpecSourceHelm(obj: ApplicationSpecSourceHelm 
  * @schema ApplicationSpecSourceKustomize
  */
 export interface ApplicationSpecSourceKustomize {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourceKustomize#apiVersions
+   */
+  readonly apiVersions?: string[];
+
   /**
    * CommonAnnotations is a list of additional annotations to add to rendered manifests
    *
@@ -1349,11 +1492,33 @@ export interface ApplicationSpecSourceKustomize {
   readonly forceCommonLabels?: boolean;
 
   /**
+   * IgnoreMissingComponents prevents kustomize from failing when components do not exist locally by not appending them to kustomization file
+   *
+   * @schema ApplicationSpecSourceKustomize#ignoreMissingComponents
+   */
+  readonly ignoreMissingComponents?: boolean;
+
+  /**
    * Images is a list of Kustomize image override specifications
    *
    * @schema ApplicationSpecSourceKustomize#images
    */
   readonly images?: string[];
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourceKustomize#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * LabelIncludeTemplates specifies whether to apply common labels to resource templates or not
+   *
+   * @schema ApplicationSpecSourceKustomize#labelIncludeTemplates
+   */
+  readonly labelIncludeTemplates?: boolean;
 
   /**
    * LabelWithoutSelector specifies whether to apply common labels to resource selectors or not
@@ -1412,13 +1577,17 @@ export interface ApplicationSpecSourceKustomize {
 export function toJson_ApplicationSpecSourceKustomize(obj: ApplicationSpecSourceKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
     'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'components': obj.components?.map(y => y),
     'forceCommonAnnotations': obj.forceCommonAnnotations,
     'forceCommonLabels': obj.forceCommonLabels,
+    'ignoreMissingComponents': obj.ignoreMissingComponents,
     'images': obj.images?.map(y => y),
+    'kubeVersion': obj.kubeVersion,
+    'labelIncludeTemplates': obj.labelIncludeTemplates,
     'labelWithoutSelector': obj.labelWithoutSelector,
     'namePrefix': obj.namePrefix,
     'nameSuffix': obj.nameSuffix,
@@ -1466,6 +1635,150 @@ export function toJson_ApplicationSpecSourcePlugin(obj: ApplicationSpecSourcePlu
     'env': obj.env?.map(y => toJson_ApplicationSpecSourcePluginEnv(y)),
     'name': obj.name,
     'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourcePluginParameters(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * DrySource specifies where the dry "don't repeat yourself" manifest source lives.
+ *
+ * @schema ApplicationSpecSourceHydratorDrySource
+ */
+export interface ApplicationSpecSourceHydratorDrySource {
+  /**
+   * Directory specifies path/directory specific options
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#directory
+   */
+  readonly directory?: ApplicationSpecSourceHydratorDrySourceDirectory;
+
+  /**
+   * Helm specifies helm specific options
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#helm
+   */
+  readonly helm?: ApplicationSpecSourceHydratorDrySourceHelm;
+
+  /**
+   * Kustomize specifies kustomize specific options
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#kustomize
+   */
+  readonly kustomize?: ApplicationSpecSourceHydratorDrySourceKustomize;
+
+  /**
+   * Path is a directory path within the Git repository where the manifests are located
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#path
+   */
+  readonly path: string;
+
+  /**
+   * Plugin specifies config management plugin specific options
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#plugin
+   */
+  readonly plugin?: ApplicationSpecSourceHydratorDrySourcePlugin;
+
+  /**
+   * RepoURL is the URL to the git repository that contains the application manifests
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#repoURL
+   */
+  readonly repoUrl: string;
+
+  /**
+   * TargetRevision defines the revision of the source to hydrate
+   *
+   * @schema ApplicationSpecSourceHydratorDrySource#targetRevision
+   */
+  readonly targetRevision: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySource' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySource(obj: ApplicationSpecSourceHydratorDrySource | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'directory': toJson_ApplicationSpecSourceHydratorDrySourceDirectory(obj.directory),
+    'helm': toJson_ApplicationSpecSourceHydratorDrySourceHelm(obj.helm),
+    'kustomize': toJson_ApplicationSpecSourceHydratorDrySourceKustomize(obj.kustomize),
+    'path': obj.path,
+    'plugin': toJson_ApplicationSpecSourceHydratorDrySourcePlugin(obj.plugin),
+    'repoURL': obj.repoUrl,
+    'targetRevision': obj.targetRevision,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HydrateTo specifies an optional "staging" location to push hydrated manifests to. An external system would then
+ * have to move manifests to the SyncSource, e.g. by pull request.
+ *
+ * @schema ApplicationSpecSourceHydratorHydrateTo
+ */
+export interface ApplicationSpecSourceHydratorHydrateTo {
+  /**
+   * TargetBranch is the branch to which hydrated manifests should be committed
+   *
+   * @schema ApplicationSpecSourceHydratorHydrateTo#targetBranch
+   */
+  readonly targetBranch: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorHydrateTo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorHydrateTo(obj: ApplicationSpecSourceHydratorHydrateTo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'targetBranch': obj.targetBranch,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * SyncSource specifies where to sync hydrated manifests from.
+ *
+ * @schema ApplicationSpecSourceHydratorSyncSource
+ */
+export interface ApplicationSpecSourceHydratorSyncSource {
+  /**
+   * Path is a directory path within the git repository where hydrated manifests should be committed to and synced
+   * from. The Path should never point to the root of the repo. If hydrateTo is set, this is just the path from which
+   * hydrated manifests will be synced.
+   *
+   * @schema ApplicationSpecSourceHydratorSyncSource#path
+   */
+  readonly path: string;
+
+  /**
+   * TargetBranch is the branch from which hydrated manifests will be synced.
+   * If HydrateTo is not set, this is also the branch to which hydrated manifests are committed.
+   *
+   * @schema ApplicationSpecSourceHydratorSyncSource#targetBranch
+   */
+  readonly targetBranch: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorSyncSource' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorSyncSource(obj: ApplicationSpecSourceHydratorSyncSource | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'targetBranch': obj.targetBranch,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1531,6 +1844,14 @@ export function toJson_ApplicationSpecSourcesDirectory(obj: ApplicationSpecSourc
  */
 export interface ApplicationSpecSourcesHelm {
   /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourcesHelm#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
    * FileParameters are file parameters to the helm template
    *
    * @schema ApplicationSpecSourcesHelm#fileParameters
@@ -1543,6 +1864,21 @@ export interface ApplicationSpecSourcesHelm {
    * @schema ApplicationSpecSourcesHelm#ignoreMissingValueFiles
    */
   readonly ignoreMissingValueFiles?: boolean;
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourcesHelm#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * Namespace is an optional namespace to template with. If left empty, defaults to the app's destination namespace.
+   *
+   * @schema ApplicationSpecSourcesHelm#namespace
+   */
+  readonly namespace?: string;
 
   /**
    * Parameters is a list of Helm parameters which are passed to the helm template command upon manifest generation
@@ -1571,6 +1907,20 @@ export interface ApplicationSpecSourcesHelm {
    * @schema ApplicationSpecSourcesHelm#skipCrds
    */
   readonly skipCrds?: boolean;
+
+  /**
+   * SkipSchemaValidation skips JSON schema validation (Helm's --skip-schema-validation)
+   *
+   * @schema ApplicationSpecSourcesHelm#skipSchemaValidation
+   */
+  readonly skipSchemaValidation?: boolean;
+
+  /**
+   * SkipTests skips test manifest installation step (Helm's --skip-tests).
+   *
+   * @schema ApplicationSpecSourcesHelm#skipTests
+   */
+  readonly skipTests?: boolean;
 
   /**
    * ValuesFiles is a list of Helm value files to use when generating a template
@@ -1608,12 +1958,17 @@ export interface ApplicationSpecSourcesHelm {
 export function toJson_ApplicationSpecSourcesHelm(obj: ApplicationSpecSourcesHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourcesHelmFileParameters(y)),
     'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
+    'kubeVersion': obj.kubeVersion,
+    'namespace': obj.namespace,
     'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourcesHelmParameters(y)),
     'passCredentials': obj.passCredentials,
     'releaseName': obj.releaseName,
     'skipCrds': obj.skipCrds,
+    'skipSchemaValidation': obj.skipSchemaValidation,
+    'skipTests': obj.skipTests,
     'valueFiles': obj.valueFiles?.map(y => y),
     'values': obj.values,
     'valuesObject': obj.valuesObject,
@@ -1630,6 +1985,14 @@ export function toJson_ApplicationSpecSourcesHelm(obj: ApplicationSpecSourcesHel
  * @schema ApplicationSpecSourcesKustomize
  */
 export interface ApplicationSpecSourcesKustomize {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourcesKustomize#apiVersions
+   */
+  readonly apiVersions?: string[];
+
   /**
    * CommonAnnotations is a list of additional annotations to add to rendered manifests
    *
@@ -1673,11 +2036,33 @@ export interface ApplicationSpecSourcesKustomize {
   readonly forceCommonLabels?: boolean;
 
   /**
+   * IgnoreMissingComponents prevents kustomize from failing when components do not exist locally by not appending them to kustomization file
+   *
+   * @schema ApplicationSpecSourcesKustomize#ignoreMissingComponents
+   */
+  readonly ignoreMissingComponents?: boolean;
+
+  /**
    * Images is a list of Kustomize image override specifications
    *
    * @schema ApplicationSpecSourcesKustomize#images
    */
   readonly images?: string[];
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourcesKustomize#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * LabelIncludeTemplates specifies whether to apply common labels to resource templates or not
+   *
+   * @schema ApplicationSpecSourcesKustomize#labelIncludeTemplates
+   */
+  readonly labelIncludeTemplates?: boolean;
 
   /**
    * LabelWithoutSelector specifies whether to apply common labels to resource selectors or not
@@ -1736,13 +2121,17 @@ export interface ApplicationSpecSourcesKustomize {
 export function toJson_ApplicationSpecSourcesKustomize(obj: ApplicationSpecSourcesKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
     'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'components': obj.components?.map(y => y),
     'forceCommonAnnotations': obj.forceCommonAnnotations,
     'forceCommonLabels': obj.forceCommonLabels,
+    'ignoreMissingComponents': obj.ignoreMissingComponents,
     'images': obj.images?.map(y => y),
+    'kubeVersion': obj.kubeVersion,
+    'labelIncludeTemplates': obj.labelIncludeTemplates,
     'labelWithoutSelector': obj.labelWithoutSelector,
     'namePrefix': obj.namePrefix,
     'nameSuffix': obj.nameSuffix,
@@ -1810,6 +2199,13 @@ export interface ApplicationSpecSyncPolicyAutomated {
   readonly allowEmpty?: boolean;
 
   /**
+   * Enable allows apps to explicitly control automated sync
+   *
+   * @schema ApplicationSpecSyncPolicyAutomated#enabled
+   */
+  readonly enabled?: boolean;
+
+  /**
    * Prune specifies whether to delete resources from the cluster that are not found in the sources anymore as part of automated sync (default: false)
    *
    * @schema ApplicationSpecSyncPolicyAutomated#prune
@@ -1832,6 +2228,7 @@ export function toJson_ApplicationSpecSyncPolicyAutomated(obj: ApplicationSpecSy
   if (obj === undefined) { return undefined; }
   const result = {
     'allowEmpty': obj.allowEmpty,
+    'enabled': obj.enabled,
     'prune': obj.prune,
     'selfHeal': obj.selfHeal,
   };
@@ -1891,6 +2288,13 @@ export interface ApplicationSpecSyncPolicyRetry {
    * @schema ApplicationSpecSyncPolicyRetry#limit
    */
   readonly limit?: number;
+
+  /**
+   * Refresh indicates if the latest revision should be used on retry instead of the initial one (default: false)
+   *
+   * @schema ApplicationSpecSyncPolicyRetry#refresh
+   */
+  readonly refresh?: boolean;
 }
 
 /**
@@ -1902,6 +2306,7 @@ export function toJson_ApplicationSpecSyncPolicyRetry(obj: ApplicationSpecSyncPo
   const result = {
     'backoff': toJson_ApplicationSpecSyncPolicyRetryBackoff(obj.backoff),
     'limit': obj.limit,
+    'refresh': obj.refresh,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1967,6 +2372,14 @@ export function toJson_ApplicationOperationSyncSourceDirectory(obj: ApplicationO
  */
 export interface ApplicationOperationSyncSourceHelm {
   /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationOperationSyncSourceHelm#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
    * FileParameters are file parameters to the helm template
    *
    * @schema ApplicationOperationSyncSourceHelm#fileParameters
@@ -1979,6 +2392,21 @@ export interface ApplicationOperationSyncSourceHelm {
    * @schema ApplicationOperationSyncSourceHelm#ignoreMissingValueFiles
    */
   readonly ignoreMissingValueFiles?: boolean;
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationOperationSyncSourceHelm#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * Namespace is an optional namespace to template with. If left empty, defaults to the app's destination namespace.
+   *
+   * @schema ApplicationOperationSyncSourceHelm#namespace
+   */
+  readonly namespace?: string;
 
   /**
    * Parameters is a list of Helm parameters which are passed to the helm template command upon manifest generation
@@ -2007,6 +2435,20 @@ export interface ApplicationOperationSyncSourceHelm {
    * @schema ApplicationOperationSyncSourceHelm#skipCrds
    */
   readonly skipCrds?: boolean;
+
+  /**
+   * SkipSchemaValidation skips JSON schema validation (Helm's --skip-schema-validation)
+   *
+   * @schema ApplicationOperationSyncSourceHelm#skipSchemaValidation
+   */
+  readonly skipSchemaValidation?: boolean;
+
+  /**
+   * SkipTests skips test manifest installation step (Helm's --skip-tests).
+   *
+   * @schema ApplicationOperationSyncSourceHelm#skipTests
+   */
+  readonly skipTests?: boolean;
 
   /**
    * ValuesFiles is a list of Helm value files to use when generating a template
@@ -2044,12 +2486,17 @@ export interface ApplicationOperationSyncSourceHelm {
 export function toJson_ApplicationOperationSyncSourceHelm(obj: ApplicationOperationSyncSourceHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourceHelmFileParameters(y)),
     'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
+    'kubeVersion': obj.kubeVersion,
+    'namespace': obj.namespace,
     'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourceHelmParameters(y)),
     'passCredentials': obj.passCredentials,
     'releaseName': obj.releaseName,
     'skipCrds': obj.skipCrds,
+    'skipSchemaValidation': obj.skipSchemaValidation,
+    'skipTests': obj.skipTests,
     'valueFiles': obj.valueFiles?.map(y => y),
     'values': obj.values,
     'valuesObject': obj.valuesObject,
@@ -2066,6 +2513,14 @@ export function toJson_ApplicationOperationSyncSourceHelm(obj: ApplicationOperat
  * @schema ApplicationOperationSyncSourceKustomize
  */
 export interface ApplicationOperationSyncSourceKustomize {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationOperationSyncSourceKustomize#apiVersions
+   */
+  readonly apiVersions?: string[];
+
   /**
    * CommonAnnotations is a list of additional annotations to add to rendered manifests
    *
@@ -2109,11 +2564,33 @@ export interface ApplicationOperationSyncSourceKustomize {
   readonly forceCommonLabels?: boolean;
 
   /**
+   * IgnoreMissingComponents prevents kustomize from failing when components do not exist locally by not appending them to kustomization file
+   *
+   * @schema ApplicationOperationSyncSourceKustomize#ignoreMissingComponents
+   */
+  readonly ignoreMissingComponents?: boolean;
+
+  /**
    * Images is a list of Kustomize image override specifications
    *
    * @schema ApplicationOperationSyncSourceKustomize#images
    */
   readonly images?: string[];
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationOperationSyncSourceKustomize#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * LabelIncludeTemplates specifies whether to apply common labels to resource templates or not
+   *
+   * @schema ApplicationOperationSyncSourceKustomize#labelIncludeTemplates
+   */
+  readonly labelIncludeTemplates?: boolean;
 
   /**
    * LabelWithoutSelector specifies whether to apply common labels to resource selectors or not
@@ -2172,13 +2649,17 @@ export interface ApplicationOperationSyncSourceKustomize {
 export function toJson_ApplicationOperationSyncSourceKustomize(obj: ApplicationOperationSyncSourceKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
     'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'components': obj.components?.map(y => y),
     'forceCommonAnnotations': obj.forceCommonAnnotations,
     'forceCommonLabels': obj.forceCommonLabels,
+    'ignoreMissingComponents': obj.ignoreMissingComponents,
     'images': obj.images?.map(y => y),
+    'kubeVersion': obj.kubeVersion,
+    'labelIncludeTemplates': obj.labelIncludeTemplates,
     'labelWithoutSelector': obj.labelWithoutSelector,
     'namePrefix': obj.namePrefix,
     'nameSuffix': obj.nameSuffix,
@@ -2291,6 +2772,14 @@ export function toJson_ApplicationOperationSyncSourcesDirectory(obj: Application
  */
 export interface ApplicationOperationSyncSourcesHelm {
   /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationOperationSyncSourcesHelm#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
    * FileParameters are file parameters to the helm template
    *
    * @schema ApplicationOperationSyncSourcesHelm#fileParameters
@@ -2303,6 +2792,21 @@ export interface ApplicationOperationSyncSourcesHelm {
    * @schema ApplicationOperationSyncSourcesHelm#ignoreMissingValueFiles
    */
   readonly ignoreMissingValueFiles?: boolean;
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationOperationSyncSourcesHelm#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * Namespace is an optional namespace to template with. If left empty, defaults to the app's destination namespace.
+   *
+   * @schema ApplicationOperationSyncSourcesHelm#namespace
+   */
+  readonly namespace?: string;
 
   /**
    * Parameters is a list of Helm parameters which are passed to the helm template command upon manifest generation
@@ -2331,6 +2835,20 @@ export interface ApplicationOperationSyncSourcesHelm {
    * @schema ApplicationOperationSyncSourcesHelm#skipCrds
    */
   readonly skipCrds?: boolean;
+
+  /**
+   * SkipSchemaValidation skips JSON schema validation (Helm's --skip-schema-validation)
+   *
+   * @schema ApplicationOperationSyncSourcesHelm#skipSchemaValidation
+   */
+  readonly skipSchemaValidation?: boolean;
+
+  /**
+   * SkipTests skips test manifest installation step (Helm's --skip-tests).
+   *
+   * @schema ApplicationOperationSyncSourcesHelm#skipTests
+   */
+  readonly skipTests?: boolean;
 
   /**
    * ValuesFiles is a list of Helm value files to use when generating a template
@@ -2368,12 +2886,17 @@ export interface ApplicationOperationSyncSourcesHelm {
 export function toJson_ApplicationOperationSyncSourcesHelm(obj: ApplicationOperationSyncSourcesHelm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmFileParameters(y)),
     'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
+    'kubeVersion': obj.kubeVersion,
+    'namespace': obj.namespace,
     'parameters': obj.parameters?.map(y => toJson_ApplicationOperationSyncSourcesHelmParameters(y)),
     'passCredentials': obj.passCredentials,
     'releaseName': obj.releaseName,
     'skipCrds': obj.skipCrds,
+    'skipSchemaValidation': obj.skipSchemaValidation,
+    'skipTests': obj.skipTests,
     'valueFiles': obj.valueFiles?.map(y => y),
     'values': obj.values,
     'valuesObject': obj.valuesObject,
@@ -2390,6 +2913,14 @@ export function toJson_ApplicationOperationSyncSourcesHelm(obj: ApplicationOpera
  * @schema ApplicationOperationSyncSourcesKustomize
  */
 export interface ApplicationOperationSyncSourcesKustomize {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationOperationSyncSourcesKustomize#apiVersions
+   */
+  readonly apiVersions?: string[];
+
   /**
    * CommonAnnotations is a list of additional annotations to add to rendered manifests
    *
@@ -2433,11 +2964,33 @@ export interface ApplicationOperationSyncSourcesKustomize {
   readonly forceCommonLabels?: boolean;
 
   /**
+   * IgnoreMissingComponents prevents kustomize from failing when components do not exist locally by not appending them to kustomization file
+   *
+   * @schema ApplicationOperationSyncSourcesKustomize#ignoreMissingComponents
+   */
+  readonly ignoreMissingComponents?: boolean;
+
+  /**
    * Images is a list of Kustomize image override specifications
    *
    * @schema ApplicationOperationSyncSourcesKustomize#images
    */
   readonly images?: string[];
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationOperationSyncSourcesKustomize#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * LabelIncludeTemplates specifies whether to apply common labels to resource templates or not
+   *
+   * @schema ApplicationOperationSyncSourcesKustomize#labelIncludeTemplates
+   */
+  readonly labelIncludeTemplates?: boolean;
 
   /**
    * LabelWithoutSelector specifies whether to apply common labels to resource selectors or not
@@ -2496,13 +3049,17 @@ export interface ApplicationOperationSyncSourcesKustomize {
 export function toJson_ApplicationOperationSyncSourcesKustomize(obj: ApplicationOperationSyncSourcesKustomize | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
     'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
     'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'components': obj.components?.map(y => y),
     'forceCommonAnnotations': obj.forceCommonAnnotations,
     'forceCommonLabels': obj.forceCommonLabels,
+    'ignoreMissingComponents': obj.ignoreMissingComponents,
     'images': obj.images?.map(y => y),
+    'kubeVersion': obj.kubeVersion,
+    'labelIncludeTemplates': obj.labelIncludeTemplates,
     'labelWithoutSelector': obj.labelWithoutSelector,
     'namePrefix': obj.namePrefix,
     'nameSuffix': obj.nameSuffix,
@@ -2896,6 +3453,406 @@ export function toJson_ApplicationSpecSourcePluginParameters(obj: ApplicationSpe
     'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'name': obj.name,
     'string': obj.string,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Directory specifies path/directory specific options
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceDirectory
+ */
+export interface ApplicationSpecSourceHydratorDrySourceDirectory {
+  /**
+   * Exclude contains a glob pattern to match paths against that should be explicitly excluded from being used during manifest generation
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectory#exclude
+   */
+  readonly exclude?: string;
+
+  /**
+   * Include contains a glob pattern to match paths against that should be explicitly included during manifest generation
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectory#include
+   */
+  readonly include?: string;
+
+  /**
+   * Jsonnet holds options specific to Jsonnet
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectory#jsonnet
+   */
+  readonly jsonnet?: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet;
+
+  /**
+   * Recurse specifies whether to scan a directory recursively for manifests
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectory#recurse
+   */
+  readonly recurse?: boolean;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceDirectory' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceDirectory(obj: ApplicationSpecSourceHydratorDrySourceDirectory | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'exclude': obj.exclude,
+    'include': obj.include,
+    'jsonnet': toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet(obj.jsonnet),
+    'recurse': obj.recurse,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Helm specifies helm specific options
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceHelm
+ */
+export interface ApplicationSpecSourceHydratorDrySourceHelm {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
+   * FileParameters are file parameters to the helm template
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#fileParameters
+   */
+  readonly fileParameters?: ApplicationSpecSourceHydratorDrySourceHelmFileParameters[];
+
+  /**
+   * IgnoreMissingValueFiles prevents helm template from failing when valueFiles do not exist locally by not appending them to helm template --values
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#ignoreMissingValueFiles
+   */
+  readonly ignoreMissingValueFiles?: boolean;
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * Namespace is an optional namespace to template with. If left empty, defaults to the app's destination namespace.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Parameters is a list of Helm parameters which are passed to the helm template command upon manifest generation
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#parameters
+   */
+  readonly parameters?: ApplicationSpecSourceHydratorDrySourceHelmParameters[];
+
+  /**
+   * PassCredentials pass credentials to all domains (Helm's --pass-credentials)
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#passCredentials
+   */
+  readonly passCredentials?: boolean;
+
+  /**
+   * ReleaseName is the Helm release name to use. If omitted it will use the application name
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#releaseName
+   */
+  readonly releaseName?: string;
+
+  /**
+   * SkipCrds skips custom resource definition installation step (Helm's --skip-crds)
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#skipCrds
+   */
+  readonly skipCrds?: boolean;
+
+  /**
+   * SkipSchemaValidation skips JSON schema validation (Helm's --skip-schema-validation)
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#skipSchemaValidation
+   */
+  readonly skipSchemaValidation?: boolean;
+
+  /**
+   * SkipTests skips test manifest installation step (Helm's --skip-tests).
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#skipTests
+   */
+  readonly skipTests?: boolean;
+
+  /**
+   * ValuesFiles is a list of Helm value files to use when generating a template
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#valueFiles
+   */
+  readonly valueFiles?: string[];
+
+  /**
+   * Values specifies Helm values to be passed to helm template, typically defined as a block. ValuesObject takes precedence over Values, so use one or the other.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#values
+   */
+  readonly values?: string;
+
+  /**
+   * ValuesObject specifies Helm values to be passed to helm template, defined as a map. This takes precedence over Values.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#valuesObject
+   */
+  readonly valuesObject?: any;
+
+  /**
+   * Version is the Helm version to use for templating ("3")
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelm#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceHelm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceHelm(obj: ApplicationSpecSourceHydratorDrySourceHelm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
+    'fileParameters': obj.fileParameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmFileParameters(y)),
+    'ignoreMissingValueFiles': obj.ignoreMissingValueFiles,
+    'kubeVersion': obj.kubeVersion,
+    'namespace': obj.namespace,
+    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceHelmParameters(y)),
+    'passCredentials': obj.passCredentials,
+    'releaseName': obj.releaseName,
+    'skipCrds': obj.skipCrds,
+    'skipSchemaValidation': obj.skipSchemaValidation,
+    'skipTests': obj.skipTests,
+    'valueFiles': obj.valueFiles?.map(y => y),
+    'values': obj.values,
+    'valuesObject': obj.valuesObject,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Kustomize specifies kustomize specific options
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceKustomize
+ */
+export interface ApplicationSpecSourceHydratorDrySourceKustomize {
+  /**
+   * APIVersions specifies the Kubernetes resource API versions to pass to Helm when templating manifests. By default,
+   * Argo CD uses the API versions of the target cluster. The format is [group/]version/kind.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#apiVersions
+   */
+  readonly apiVersions?: string[];
+
+  /**
+   * CommonAnnotations is a list of additional annotations to add to rendered manifests
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#commonAnnotations
+   */
+  readonly commonAnnotations?: { [key: string]: string };
+
+  /**
+   * CommonAnnotationsEnvsubst specifies whether to apply env variables substitution for annotation values
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#commonAnnotationsEnvsubst
+   */
+  readonly commonAnnotationsEnvsubst?: boolean;
+
+  /**
+   * CommonLabels is a list of additional labels to add to rendered manifests
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#commonLabels
+   */
+  readonly commonLabels?: { [key: string]: string };
+
+  /**
+   * Components specifies a list of kustomize components to add to the kustomization before building
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#components
+   */
+  readonly components?: string[];
+
+  /**
+   * ForceCommonAnnotations specifies whether to force applying common annotations to resources for Kustomize apps
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#forceCommonAnnotations
+   */
+  readonly forceCommonAnnotations?: boolean;
+
+  /**
+   * ForceCommonLabels specifies whether to force applying common labels to resources for Kustomize apps
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#forceCommonLabels
+   */
+  readonly forceCommonLabels?: boolean;
+
+  /**
+   * IgnoreMissingComponents prevents kustomize from failing when components do not exist locally by not appending them to kustomization file
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#ignoreMissingComponents
+   */
+  readonly ignoreMissingComponents?: boolean;
+
+  /**
+   * Images is a list of Kustomize image override specifications
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#images
+   */
+  readonly images?: string[];
+
+  /**
+   * KubeVersion specifies the Kubernetes API version to pass to Helm when templating manifests. By default, Argo CD
+   * uses the Kubernetes version of the target cluster.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#kubeVersion
+   */
+  readonly kubeVersion?: string;
+
+  /**
+   * LabelIncludeTemplates specifies whether to apply common labels to resource templates or not
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#labelIncludeTemplates
+   */
+  readonly labelIncludeTemplates?: boolean;
+
+  /**
+   * LabelWithoutSelector specifies whether to apply common labels to resource selectors or not
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#labelWithoutSelector
+   */
+  readonly labelWithoutSelector?: boolean;
+
+  /**
+   * NamePrefix is a prefix appended to resources for Kustomize apps
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#namePrefix
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * NameSuffix is a suffix appended to resources for Kustomize apps
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#nameSuffix
+   */
+  readonly nameSuffix?: string;
+
+  /**
+   * Namespace sets the namespace that Kustomize adds to all resources
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Patches is a list of Kustomize patches
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#patches
+   */
+  readonly patches?: ApplicationSpecSourceHydratorDrySourceKustomizePatches[];
+
+  /**
+   * Replicas is a list of Kustomize Replicas override specifications
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#replicas
+   */
+  readonly replicas?: ApplicationSpecSourceHydratorDrySourceKustomizeReplicas[];
+
+  /**
+   * Version controls which version of Kustomize to use for rendering manifests
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomize#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceKustomize' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceKustomize(obj: ApplicationSpecSourceHydratorDrySourceKustomize | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiVersions': obj.apiVersions?.map(y => y),
+    'commonAnnotations': ((obj.commonAnnotations) === undefined) ? undefined : (Object.entries(obj.commonAnnotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'commonAnnotationsEnvsubst': obj.commonAnnotationsEnvsubst,
+    'commonLabels': ((obj.commonLabels) === undefined) ? undefined : (Object.entries(obj.commonLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'components': obj.components?.map(y => y),
+    'forceCommonAnnotations': obj.forceCommonAnnotations,
+    'forceCommonLabels': obj.forceCommonLabels,
+    'ignoreMissingComponents': obj.ignoreMissingComponents,
+    'images': obj.images?.map(y => y),
+    'kubeVersion': obj.kubeVersion,
+    'labelIncludeTemplates': obj.labelIncludeTemplates,
+    'labelWithoutSelector': obj.labelWithoutSelector,
+    'namePrefix': obj.namePrefix,
+    'nameSuffix': obj.nameSuffix,
+    'namespace': obj.namespace,
+    'patches': obj.patches?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatches(y)),
+    'replicas': obj.replicas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceKustomizeReplicas(y)),
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Plugin specifies config management plugin specific options
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourcePlugin
+ */
+export interface ApplicationSpecSourceHydratorDrySourcePlugin {
+  /**
+   * Env is a list of environment variable entries
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePlugin#env
+   */
+  readonly env?: ApplicationSpecSourceHydratorDrySourcePluginEnv[];
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourcePlugin#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourcePlugin#parameters
+   */
+  readonly parameters?: ApplicationSpecSourceHydratorDrySourcePluginParameters[];
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourcePlugin' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourcePlugin(obj: ApplicationSpecSourceHydratorDrySourcePlugin | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'env': obj.env?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginEnv(y)),
+    'name': obj.name,
+    'parameters': obj.parameters?.map(y => toJson_ApplicationSpecSourceHydratorDrySourcePluginParameters(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3957,6 +4914,292 @@ export class ApplicationSpecSourceKustomizeReplicasCount {
 }
 
 /**
+ * Jsonnet holds options specific to Jsonnet
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet
+ */
+export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet {
+  /**
+   * ExtVars is a list of Jsonnet External Variables
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet#extVars
+   */
+  readonly extVars?: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars[];
+
+  /**
+   * Additional library search dirs
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet#libs
+   */
+  readonly libs?: string[];
+
+  /**
+   * TLAS is a list of Jsonnet Top-level Arguments
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet#tlas
+   */
+  readonly tlas?: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas[];
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'extVars': obj.extVars?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars(y)),
+    'libs': obj.libs?.map(y => y),
+    'tlas': obj.tlas?.map(y => toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HelmFileParameter is a file parameter that's passed to helm template during manifest generation
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceHelmFileParameters
+ */
+export interface ApplicationSpecSourceHydratorDrySourceHelmFileParameters {
+  /**
+   * Name is the name of the Helm parameter
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelmFileParameters#name
+   */
+  readonly name?: string;
+
+  /**
+   * Path is the path to the file containing the values for the Helm parameter
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelmFileParameters#path
+   */
+  readonly path?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceHelmFileParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceHelmFileParameters(obj: ApplicationSpecSourceHydratorDrySourceHelmFileParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * HelmParameter is a parameter that's passed to helm template during manifest generation
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceHelmParameters
+ */
+export interface ApplicationSpecSourceHydratorDrySourceHelmParameters {
+  /**
+   * ForceString determines whether to tell Helm to interpret booleans and numbers as strings
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelmParameters#forceString
+   */
+  readonly forceString?: boolean;
+
+  /**
+   * Name is the name of the Helm parameter
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelmParameters#name
+   */
+  readonly name?: string;
+
+  /**
+   * Value is the value for the Helm parameter
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceHelmParameters#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceHelmParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceHelmParameters(obj: ApplicationSpecSourceHydratorDrySourceHelmParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'forceString': obj.forceString,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatches
+ */
+export interface ApplicationSpecSourceHydratorDrySourceKustomizePatches {
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatches#options
+   */
+  readonly options?: { [key: string]: boolean };
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatches#patch
+   */
+  readonly patch?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatches#path
+   */
+  readonly path?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatches#target
+   */
+  readonly target?: ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceKustomizePatches' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatches(obj: ApplicationSpecSourceHydratorDrySourceKustomizePatches | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'patch': obj.patch,
+    'path': obj.path,
+    'target': toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget(obj.target),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSpecSourceHydratorDrySourceKustomizeReplicas
+ */
+export interface ApplicationSpecSourceHydratorDrySourceKustomizeReplicas {
+  /**
+   * Number of replicas
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizeReplicas#count
+   */
+  readonly count: ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount;
+
+  /**
+   * Name of Deployment or StatefulSet
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizeReplicas#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceKustomizeReplicas' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizeReplicas(obj: ApplicationSpecSourceHydratorDrySourceKustomizeReplicas | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'count': obj.count?.value,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * EnvEntry represents an entry in the application's environment
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourcePluginEnv
+ */
+export interface ApplicationSpecSourceHydratorDrySourcePluginEnv {
+  /**
+   * Name is the name of the variable, usually expressed in uppercase
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginEnv#name
+   */
+  readonly name: string;
+
+  /**
+   * Value is the value of the variable
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginEnv#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourcePluginEnv' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourcePluginEnv(obj: ApplicationSpecSourceHydratorDrySourcePluginEnv | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSpecSourceHydratorDrySourcePluginParameters
+ */
+export interface ApplicationSpecSourceHydratorDrySourcePluginParameters {
+  /**
+   * Array is the value of an array type parameter.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginParameters#array
+   */
+  readonly array?: string[];
+
+  /**
+   * Map is the value of a map type parameter.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginParameters#map
+   */
+  readonly map?: { [key: string]: string };
+
+  /**
+   * Name is the name identifying a parameter.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginParameters#name
+   */
+  readonly name?: string;
+
+  /**
+   * String_ is the value of a string type parameter.
+   *
+   * @schema ApplicationSpecSourceHydratorDrySourcePluginParameters#string
+   */
+  readonly string?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourcePluginParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourcePluginParameters(obj: ApplicationSpecSourceHydratorDrySourcePluginParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'array': obj.array?.map(y => y),
+    'map': ((obj.map) === undefined) ? undefined : (Object.entries(obj.map).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'name': obj.name,
+    'string': obj.string,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * JsonnetVar represents a variable to be passed to jsonnet during manifest generation
  *
  * @schema ApplicationSpecSourcesDirectoryJsonnetExtVars
@@ -4407,6 +5650,158 @@ export class ApplicationOperationSyncSourcesKustomizeReplicasCount {
   }
   public static fromString(value: string): ApplicationOperationSyncSourcesKustomizeReplicasCount {
     return new ApplicationOperationSyncSourcesKustomizeReplicasCount(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * JsonnetVar represents a variable to be passed to jsonnet during manifest generation
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars
+ */
+export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars {
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars#code
+   */
+  readonly code?: boolean;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetExtVars | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'code': obj.code,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * JsonnetVar represents a variable to be passed to jsonnet during manifest generation
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas
+ */
+export interface ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas {
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas#code
+   */
+  readonly code?: boolean;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas(obj: ApplicationSpecSourceHydratorDrySourceDirectoryJsonnetTlas | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'code': obj.code,
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget
+ */
+export interface ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget {
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#annotationSelector
+   */
+  readonly annotationSelector?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#labelSelector
+   */
+  readonly labelSelector?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#name
+   */
+  readonly name?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * @schema ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget#version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Converts an object of type 'ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget(obj: ApplicationSpecSourceHydratorDrySourceKustomizePatchesTarget | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotationSelector': obj.annotationSelector,
+    'group': obj.group,
+    'kind': obj.kind,
+    'labelSelector': obj.labelSelector,
+    'name': obj.name,
+    'namespace': obj.namespace,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Number of replicas
+ *
+ * @schema ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount
+ */
+export class ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount {
+  public static fromNumber(value: number): ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount {
+    return new ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount(value);
+  }
+  public static fromString(value: string): ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount {
+    return new ApplicationSpecSourceHydratorDrySourceKustomizeReplicasCount(value);
   }
   private constructor(public readonly value: number | string) {
   }

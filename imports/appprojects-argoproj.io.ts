@@ -129,6 +129,13 @@ export interface AppProjectSpec {
   readonly description?: string;
 
   /**
+   * DestinationServiceAccounts holds information about the service accounts to be impersonated for the application sync operation for each destination.
+   *
+   * @schema AppProjectSpec#destinationServiceAccounts
+   */
+  readonly destinationServiceAccounts?: AppProjectSpecDestinationServiceAccounts[];
+
+  /**
    * Destinations contains list of destinations available for deployment
    *
    * @schema AppProjectSpec#destinations
@@ -209,6 +216,7 @@ export function toJson_AppProjectSpec(obj: AppProjectSpec | undefined): Record<s
     'clusterResourceBlacklist': obj.clusterResourceBlacklist?.map(y => toJson_AppProjectSpecClusterResourceBlacklist(y)),
     'clusterResourceWhitelist': obj.clusterResourceWhitelist?.map(y => toJson_AppProjectSpecClusterResourceWhitelist(y)),
     'description': obj.description,
+    'destinationServiceAccounts': obj.destinationServiceAccounts?.map(y => toJson_AppProjectSpecDestinationServiceAccounts(y)),
     'destinations': obj.destinations?.map(y => toJson_AppProjectSpecDestinations(y)),
     'namespaceResourceBlacklist': obj.namespaceResourceBlacklist?.map(y => toJson_AppProjectSpecNamespaceResourceBlacklist(y)),
     'namespaceResourceWhitelist': obj.namespaceResourceWhitelist?.map(y => toJson_AppProjectSpecNamespaceResourceWhitelist(y)),
@@ -226,8 +234,7 @@ export function toJson_AppProjectSpec(obj: AppProjectSpec | undefined): Record<s
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GroupKind specifies a Group and a Kind, but does not force a version.  This is useful for identifying
- * concepts during lookup stages without having partially valid types
+ * ClusterResourceRestrictionItem is a cluster resource that is restricted by the project's whitelist or blacklist
  *
  * @schema AppProjectSpecClusterResourceBlacklist
  */
@@ -241,6 +248,14 @@ export interface AppProjectSpecClusterResourceBlacklist {
    * @schema AppProjectSpecClusterResourceBlacklist#kind
    */
   readonly kind: string;
+
+  /**
+   * Name is the name of the restricted resource. Glob patterns using Go's filepath.Match syntax are supported.
+   * Unlike the group and kind fields, if no name is specified, all resources of the specified group/kind are matched.
+   *
+   * @schema AppProjectSpecClusterResourceBlacklist#name
+   */
+  readonly name?: string;
 }
 
 /**
@@ -252,6 +267,7 @@ export function toJson_AppProjectSpecClusterResourceBlacklist(obj: AppProjectSpe
   const result = {
     'group': obj.group,
     'kind': obj.kind,
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -259,8 +275,7 @@ export function toJson_AppProjectSpecClusterResourceBlacklist(obj: AppProjectSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * GroupKind specifies a Group and a Kind, but does not force a version.  This is useful for identifying
- * concepts during lookup stages without having partially valid types
+ * ClusterResourceRestrictionItem is a cluster resource that is restricted by the project's whitelist or blacklist
  *
  * @schema AppProjectSpecClusterResourceWhitelist
  */
@@ -274,6 +289,14 @@ export interface AppProjectSpecClusterResourceWhitelist {
    * @schema AppProjectSpecClusterResourceWhitelist#kind
    */
   readonly kind: string;
+
+  /**
+   * Name is the name of the restricted resource. Glob patterns using Go's filepath.Match syntax are supported.
+   * Unlike the group and kind fields, if no name is specified, all resources of the specified group/kind are matched.
+   *
+   * @schema AppProjectSpecClusterResourceWhitelist#name
+   */
+  readonly name?: string;
 }
 
 /**
@@ -285,6 +308,51 @@ export function toJson_AppProjectSpecClusterResourceWhitelist(obj: AppProjectSpe
   const result = {
     'group': obj.group,
     'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ApplicationDestinationServiceAccount holds information about the service account to be impersonated for the application sync operation.
+ *
+ * @schema AppProjectSpecDestinationServiceAccounts
+ */
+export interface AppProjectSpecDestinationServiceAccounts {
+  /**
+   * DefaultServiceAccount to be used for impersonation during the sync operation
+   *
+   * @schema AppProjectSpecDestinationServiceAccounts#defaultServiceAccount
+   */
+  readonly defaultServiceAccount: string;
+
+  /**
+   * Namespace specifies the target namespace for the application's resources.
+   *
+   * @schema AppProjectSpecDestinationServiceAccounts#namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Server specifies the URL of the target cluster's Kubernetes control plane API.
+   *
+   * @schema AppProjectSpecDestinationServiceAccounts#server
+   */
+  readonly server: string;
+}
+
+/**
+ * Converts an object of type 'AppProjectSpecDestinationServiceAccounts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AppProjectSpecDestinationServiceAccounts(obj: AppProjectSpecDestinationServiceAccounts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'defaultServiceAccount': obj.defaultServiceAccount,
+    'namespace': obj.namespace,
+    'server': obj.server,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -533,6 +601,13 @@ export function toJson_AppProjectSpecSignatureKeys(obj: AppProjectSpecSignatureK
  */
 export interface AppProjectSpecSyncWindows {
   /**
+   * UseAndOperator use AND operator for matching applications, namespaces and clusters instead of the default OR operator
+   *
+   * @schema AppProjectSpecSyncWindows#andOperator
+   */
+  readonly andOperator?: boolean;
+
+  /**
    * Applications contains a list of applications that the window will apply to
    *
    * @schema AppProjectSpecSyncWindows#applications
@@ -545,6 +620,13 @@ export interface AppProjectSpecSyncWindows {
    * @schema AppProjectSpecSyncWindows#clusters
    */
   readonly clusters?: string[];
+
+  /**
+   * Description of the sync that will be applied to the schedule, can be used to add any information such as a ticket number for example
+   *
+   * @schema AppProjectSpecSyncWindows#description
+   */
+  readonly description?: string;
 
   /**
    * Duration is the amount of time the sync window will be open
@@ -596,8 +678,10 @@ export interface AppProjectSpecSyncWindows {
 export function toJson_AppProjectSpecSyncWindows(obj: AppProjectSpecSyncWindows | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'andOperator': obj.andOperator,
     'applications': obj.applications?.map(y => y),
     'clusters': obj.clusters?.map(y => y),
+    'description': obj.description,
     'duration': obj.duration,
     'kind': obj.kind,
     'manualSync': obj.manualSync,

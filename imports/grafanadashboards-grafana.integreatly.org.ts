@@ -24,7 +24,7 @@ export class GrafanaDashboard extends ApiObject {
    *
    * @param props initialization props
    */
-  public static manifest(props: GrafanaDashboardProps = {}): any {
+  public static manifest(props: GrafanaDashboardProps): any {
     return {
       ...GrafanaDashboard.GVK,
       ...toJson_GrafanaDashboardProps(props),
@@ -37,7 +37,7 @@ export class GrafanaDashboard extends ApiObject {
    * @param id a scope-local name for the object
    * @param props initialization props
    */
-  public constructor(scope: Construct, id: string, props: GrafanaDashboardProps = {}) {
+  public constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id, {
       ...GrafanaDashboard.GVK,
       ...props,
@@ -73,7 +73,7 @@ export interface GrafanaDashboardProps {
    *
    * @schema GrafanaDashboard#spec
    */
-  readonly spec?: GrafanaDashboardSpec;
+  readonly spec: GrafanaDashboardSpec;
 }
 
 /**
@@ -98,21 +98,21 @@ export function toJson_GrafanaDashboardProps(obj: GrafanaDashboardProps | undefi
  */
 export interface GrafanaDashboardSpec {
   /**
-   * allow to import this resources from an operator in a different namespace
+   * Allow the Operator to match this resource with Grafanas outside the current namespace
    *
    * @schema GrafanaDashboardSpec#allowCrossNamespaceImport
    */
   readonly allowCrossNamespaceImport?: boolean;
 
   /**
-   * dashboard from configmap
+   * model from configmap
    *
    * @schema GrafanaDashboardSpec#configMapRef
    */
   readonly configMapRef?: GrafanaDashboardSpecConfigMapRef;
 
   /**
-   * Cache duration for dashboards fetched from URLs
+   * Cache duration for models fetched from URLs
    *
    * @schema GrafanaDashboardSpec#contentCacheDuration
    */
@@ -168,21 +168,21 @@ export interface GrafanaDashboardSpec {
   readonly grafanaCom?: GrafanaDashboardSpecGrafanaCom;
 
   /**
-   * GzipJson the dashboard's JSON compressed with Gzip. Base64-encoded when in YAML.
+   * GzipJson the model's JSON compressed with Gzip. Base64-encoded when in YAML.
    *
    * @schema GrafanaDashboardSpec#gzipJson
    */
   readonly gzipJson?: string;
 
   /**
-   * selects Grafanas for import
+   * Selects Grafana instances for import
    *
    * @schema GrafanaDashboardSpec#instanceSelector
    */
   readonly instanceSelector: GrafanaDashboardSpecInstanceSelector;
 
   /**
-   * dashboard json
+   * model json
    *
    * @schema GrafanaDashboardSpec#json
    */
@@ -203,6 +203,13 @@ export interface GrafanaDashboardSpec {
   readonly jsonnetLib?: GrafanaDashboardSpecJsonnetLib;
 
   /**
+   * model from an OCI artifact (e.g. ghcr.io/team/dashboards:v1)
+   *
+   * @schema GrafanaDashboardSpec#oci
+   */
+  readonly oci?: GrafanaDashboardSpecOci;
+
+  /**
    * plugins
    *
    * @schema GrafanaDashboardSpec#plugins
@@ -210,28 +217,36 @@ export interface GrafanaDashboardSpec {
   readonly plugins?: GrafanaDashboardSpecPlugins[];
 
   /**
-   * how often the dashboard is refreshed, defaults to 5m if not set
+   * How often the resource is synced, defaults to 10m0s if not set
    *
    * @schema GrafanaDashboardSpec#resyncPeriod
    */
   readonly resyncPeriod?: string;
 
   /**
-   * Manually specify the uid for the dashboard, overwrites uids already present in the json model
+   * Suspend pauses synchronizing attempts and tells the operator to ignore changes
+   *
+   * @schema GrafanaDashboardSpec#suspend
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * Manually specify the uid, overwrites uids already present in the json model.
+   * Can be any string consisting of alphanumeric characters, - and _ with a maximum length of 40.
    *
    * @schema GrafanaDashboardSpec#uid
    */
   readonly uid?: string;
 
   /**
-   * dashboard url
+   * model url
    *
    * @schema GrafanaDashboardSpec#url
    */
   readonly url?: string;
 
   /**
-   * authorization options for dashboard from url
+   * authorization options for model from url
    *
    * @schema GrafanaDashboardSpec#urlAuthorization
    */
@@ -260,8 +275,10 @@ export function toJson_GrafanaDashboardSpec(obj: GrafanaDashboardSpec | undefine
     'json': obj.json,
     'jsonnet': obj.jsonnet,
     'jsonnetLib': toJson_GrafanaDashboardSpecJsonnetLib(obj.jsonnetLib),
+    'oci': toJson_GrafanaDashboardSpecOci(obj.oci),
     'plugins': obj.plugins?.map(y => toJson_GrafanaDashboardSpecPlugins(y)),
     'resyncPeriod': obj.resyncPeriod,
+    'suspend': obj.suspend,
     'uid': obj.uid,
     'url': obj.url,
     'urlAuthorization': toJson_GrafanaDashboardSpecUrlAuthorization(obj.urlAuthorization),
@@ -272,7 +289,7 @@ export function toJson_GrafanaDashboardSpec(obj: GrafanaDashboardSpec | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * dashboard from configmap
+ * model from configmap
  *
  * @schema GrafanaDashboardSpecConfigMapRef
  */
@@ -320,6 +337,9 @@ export function toJson_GrafanaDashboardSpecConfigMapRef(obj: GrafanaDashboardSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * GrafanaResourceDatasource is used to set the datasource name of any templated datasources in
+ * content definitions (e.g., dashboard JSON).
+ *
  * @schema GrafanaDashboardSpecDatasources
  */
 export interface GrafanaDashboardSpecDatasources {
@@ -456,7 +476,7 @@ export function toJson_GrafanaDashboardSpecGrafanaCom(obj: GrafanaDashboardSpecG
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * selects Grafanas for import
+ * Selects Grafana instances for import
  *
  * @schema GrafanaDashboardSpecInstanceSelector
  */
@@ -532,6 +552,64 @@ export function toJson_GrafanaDashboardSpecJsonnetLib(obj: GrafanaDashboardSpecJ
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * model from an OCI artifact (e.g. ghcr.io/team/dashboards:v1)
+ *
+ * @schema GrafanaDashboardSpecOci
+ */
+export interface GrafanaDashboardSpecOci {
+  /**
+   * InsecurePlainHTTP switches the registry connection to plain HTTP (non-TLS) instead of HTTPS.
+   * Intended for in-cluster or test registries; HTTPS registries with self-signed
+   * certificates are not supported. Default false.
+   *
+   * @schema GrafanaDashboardSpecOci#insecurePlainHTTP
+   */
+  readonly insecurePlainHttp?: boolean;
+
+  /**
+   * Path is the path of the file to extract from the artifact.
+   *
+   * @schema GrafanaDashboardSpecOci#path
+   */
+  readonly path: string;
+
+  /**
+   * PullSecretRef references a kubernetes.io/dockerconfigjson Secret in the same namespace as the CR.
+   * If omitted, anonymous pull is attempted.
+   *
+   * @schema GrafanaDashboardSpecOci#pullSecretRef
+   */
+  readonly pullSecretRef?: GrafanaDashboardSpecOciPullSecretRef;
+
+  /**
+   * Reference is the full OCI artifact reference including a tag or digest,
+   * e.g. "ghcr.io/team/dashboards:v1.4.7" or
+   * "ghcr.io/team/dashboards@sha256:abc123...". Prefer a digest for
+   * reproducible deployments.
+   *
+   * @schema GrafanaDashboardSpecOci#reference
+   */
+  readonly reference: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecOci' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecOci(obj: GrafanaDashboardSpecOci | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'insecurePlainHTTP': obj.insecurePlainHttp,
+    'path': obj.path,
+    'pullSecretRef': toJson_GrafanaDashboardSpecOciPullSecretRef(obj.pullSecretRef),
+    'reference': obj.reference,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * @schema GrafanaDashboardSpecPlugins
  */
 export interface GrafanaDashboardSpecPlugins {
@@ -562,7 +640,7 @@ export function toJson_GrafanaDashboardSpecPlugins(obj: GrafanaDashboardSpecPlug
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * authorization options for dashboard from url
+ * authorization options for model from url
  *
  * @schema GrafanaDashboardSpecUrlAuthorization
  */
@@ -762,6 +840,39 @@ export function toJson_GrafanaDashboardSpecInstanceSelectorMatchExpressions(obj:
     'key': obj.key,
     'operator': obj.operator,
     'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * PullSecretRef references a kubernetes.io/dockerconfigjson Secret in the same namespace as the CR.
+ * If omitted, anonymous pull is attempted.
+ *
+ * @schema GrafanaDashboardSpecOciPullSecretRef
+ */
+export interface GrafanaDashboardSpecOciPullSecretRef {
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema GrafanaDashboardSpecOciPullSecretRef#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'GrafanaDashboardSpecOciPullSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GrafanaDashboardSpecOciPullSecretRef(obj: GrafanaDashboardSpecOciPullSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 
 
 /**
- * PrometheusRule defines recording and alerting rules for a Prometheus instance
+ * The `PrometheusRule` custom resource definition (CRD) defines [alerting](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/) and [recording](https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/) rules to be evaluated by `Prometheus` or `ThanosRuler` objects.
+
+`Prometheus` and `ThanosRuler` objects select `PrometheusRule` objects using label and namespace selectors.
  *
  * @schema PrometheusRule
  */
@@ -58,7 +60,9 @@ export class PrometheusRule extends ApiObject {
 }
 
 /**
- * PrometheusRule defines recording and alerting rules for a Prometheus instance
+ * The `PrometheusRule` custom resource definition (CRD) defines [alerting](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/) and [recording](https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/) rules to be evaluated by `Prometheus` or `ThanosRuler` objects.
+ *
+ * `Prometheus` and `ThanosRuler` objects select `PrometheusRule` objects using label and namespace selectors.
  *
  * @schema PrometheusRule
  */
@@ -69,7 +73,7 @@ export interface PrometheusRuleProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * Specification of desired alerting rule definitions for Prometheus.
+   * spec defines the specification of desired alerting rule definitions for Prometheus.
    *
    * @schema PrometheusRule#spec
    */
@@ -92,13 +96,13 @@ export function toJson_PrometheusRuleProps(obj: PrometheusRuleProps | undefined)
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specification of desired alerting rule definitions for Prometheus.
+ * spec defines the specification of desired alerting rule definitions for Prometheus.
  *
  * @schema PrometheusRuleSpec
  */
 export interface PrometheusRuleSpec {
   /**
-   * Content of Prometheus rule file
+   * groups defines the content of Prometheus rule file
    *
    * @schema PrometheusRuleSpec#groups
    */
@@ -126,35 +130,60 @@ export function toJson_PrometheusRuleSpec(obj: PrometheusRuleSpec | undefined): 
  */
 export interface PrometheusRuleSpecGroups {
   /**
-   * Interval determines how often rules in the group are evaluated.
+   * interval defines how often rules in the group are evaluated.
    *
    * @schema PrometheusRuleSpecGroups#interval
    */
   readonly interval?: string;
 
   /**
-   * Limit the number of alerts an alerting rule and series a recording rule can produce. Limit is supported starting with Prometheus >= 2.31 and Thanos Ruler >= 0.24.
+   * labels define the labels to add or overwrite before storing the result for its rules.
+   * The labels defined at the rule level take precedence.
+   *
+   * It requires Prometheus >= 3.0.0.
+   * The field is ignored for Thanos Ruler.
+   *
+   * @schema PrometheusRuleSpecGroups#labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * limit defines the number of alerts an alerting rule and series a recording
+   * rule can produce.
+   * Limit is supported starting with Prometheus >= 2.31 and Thanos Ruler >= 0.24.
    *
    * @schema PrometheusRuleSpecGroups#limit
    */
   readonly limit?: number;
 
   /**
-   * Name of the rule group.
+   * name defines the name of the rule group.
    *
    * @schema PrometheusRuleSpecGroups#name
    */
   readonly name: string;
 
   /**
-   * PartialResponseStrategy is only used by ThanosRuler and will be ignored by Prometheus instances. More info: https://github.com/thanos-io/thanos/blob/main/docs/components/rule.md#partial-response
+   * partial_response_strategy is only used by ThanosRuler and will
+   * be ignored by Prometheus instances.
+   * More info: https://github.com/thanos-io/thanos/blob/main/docs/components/rule.md#partial-response
    *
    * @schema PrometheusRuleSpecGroups#partial_response_strategy
    */
   readonly partialResponseStrategy?: string;
 
   /**
-   * List of alerting and recording rules.
+   * query_offset defines the offset the rule evaluation timestamp of this particular group by the specified duration into the past.
+   *
+   * It requires Prometheus >= v2.53.0.
+   * It is not supported for ThanosRuler.
+   *
+   * @schema PrometheusRuleSpecGroups#query_offset
+   */
+  readonly queryOffset?: string;
+
+  /**
+   * rules defines the list of alerting and recording rules.
    *
    * @schema PrometheusRuleSpecGroups#rules
    */
@@ -169,9 +198,11 @@ export function toJson_PrometheusRuleSpecGroups(obj: PrometheusRuleSpecGroups | 
   if (obj === undefined) { return undefined; }
   const result = {
     'interval': obj.interval,
+    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'limit': obj.limit,
     'name': obj.name,
     'partial_response_strategy': obj.partialResponseStrategy,
+    'query_offset': obj.queryOffset,
     'rules': obj.rules?.map(y => toJson_PrometheusRuleSpecGroupsRules(y)),
   };
   // filter undefined values
@@ -180,55 +211,59 @@ export function toJson_PrometheusRuleSpecGroups(obj: PrometheusRuleSpecGroups | 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Rule describes an alerting or recording rule See Prometheus documentation: [alerting](https://www.prometheus.io/docs/prometheus/latest/configuration/alerting_rules/) or [recording](https://www.prometheus.io/docs/prometheus/latest/configuration/recording_rules/#recording-rules) rule
+ * Rule describes an alerting or recording rule
+ * See Prometheus documentation: [alerting](https://www.prometheus.io/docs/prometheus/latest/configuration/alerting_rules/) or [recording](https://www.prometheus.io/docs/prometheus/latest/configuration/recording_rules/#recording-rules) rule
  *
  * @schema PrometheusRuleSpecGroupsRules
  */
 export interface PrometheusRuleSpecGroupsRules {
   /**
-   * Name of the alert. Must be a valid label value. Only one of `record` and `alert` must be set.
+   * alert defines the name of the alert. Must be a valid label value.
+   * Only one of `record` and `alert` must be set.
    *
    * @schema PrometheusRuleSpecGroupsRules#alert
    */
   readonly alert?: string;
 
   /**
-   * Annotations to add to each alert. Only valid for alerting rules.
+   * annotations defines annotations to add to each alert.
+   * Only valid for alerting rules.
    *
    * @schema PrometheusRuleSpecGroupsRules#annotations
    */
   readonly annotations?: { [key: string]: string };
 
   /**
-   * PromQL expression to evaluate.
+   * expr defines the PromQL expression to evaluate.
    *
    * @schema PrometheusRuleSpecGroupsRules#expr
    */
   readonly expr: PrometheusRuleSpecGroupsRulesExpr;
 
   /**
-   * Alerts are considered firing once they have been returned for this long.
+   * for defines how alerts are considered firing once they have been returned for this long.
    *
    * @schema PrometheusRuleSpecGroupsRules#for
    */
   readonly for?: string;
 
   /**
-   * KeepFiringFor defines how long an alert will continue firing after the condition that triggered it has cleared.
+   * keep_firing_for defines how long an alert will continue firing after the condition that triggered it has cleared.
    *
    * @schema PrometheusRuleSpecGroupsRules#keep_firing_for
    */
   readonly keepFiringFor?: string;
 
   /**
-   * Labels to add or overwrite.
+   * labels defines labels to add or overwrite.
    *
    * @schema PrometheusRuleSpecGroupsRules#labels
    */
   readonly labels?: { [key: string]: string };
 
   /**
-   * Name of the time series to output to. Must be a valid metric name. Only one of `record` and `alert` must be set.
+   * record defines the name of the time series to output to. Must be a valid metric name.
+   * Only one of `record` and `alert` must be set.
    *
    * @schema PrometheusRuleSpecGroupsRules#record
    */
@@ -256,7 +291,7 @@ export function toJson_PrometheusRuleSpecGroupsRules(obj: PrometheusRuleSpecGrou
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * PromQL expression to evaluate.
+ * expr defines the PromQL expression to evaluate.
  *
  * @schema PrometheusRuleSpecGroupsRulesExpr
  */

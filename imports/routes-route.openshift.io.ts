@@ -4,12 +4,33 @@ import { Construct } from 'constructs';
 
 
 /**
- * A route allows developers to expose services through an HTTP(S) aware load balancing and proxy layer via a public DNS entry. The route may further specify TLS options and a certificate, or specify a public CNAME that the router should also accept for HTTP and HTTPS traffic. An administrator typically configures their router to be visible outside the cluster firewall, and may also add additional security, caching, or traffic controls on the service content. Routers usually talk directly to the service endpoints. 
- Once a route is created, the `host` field may not be changed. Generally, routers use the oldest route with a given host when resolving conflicts. 
- Routers are subject to additional customization and may support additional controls via the annotations field. 
- Because administrators may configure multiple routers, the route status field is used to return information to clients about the names and states of the route under each router. If a client chooses a duplicate name, for instance, the route status conditions are used to indicate the route cannot be chosen. 
- To enable HTTP/2 ALPN on a route it requires a custom (non-wildcard) certificate. This prevents connection coalescing by clients, notably web browsers. We do not support HTTP/2 ALPN on routes that use the default certificate because of the risk of connection re-use/coalescing. Routes that do not have their own custom certificate will not be HTTP/2 ALPN-enabled on either the frontend or the backend. 
- Compatibility level 1: Stable within a major release for a minimum of 12 months or 3 minor releases (whichever is longer).
+ * A route allows developers to expose services through an HTTP(S) aware load balancing and proxy
+layer via a public DNS entry. The route may further specify TLS options and a certificate, or
+specify a public CNAME that the router should also accept for HTTP and HTTPS traffic. An
+administrator typically configures their router to be visible outside the cluster firewall, and
+may also add additional security, caching, or traffic controls on the service content. Routers
+usually talk directly to the service endpoints.
+
+Once a route is created, the `host` field may not be changed. Generally, routers use the oldest
+route with a given host when resolving conflicts.
+
+Routers are subject to additional customization and may support additional controls via the
+annotations field.
+
+Because administrators may configure multiple routers, the route status field is used to
+return information to clients about the names and states of the route under each router.
+If a client chooses a duplicate name, for instance, the route status conditions are used
+to indicate the route cannot be chosen.
+
+To enable HTTP/2 ALPN on a route it requires a custom
+(non-wildcard) certificate. This prevents connection coalescing by
+clients, notably web browsers. We do not support HTTP/2 ALPN on
+routes that use the default certificate because of the risk of
+connection re-use/coalescing. Routes that do not have their own
+custom certificate will not be HTTP/2 ALPN-enabled on either the
+frontend or the backend.
+
+Compatibility level 1: Stable within a major release for a minimum of 12 months or 3 minor releases (whichever is longer).
  *
  * @schema Route
  */
@@ -63,11 +84,32 @@ export class Route extends ApiObject {
 }
 
 /**
- * A route allows developers to expose services through an HTTP(S) aware load balancing and proxy layer via a public DNS entry. The route may further specify TLS options and a certificate, or specify a public CNAME that the router should also accept for HTTP and HTTPS traffic. An administrator typically configures their router to be visible outside the cluster firewall, and may also add additional security, caching, or traffic controls on the service content. Routers usually talk directly to the service endpoints.
- * Once a route is created, the `host` field may not be changed. Generally, routers use the oldest route with a given host when resolving conflicts.
- * Routers are subject to additional customization and may support additional controls via the annotations field.
- * Because administrators may configure multiple routers, the route status field is used to return information to clients about the names and states of the route under each router. If a client chooses a duplicate name, for instance, the route status conditions are used to indicate the route cannot be chosen.
- * To enable HTTP/2 ALPN on a route it requires a custom (non-wildcard) certificate. This prevents connection coalescing by clients, notably web browsers. We do not support HTTP/2 ALPN on routes that use the default certificate because of the risk of connection re-use/coalescing. Routes that do not have their own custom certificate will not be HTTP/2 ALPN-enabled on either the frontend or the backend.
+ * A route allows developers to expose services through an HTTP(S) aware load balancing and proxy
+ * layer via a public DNS entry. The route may further specify TLS options and a certificate, or
+ * specify a public CNAME that the router should also accept for HTTP and HTTPS traffic. An
+ * administrator typically configures their router to be visible outside the cluster firewall, and
+ * may also add additional security, caching, or traffic controls on the service content. Routers
+ * usually talk directly to the service endpoints.
+ *
+ * Once a route is created, the `host` field may not be changed. Generally, routers use the oldest
+ * route with a given host when resolving conflicts.
+ *
+ * Routers are subject to additional customization and may support additional controls via the
+ * annotations field.
+ *
+ * Because administrators may configure multiple routers, the route status field is used to
+ * return information to clients about the names and states of the route under each router.
+ * If a client chooses a duplicate name, for instance, the route status conditions are used
+ * to indicate the route cannot be chosen.
+ *
+ * To enable HTTP/2 ALPN on a route it requires a custom
+ * (non-wildcard) certificate. This prevents connection coalescing by
+ * clients, notably web browsers. We do not support HTTP/2 ALPN on
+ * routes that use the default certificate because of the risk of
+ * connection re-use/coalescing. Routes that do not have their own
+ * custom certificate will not be HTTP/2 ALPN-enabled on either the
+ * frontend or the backend.
+ *
  * Compatibility level 1: Stable within a major release for a minimum of 12 months or 3 minor releases (whichever is longer).
  *
  * @schema Route
@@ -108,14 +150,19 @@ export function toJson_RouteProps(obj: RouteProps | undefined): Record<string, a
  */
 export interface RouteSpec {
   /**
-   * alternateBackends allows up to 3 additional backends to be assigned to the route. Only the Service kind is allowed, and it will be defaulted to Service. Use the weight field in RouteTargetReference object to specify relative preference.
+   * alternateBackends allows up to 3 additional backends to be assigned to the route.
+   * Only the Service kind is allowed, and it will be defaulted to Service.
+   * Use the weight field in RouteTargetReference object to specify relative preference.
    *
    * @schema RouteSpec#alternateBackends
    */
   readonly alternateBackends?: RouteSpecAlternateBackends[];
 
   /**
-   * host is an alias/DNS that points to the service. Optional. If not specified a route name will typically be automatically chosen. Must follow DNS952 subdomain conventions.
+   * host is an alias/DNS that points to the service. Optional.
+   * If not specified a route name will typically be automatically
+   * chosen.
+   * Must follow DNS952 subdomain conventions.
    *
    * @schema RouteSpec#host
    */
@@ -136,15 +183,27 @@ export interface RouteSpec {
   readonly path?: string;
 
   /**
-   * If specified, the port to be used by the router. Most routers will use all endpoints exposed by the service by default - set this value to instruct routers which port to use.
+   * If specified, the port to be used by the router. Most routers will use all
+   * endpoints exposed by the service by default - set this value to instruct routers
+   * which port to use.
    *
    * @schema RouteSpec#port
    */
   readonly port?: RouteSpecPort;
 
   /**
-   * subdomain is a DNS subdomain that is requested within the ingress controller's domain (as a subdomain). If host is set this field is ignored. An ingress controller may choose to ignore this suggested name, in which case the controller will report the assigned name in the status.ingress array or refuse to admit the route. If this value is set and the server does not support this field host will be populated automatically. Otherwise host is left empty. The field may have multiple parts separated by a dot, but not all ingress controllers may honor the request. This field may not be changed after creation except by a user with the update routes/custom-host permission.
-   * Example: subdomain `frontend` automatically receives the router subdomain `apps.mycluster.com` to have a full hostname `frontend.apps.mycluster.com`.
+   * subdomain is a DNS subdomain that is requested within the ingress controller's
+   * domain (as a subdomain). If host is set this field is ignored. An ingress
+   * controller may choose to ignore this suggested name, in which case the controller
+   * will report the assigned name in the status.ingress array or refuse to admit the
+   * route. If this value is set and the server does not support this field host will
+   * be populated automatically. Otherwise host is left empty. The field may have
+   * multiple parts separated by a dot, but not all ingress controllers may honor
+   * the request. This field may not be changed after creation except by a user with
+   * the update routes/custom-host permission.
+   *
+   * Example: subdomain `frontend` automatically receives the router subdomain
+   * `apps.mycluster.com` to have a full hostname `frontend.apps.mycluster.com`.
    *
    * @schema RouteSpec#subdomain
    */
@@ -158,14 +217,17 @@ export interface RouteSpec {
   readonly tls?: RouteSpecTls;
 
   /**
-   * to is an object the route should use as the primary backend. Only the Service kind is allowed, and it will be defaulted to Service. If the weight field (0-256 default 100) is set to zero, no traffic will be sent to this backend.
+   * to is an object the route should use as the primary backend. Only the Service kind
+   * is allowed, and it will be defaulted to Service. If the weight field (0-256 default 100)
+   * is set to zero, no traffic will be sent to this backend.
    *
    * @schema RouteSpec#to
    */
   readonly to: RouteSpecTo;
 
   /**
-   * Wildcard policy if any for the route. Currently only 'Subdomain' or 'None' is allowed.
+   * Wildcard policy if any for the route.
+   * Currently only 'Subdomain' or 'None' is allowed.
    *
    * @schema RouteSpec#wildcardPolicy
    */
@@ -195,7 +257,8 @@ export function toJson_RouteSpec(obj: RouteSpec | undefined): Record<string, any
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * RouteTargetReference specifies the target that resolve into endpoints. Only the 'Service' kind is allowed. Use 'weight' field to emphasize one over others.
+ * RouteTargetReference specifies the target that resolve into endpoints. Only the 'Service'
+ * kind is allowed. Use 'weight' field to emphasize one over others.
  *
  * @schema RouteSpecAlternateBackends
  */
@@ -215,7 +278,8 @@ export interface RouteSpecAlternateBackends {
   readonly name: string;
 
   /**
-   * weight as an integer between 0 and 256, default 100, that specifies the target's relative weight against other target reference objects. 0 suppresses requests to this backend.
+   * weight as an integer between 0 and 256, default 100, that specifies the target's relative weight
+   * against other target reference objects. 0 suppresses requests to this backend.
    *
    * @schema RouteSpecAlternateBackends#weight
    */
@@ -245,7 +309,30 @@ export function toJson_RouteSpecAlternateBackends(obj: RouteSpecAlternateBackend
  */
 export interface RouteSpecHttpHeaders {
   /**
-   * actions specifies options for modifying headers and their values. Note that this option only applies to cleartext HTTP connections and to secure HTTP connections for which the ingress controller terminates encryption (that is, edge-terminated or reencrypt connections).  Headers cannot be modified for TLS passthrough connections. Setting the HSTS (`Strict-Transport-Security`) header is not supported via actions. `Strict-Transport-Security` may only be configured using the "haproxy.router.openshift.io/hsts_header" route annotation, and only in accordance with the policy specified in Ingress.Spec.RequiredHSTSPolicies. In case of HTTP request headers, the actions specified in spec.httpHeaders.actions on the Route will be executed after the actions specified in the IngressController's spec.httpHeaders.actions field. In case of HTTP response headers, the actions specified in spec.httpHeaders.actions on the IngressController will be executed after the actions specified in the Route's spec.httpHeaders.actions field. The headers set via this API will not appear in access logs. Any actions defined here are applied after any actions related to the following other fields: cache-control, spec.clientTLS, spec.httpHeaders.forwardedHeaderPolicy, spec.httpHeaders.uniqueId, and spec.httpHeaders.headerNameCaseAdjustments. The following header names are reserved and may not be modified via this API: Strict-Transport-Security, Proxy, Cookie, Set-Cookie. Note that the total size of all net added headers *after* interpolating dynamic values must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the IngressController. Please refer to the documentation for that API field for more details.
+   * actions specifies options for modifying headers and their values.
+   * Note that this option only applies to cleartext HTTP connections
+   * and to secure HTTP connections for which the ingress controller
+   * terminates encryption (that is, edge-terminated or reencrypt
+   * connections).  Headers cannot be modified for TLS passthrough
+   * connections.
+   * Setting the HSTS (`Strict-Transport-Security`) header is not supported via actions.
+   * `Strict-Transport-Security` may only be configured using the "haproxy.router.openshift.io/hsts_header"
+   * route annotation, and only in accordance with the policy specified in Ingress.Spec.RequiredHSTSPolicies.
+   * In case of HTTP request headers, the actions specified in spec.httpHeaders.actions on the Route will be executed after
+   * the actions specified in the IngressController's spec.httpHeaders.actions field.
+   * In case of HTTP response headers, the actions specified in spec.httpHeaders.actions on the IngressController will be
+   * executed after the actions specified in the Route's spec.httpHeaders.actions field.
+   * The headers set via this API will not appear in access logs.
+   * Any actions defined here are applied after any actions related to the following other fields:
+   * cache-control, spec.clientTLS,
+   * spec.httpHeaders.forwardedHeaderPolicy, spec.httpHeaders.uniqueId,
+   * and spec.httpHeaders.headerNameCaseAdjustments.
+   * The following header names are reserved and may not be modified via this API:
+   * Strict-Transport-Security, Proxy, Cookie, Set-Cookie.
+   * Note that the total size of all net added headers *after* interpolating dynamic values
+   * must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the
+   * IngressController. Please refer to the documentation
+   * for that API field for more details.
    *
    * @schema RouteSpecHttpHeaders#actions
    */
@@ -267,12 +354,16 @@ export function toJson_RouteSpecHttpHeaders(obj: RouteSpecHttpHeaders | undefine
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * If specified, the port to be used by the router. Most routers will use all endpoints exposed by the service by default - set this value to instruct routers which port to use.
+ * If specified, the port to be used by the router. Most routers will use all
+ * endpoints exposed by the service by default - set this value to instruct routers
+ * which port to use.
  *
  * @schema RouteSpecPort
  */
 export interface RouteSpecPort {
   /**
+   * The target port on pods selected by the service this route points to. If this is a string, it will be looked up as a named port in the target endpoints port list. Required
+   *
    * @schema RouteSpecPort#targetPort
    */
   readonly targetPort: any;
@@ -306,22 +397,48 @@ export interface RouteSpecTls {
   readonly caCertificate?: string;
 
   /**
-   * certificate provides certificate contents. This should be a single serving certificate, not a certificate chain. Do not include a CA certificate.
+   * certificate provides certificate contents. This should be a single serving certificate, not a certificate
+   * chain. Do not include a CA certificate.
    *
    * @schema RouteSpecTls#certificate
    */
   readonly certificate?: string;
 
   /**
-   * destinationCACertificate provides the contents of the ca certificate of the final destination.  When using reencrypt termination this file should be provided in order to have routers use it for health checks on the secure connection. If this field is not specified, the router may provide its own destination CA and perform hostname validation using the short service name (service.namespace.svc), which allows infrastructure generated certificates to automatically verify.
+   * destinationCACertificate provides the contents of the ca certificate of the final destination.  When using reencrypt
+   * termination this file should be provided in order to have routers use it for health checks on the secure connection.
+   * If this field is not specified, the router may provide its own destination CA and perform hostname validation using
+   * the short service name (service.namespace.svc), which allows infrastructure generated certificates to automatically
+   * verify.
    *
    * @schema RouteSpecTls#destinationCACertificate
    */
   readonly destinationCaCertificate?: string;
 
   /**
-   * insecureEdgeTerminationPolicy indicates the desired behavior for insecure connections to a route. While each router may make its own decisions on which ports to expose, this is normally port 80.
-   * * Allow - traffic is sent to the server on the insecure port (edge/reencrypt terminations only) (default). * None - no traffic is allowed on the insecure port. * Redirect - clients are redirected to the secure port.
+   * externalCertificate provides certificate contents as a secret reference.
+   * This should be a single serving certificate, not a certificate
+   * chain. Do not include a CA certificate. The secret referenced should
+   * be present in the same namespace as that of the Route.
+   * Forbidden when `certificate` is set.
+   * The router service account needs to be granted with read-only access to this secret,
+   * please refer to openshift docs for additional details.
+   *
+   * @schema RouteSpecTls#externalCertificate
+   */
+  readonly externalCertificate?: RouteSpecTlsExternalCertificate;
+
+  /**
+   * insecureEdgeTerminationPolicy indicates the desired behavior for insecure connections to a route. While
+   * each router may make its own decisions on which ports to expose, this is normally port 80.
+   *
+   * If a route does not specify insecureEdgeTerminationPolicy, then the default behavior is "None".
+   *
+   * * Allow - traffic is sent to the server on the insecure port (edge/reencrypt terminations only).
+   *
+   * * None - no traffic is allowed on the insecure port (default).
+   *
+   * * Redirect - clients are redirected to the secure port.
    *
    * @schema RouteSpecTls#insecureEdgeTerminationPolicy
    */
@@ -335,8 +452,14 @@ export interface RouteSpecTls {
   readonly key?: string;
 
   /**
-   * termination indicates termination type.
-   * * edge - TLS termination is done by the router and http is used to communicate with the backend (default) * passthrough - Traffic is sent straight to the destination without the router providing TLS termination * reencrypt - TLS termination is done by the router and https is used to communicate with the backend
+   * termination indicates the TLS termination type.
+   *
+   * * edge - TLS termination is done by the router and http is used to communicate with the backend (default)
+   *
+   * * passthrough - Traffic is sent straight to the destination without the router providing TLS termination
+   *
+   * * reencrypt - TLS termination is done by the router and https is used to communicate with the backend
+   *
    * Note: passthrough termination is incompatible with httpHeader actions
    *
    * @schema RouteSpecTls#termination
@@ -354,6 +477,7 @@ export function toJson_RouteSpecTls(obj: RouteSpecTls | undefined): Record<strin
     'caCertificate': obj.caCertificate,
     'certificate': obj.certificate,
     'destinationCACertificate': obj.destinationCaCertificate,
+    'externalCertificate': toJson_RouteSpecTlsExternalCertificate(obj.externalCertificate),
     'insecureEdgeTerminationPolicy': obj.insecureEdgeTerminationPolicy,
     'key': obj.key,
     'termination': obj.termination,
@@ -364,7 +488,9 @@ export function toJson_RouteSpecTls(obj: RouteSpecTls | undefined): Record<strin
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * to is an object the route should use as the primary backend. Only the Service kind is allowed, and it will be defaulted to Service. If the weight field (0-256 default 100) is set to zero, no traffic will be sent to this backend.
+ * to is an object the route should use as the primary backend. Only the Service kind
+ * is allowed, and it will be defaulted to Service. If the weight field (0-256 default 100)
+ * is set to zero, no traffic will be sent to this backend.
  *
  * @schema RouteSpecTo
  */
@@ -384,7 +510,8 @@ export interface RouteSpecTo {
   readonly name: string;
 
   /**
-   * weight as an integer between 0 and 256, default 100, that specifies the target's relative weight against other target reference objects. 0 suppresses requests to this backend.
+   * weight as an integer between 0 and 256, default 100, that specifies the target's relative weight
+   * against other target reference objects. 0 suppresses requests to this backend.
    *
    * @schema RouteSpecTo#weight
    */
@@ -408,7 +535,8 @@ export function toJson_RouteSpecTo(obj: RouteSpecTo | undefined): Record<string,
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Wildcard policy if any for the route. Currently only 'Subdomain' or 'None' is allowed.
+ * Wildcard policy if any for the route.
+ * Currently only 'Subdomain' or 'None' is allowed.
  *
  * @schema RouteSpecWildcardPolicy
  */
@@ -430,20 +558,71 @@ export enum RouteSpecAlternateBackendsKind {
 }
 
 /**
- * actions specifies options for modifying headers and their values. Note that this option only applies to cleartext HTTP connections and to secure HTTP connections for which the ingress controller terminates encryption (that is, edge-terminated or reencrypt connections).  Headers cannot be modified for TLS passthrough connections. Setting the HSTS (`Strict-Transport-Security`) header is not supported via actions. `Strict-Transport-Security` may only be configured using the "haproxy.router.openshift.io/hsts_header" route annotation, and only in accordance with the policy specified in Ingress.Spec.RequiredHSTSPolicies. In case of HTTP request headers, the actions specified in spec.httpHeaders.actions on the Route will be executed after the actions specified in the IngressController's spec.httpHeaders.actions field. In case of HTTP response headers, the actions specified in spec.httpHeaders.actions on the IngressController will be executed after the actions specified in the Route's spec.httpHeaders.actions field. The headers set via this API will not appear in access logs. Any actions defined here are applied after any actions related to the following other fields: cache-control, spec.clientTLS, spec.httpHeaders.forwardedHeaderPolicy, spec.httpHeaders.uniqueId, and spec.httpHeaders.headerNameCaseAdjustments. The following header names are reserved and may not be modified via this API: Strict-Transport-Security, Proxy, Cookie, Set-Cookie. Note that the total size of all net added headers *after* interpolating dynamic values must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the IngressController. Please refer to the documentation for that API field for more details.
+ * actions specifies options for modifying headers and their values.
+ * Note that this option only applies to cleartext HTTP connections
+ * and to secure HTTP connections for which the ingress controller
+ * terminates encryption (that is, edge-terminated or reencrypt
+ * connections).  Headers cannot be modified for TLS passthrough
+ * connections.
+ * Setting the HSTS (`Strict-Transport-Security`) header is not supported via actions.
+ * `Strict-Transport-Security` may only be configured using the "haproxy.router.openshift.io/hsts_header"
+ * route annotation, and only in accordance with the policy specified in Ingress.Spec.RequiredHSTSPolicies.
+ * In case of HTTP request headers, the actions specified in spec.httpHeaders.actions on the Route will be executed after
+ * the actions specified in the IngressController's spec.httpHeaders.actions field.
+ * In case of HTTP response headers, the actions specified in spec.httpHeaders.actions on the IngressController will be
+ * executed after the actions specified in the Route's spec.httpHeaders.actions field.
+ * The headers set via this API will not appear in access logs.
+ * Any actions defined here are applied after any actions related to the following other fields:
+ * cache-control, spec.clientTLS,
+ * spec.httpHeaders.forwardedHeaderPolicy, spec.httpHeaders.uniqueId,
+ * and spec.httpHeaders.headerNameCaseAdjustments.
+ * The following header names are reserved and may not be modified via this API:
+ * Strict-Transport-Security, Proxy, Cookie, Set-Cookie.
+ * Note that the total size of all net added headers *after* interpolating dynamic values
+ * must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the
+ * IngressController. Please refer to the documentation
+ * for that API field for more details.
  *
  * @schema RouteSpecHttpHeadersActions
  */
 export interface RouteSpecHttpHeadersActions {
   /**
-   * request is a list of HTTP request headers to modify. Currently, actions may define to either `Set` or `Delete` headers values. Actions defined here will modify the request headers of all requests made through a route. These actions are applied to a specific Route defined within a cluster i.e. connections made through a route. Currently, actions may define to either `Set` or `Delete` headers values. Route actions will be executed after IngressController actions for request headers. Actions are applied in sequence as defined in this list. A maximum of 20 request header actions may be configured. You can use this field to specify HTTP request headers that should be set or deleted when forwarding connections from the client to your application. Sample fetchers allowed are "req.hdr" and "ssl_c_der". Converters allowed are "lower" and "base64". Example header values: "%[req.hdr(X-target),lower]", "%{+Q}[ssl_c_der,base64]". Any request header configuration applied directly via a Route resource using this API will override header configuration for a header of the same name applied via spec.httpHeaders.actions on the IngressController or route annotation. Note: This field cannot be used if your route uses TLS passthrough.
+   * request is a list of HTTP request headers to modify.
+   * Currently, actions may define to either `Set` or `Delete` headers values.
+   * Actions defined here will modify the request headers of all requests made through a route.
+   * These actions are applied to a specific Route defined within a cluster i.e. connections made through a route.
+   * Currently, actions may define to either `Set` or `Delete` headers values.
+   * Route actions will be executed after IngressController actions for request headers.
+   * Actions are applied in sequence as defined in this list.
+   * A maximum of 20 request header actions may be configured.
+   * You can use this field to specify HTTP request headers that should be set or deleted
+   * when forwarding connections from the client to your application.
+   * Sample fetchers allowed are "req.hdr" and "ssl_c_der".
+   * Converters allowed are "lower" and "base64".
+   * Example header values: "%[req.hdr(X-target),lower]", "%{+Q}[ssl_c_der,base64]".
+   * Any request header configuration applied directly via a Route resource using this API
+   * will override header configuration for a header of the same name applied via
+   * spec.httpHeaders.actions on the IngressController or route annotation.
+   * Note: This field cannot be used if your route uses TLS passthrough.
    *
    * @schema RouteSpecHttpHeadersActions#request
    */
   readonly request?: RouteSpecHttpHeadersActionsRequest[];
 
   /**
-   * response is a list of HTTP response headers to modify. Currently, actions may define to either `Set` or `Delete` headers values. Actions defined here will modify the response headers of all requests made through a route. These actions are applied to a specific Route defined within a cluster i.e. connections made through a route. Route actions will be executed before IngressController actions for response headers. Actions are applied in sequence as defined in this list. A maximum of 20 response header actions may be configured. You can use this field to specify HTTP response headers that should be set or deleted when forwarding responses from your application to the client. Sample fetchers allowed are "res.hdr" and "ssl_c_der". Converters allowed are "lower" and "base64". Example header values: "%[res.hdr(X-target),lower]", "%{+Q}[ssl_c_der,base64]". Note: This field cannot be used if your route uses TLS passthrough.
+   * response is a list of HTTP response headers to modify.
+   * Currently, actions may define to either `Set` or `Delete` headers values.
+   * Actions defined here will modify the response headers of all requests made through a route.
+   * These actions are applied to a specific Route defined within a cluster i.e. connections made through a route.
+   * Route actions will be executed before IngressController actions for response headers.
+   * Actions are applied in sequence as defined in this list.
+   * A maximum of 20 response header actions may be configured.
+   * You can use this field to specify HTTP response headers that should be set or deleted
+   * when forwarding responses from your application to the client.
+   * Sample fetchers allowed are "res.hdr" and "ssl_c_der".
+   * Converters allowed are "lower" and "base64".
+   * Example header values: "%[res.hdr(X-target),lower]", "%{+Q}[ssl_c_der,base64]".
+   * Note: This field cannot be used if your route uses TLS passthrough.
    *
    * @schema RouteSpecHttpHeadersActions#response
    */
@@ -466,8 +645,51 @@ export function toJson_RouteSpecHttpHeadersActions(obj: RouteSpecHttpHeadersActi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * insecureEdgeTerminationPolicy indicates the desired behavior for insecure connections to a route. While each router may make its own decisions on which ports to expose, this is normally port 80.
- * * Allow - traffic is sent to the server on the insecure port (edge/reencrypt terminations only) (default). * None - no traffic is allowed on the insecure port. * Redirect - clients are redirected to the secure port.
+ * externalCertificate provides certificate contents as a secret reference.
+ * This should be a single serving certificate, not a certificate
+ * chain. Do not include a CA certificate. The secret referenced should
+ * be present in the same namespace as that of the Route.
+ * Forbidden when `certificate` is set.
+ * The router service account needs to be granted with read-only access to this secret,
+ * please refer to openshift docs for additional details.
+ *
+ * @schema RouteSpecTlsExternalCertificate
+ */
+export interface RouteSpecTlsExternalCertificate {
+  /**
+   * name of the referent.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema RouteSpecTlsExternalCertificate#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'RouteSpecTlsExternalCertificate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RouteSpecTlsExternalCertificate(obj: RouteSpecTlsExternalCertificate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * insecureEdgeTerminationPolicy indicates the desired behavior for insecure connections to a route. While
+ * each router may make its own decisions on which ports to expose, this is normally port 80.
+ *
+ * If a route does not specify insecureEdgeTerminationPolicy, then the default behavior is "None".
+ *
+ * * Allow - traffic is sent to the server on the insecure port (edge/reencrypt terminations only).
+ *
+ * * None - no traffic is allowed on the insecure port (default).
+ *
+ * * Redirect - clients are redirected to the secure port.
  *
  * @schema RouteSpecTlsInsecureEdgeTerminationPolicy
  */
@@ -481,8 +703,14 @@ export enum RouteSpecTlsInsecureEdgeTerminationPolicy {
 }
 
 /**
- * termination indicates termination type.
- * * edge - TLS termination is done by the router and http is used to communicate with the backend (default) * passthrough - Traffic is sent straight to the destination without the router providing TLS termination * reencrypt - TLS termination is done by the router and https is used to communicate with the backend
+ * termination indicates the TLS termination type.
+ *
+ * * edge - TLS termination is done by the router and http is used to communicate with the backend (default)
+ *
+ * * passthrough - Traffic is sent straight to the destination without the router providing TLS termination
+ *
+ * * reencrypt - TLS termination is done by the router and https is used to communicate with the backend
+ *
  * Note: passthrough termination is incompatible with httpHeader actions
  *
  * @schema RouteSpecTlsTermination
@@ -520,7 +748,13 @@ export interface RouteSpecHttpHeadersActionsRequest {
   readonly action: RouteSpecHttpHeadersActionsRequestAction;
 
   /**
-   * name specifies the name of a header on which to perform an action. Its value must be a valid HTTP header name as defined in RFC 2616 section 4.2. The name must consist only of alphanumeric and the following special characters, "-!#$%&'*+.^_`". The following header names are reserved and may not be modified via this API: Strict-Transport-Security, Proxy, Cookie, Set-Cookie. It must be no more than 255 characters in length. Header name must be unique.
+   * name specifies the name of a header on which to perform an action. Its value must be a valid HTTP header
+   * name as defined in RFC 2616 section 4.2.
+   * The name must consist only of alphanumeric and the following special characters, "-!#$%&'*+.^_`".
+   * The following header names are reserved and may not be modified via this API:
+   * Strict-Transport-Security, Proxy, Cookie, Set-Cookie.
+   * It must be no more than 255 characters in length.
+   * Header name must be unique.
    *
    * @schema RouteSpecHttpHeadersActionsRequest#name
    */
@@ -556,7 +790,13 @@ export interface RouteSpecHttpHeadersActionsResponse {
   readonly action: RouteSpecHttpHeadersActionsResponseAction;
 
   /**
-   * name specifies the name of a header on which to perform an action. Its value must be a valid HTTP header name as defined in RFC 2616 section 4.2. The name must consist only of alphanumeric and the following special characters, "-!#$%&'*+.^_`". The following header names are reserved and may not be modified via this API: Strict-Transport-Security, Proxy, Cookie, Set-Cookie. It must be no more than 255 characters in length. Header name must be unique.
+   * name specifies the name of a header on which to perform an action. Its value must be a valid HTTP header
+   * name as defined in RFC 2616 section 4.2.
+   * The name must consist only of alphanumeric and the following special characters, "-!#$%&'*+.^_`".
+   * The following header names are reserved and may not be modified via this API:
+   * Strict-Transport-Security, Proxy, Cookie, Set-Cookie.
+   * It must be no more than 255 characters in length.
+   * Header name must be unique.
    *
    * @schema RouteSpecHttpHeadersActionsResponse#name
    */
@@ -585,14 +825,18 @@ export function toJson_RouteSpecHttpHeadersActionsResponse(obj: RouteSpecHttpHea
  */
 export interface RouteSpecHttpHeadersActionsRequestAction {
   /**
-   * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does. This field is required when type is Set and forbidden otherwise.
+   * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does.
+   * This field is required when type is Set and forbidden otherwise.
    *
    * @schema RouteSpecHttpHeadersActionsRequestAction#set
    */
   readonly set?: RouteSpecHttpHeadersActionsRequestActionSet;
 
   /**
-   * type defines the type of the action to be applied on the header. Possible values are Set or Delete. Set allows you to set HTTP request and response headers. Delete allows you to delete HTTP request and response headers.
+   * type defines the type of the action to be applied on the header.
+   * Possible values are Set or Delete.
+   * Set allows you to set HTTP request and response headers.
+   * Delete allows you to delete HTTP request and response headers.
    *
    * @schema RouteSpecHttpHeadersActionsRequestAction#type
    */
@@ -621,14 +865,18 @@ export function toJson_RouteSpecHttpHeadersActionsRequestAction(obj: RouteSpecHt
  */
 export interface RouteSpecHttpHeadersActionsResponseAction {
   /**
-   * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does. This field is required when type is Set and forbidden otherwise.
+   * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does.
+   * This field is required when type is Set and forbidden otherwise.
    *
    * @schema RouteSpecHttpHeadersActionsResponseAction#set
    */
   readonly set?: RouteSpecHttpHeadersActionsResponseActionSet;
 
   /**
-   * type defines the type of the action to be applied on the header. Possible values are Set or Delete. Set allows you to set HTTP request and response headers. Delete allows you to delete HTTP request and response headers.
+   * type defines the type of the action to be applied on the header.
+   * Possible values are Set or Delete.
+   * Set allows you to set HTTP request and response headers.
+   * Delete allows you to delete HTTP request and response headers.
    *
    * @schema RouteSpecHttpHeadersActionsResponseAction#type
    */
@@ -651,13 +899,21 @@ export function toJson_RouteSpecHttpHeadersActionsResponseAction(obj: RouteSpecH
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does. This field is required when type is Set and forbidden otherwise.
+ * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does.
+ * This field is required when type is Set and forbidden otherwise.
  *
  * @schema RouteSpecHttpHeadersActionsRequestActionSet
  */
 export interface RouteSpecHttpHeadersActionsRequestActionSet {
   /**
-   * value specifies a header value. Dynamic values can be added. The value will be interpreted as an HAProxy format string as defined in http://cbonte.github.io/haproxy-dconv/2.6/configuration.html#8.2.6 and may use HAProxy's %[] syntax and otherwise must be a valid HTTP header value as defined in https://datatracker.ietf.org/doc/html/rfc7230#section-3.2. The value of this field must be no more than 16384 characters in length. Note that the total size of all net added headers *after* interpolating dynamic values must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the IngressController.
+   * value specifies a header value.
+   * Dynamic values can be added. The value will be interpreted as an HAProxy format string as defined in
+   * http://cbonte.github.io/haproxy-dconv/2.6/configuration.html#8.2.6 and may use HAProxy's %[] syntax and
+   * otherwise must be a valid HTTP header value as defined in https://datatracker.ietf.org/doc/html/rfc7230#section-3.2.
+   * The value of this field must be no more than 16384 characters in length.
+   * Note that the total size of all net added headers *after* interpolating dynamic values
+   * must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the
+   * IngressController.
    *
    * @schema RouteSpecHttpHeadersActionsRequestActionSet#value
    */
@@ -679,7 +935,10 @@ export function toJson_RouteSpecHttpHeadersActionsRequestActionSet(obj: RouteSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * type defines the type of the action to be applied on the header. Possible values are Set or Delete. Set allows you to set HTTP request and response headers. Delete allows you to delete HTTP request and response headers.
+ * type defines the type of the action to be applied on the header.
+ * Possible values are Set or Delete.
+ * Set allows you to set HTTP request and response headers.
+ * Delete allows you to delete HTTP request and response headers.
  *
  * @schema RouteSpecHttpHeadersActionsRequestActionType
  */
@@ -691,13 +950,21 @@ export enum RouteSpecHttpHeadersActionsRequestActionType {
 }
 
 /**
- * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does. This field is required when type is Set and forbidden otherwise.
+ * set defines the HTTP header that should be set: added if it doesn't exist or replaced if it does.
+ * This field is required when type is Set and forbidden otherwise.
  *
  * @schema RouteSpecHttpHeadersActionsResponseActionSet
  */
 export interface RouteSpecHttpHeadersActionsResponseActionSet {
   /**
-   * value specifies a header value. Dynamic values can be added. The value will be interpreted as an HAProxy format string as defined in http://cbonte.github.io/haproxy-dconv/2.6/configuration.html#8.2.6 and may use HAProxy's %[] syntax and otherwise must be a valid HTTP header value as defined in https://datatracker.ietf.org/doc/html/rfc7230#section-3.2. The value of this field must be no more than 16384 characters in length. Note that the total size of all net added headers *after* interpolating dynamic values must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the IngressController.
+   * value specifies a header value.
+   * Dynamic values can be added. The value will be interpreted as an HAProxy format string as defined in
+   * http://cbonte.github.io/haproxy-dconv/2.6/configuration.html#8.2.6 and may use HAProxy's %[] syntax and
+   * otherwise must be a valid HTTP header value as defined in https://datatracker.ietf.org/doc/html/rfc7230#section-3.2.
+   * The value of this field must be no more than 16384 characters in length.
+   * Note that the total size of all net added headers *after* interpolating dynamic values
+   * must not exceed the value of spec.tuningOptions.headerBufferMaxRewriteBytes on the
+   * IngressController.
    *
    * @schema RouteSpecHttpHeadersActionsResponseActionSet#value
    */
@@ -719,7 +986,10 @@ export function toJson_RouteSpecHttpHeadersActionsResponseActionSet(obj: RouteSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * type defines the type of the action to be applied on the header. Possible values are Set or Delete. Set allows you to set HTTP request and response headers. Delete allows you to delete HTTP request and response headers.
+ * type defines the type of the action to be applied on the header.
+ * Possible values are Set or Delete.
+ * Set allows you to set HTTP request and response headers.
+ * Delete allows you to delete HTTP request and response headers.
  *
  * @schema RouteSpecHttpHeadersActionsResponseActionType
  */

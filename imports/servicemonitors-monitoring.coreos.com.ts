@@ -4,7 +4,14 @@ import { Construct } from 'constructs';
 
 
 /**
- * ServiceMonitor defines monitoring for a set of services.
+ * The `ServiceMonitor` custom resource definition (CRD) defines how `Prometheus` and `PrometheusAgent` can scrape metrics from a group of services.
+Among other things, it allows to specify:
+* The services to scrape via label selectors.
+* The container ports to scrape.
+* Authentication credentials to use.
+* Target and metric relabeling.
+
+`Prometheus` and `PrometheusAgent` objects select `ServiceMonitor` objects using label and namespace selectors.
  *
  * @schema ServiceMonitor
  */
@@ -58,7 +65,14 @@ export class ServiceMonitor extends ApiObject {
 }
 
 /**
- * ServiceMonitor defines monitoring for a set of services.
+ * The `ServiceMonitor` custom resource definition (CRD) defines how `Prometheus` and `PrometheusAgent` can scrape metrics from a group of services.
+ * Among other things, it allows to specify:
+ * * The services to scrape via label selectors.
+ * * The container ports to scrape.
+ * * Authentication credentials to use.
+ * * Target and metric relabeling.
+ *
+ * `Prometheus` and `PrometheusAgent` objects select `ServiceMonitor` objects using label and namespace selectors.
  *
  * @schema ServiceMonitor
  */
@@ -69,7 +83,8 @@ export interface ServiceMonitorProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * Specification of desired Service selection for target discovery by Prometheus.
+   * spec defines the specification of desired Service selection for target discovery by
+   * Prometheus.
    *
    * @schema ServiceMonitor#spec
    */
@@ -92,13 +107,16 @@ export function toJson_ServiceMonitorProps(obj: ServiceMonitorProps | undefined)
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Specification of desired Service selection for target discovery by Prometheus.
+ * spec defines the specification of desired Service selection for target discovery by
+ * Prometheus.
  *
  * @schema ServiceMonitorSpec
  */
 export interface ServiceMonitorSpec {
   /**
-   * `attachMetadata` defines additional metadata which is added to the discovered targets.
+   * attachMetadata defines additional metadata which is added to the
+   * discovered targets.
+   *
    * It requires Prometheus >= v2.37.0.
    *
    * @schema ServiceMonitorSpec#attachMetadata
@@ -106,23 +124,61 @@ export interface ServiceMonitorSpec {
   readonly attachMetadata?: ServiceMonitorSpecAttachMetadata;
 
   /**
-   * List of endpoints part of this ServiceMonitor.
+   * bodySizeLimit when defined, bodySizeLimit specifies a job level limit on the size
+   * of uncompressed response body that will be accepted by Prometheus.
+   *
+   * It requires Prometheus >= v2.28.0.
+   *
+   * @schema ServiceMonitorSpec#bodySizeLimit
+   */
+  readonly bodySizeLimit?: string;
+
+  /**
+   * convertClassicHistogramsToNHCB defines whether to convert all scraped classic histograms into a native histogram with custom buckets.
+   * It requires Prometheus >= v3.0.0.
+   *
+   * @schema ServiceMonitorSpec#convertClassicHistogramsToNHCB
+   */
+  readonly convertClassicHistogramsToNhcb?: boolean;
+
+  /**
+   * endpoints defines the list of endpoints part of this ServiceMonitor.
+   * Defines how to scrape metrics from Kubernetes [Endpoints](https://kubernetes.io/docs/concepts/services-networking/service/#endpoints) objects.
+   * In most cases, an Endpoints object is backed by a Kubernetes [Service](https://kubernetes.io/docs/concepts/services-networking/service/) object with the same name and labels.
    *
    * @schema ServiceMonitorSpec#endpoints
    */
-  readonly endpoints?: ServiceMonitorSpecEndpoints[];
+  readonly endpoints: ServiceMonitorSpecEndpoints[];
 
   /**
-   * `jobLabel` selects the label from the associated Kubernetes `Service` object which will be used as the `job` label for all metrics.
-   * For example if `jobLabel` is set to `foo` and the Kubernetes `Service` object is labeled with `foo: bar`, then Prometheus adds the `job="bar"` label to all ingested metrics.
-   * If the value of this field is empty or if the label doesn't exist for the given Service, the `job` label of the metrics defaults to the name of the associated Kubernetes `Service`.
+   * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+   *
+   * It requires Prometheus >= v3.0.0.
+   *
+   * @schema ServiceMonitorSpec#fallbackScrapeProtocol
+   */
+  readonly fallbackScrapeProtocol?: ServiceMonitorSpecFallbackScrapeProtocol;
+
+  /**
+   * jobLabel selects the label from the associated Kubernetes `Service`
+   * object which will be used as the `job` label for all metrics.
+   *
+   * For example if `jobLabel` is set to `foo` and the Kubernetes `Service`
+   * object is labeled with `foo: bar`, then Prometheus adds the `job="bar"`
+   * label to all ingested metrics.
+   *
+   * If the value of this field is empty or if the label doesn't exist for
+   * the given Service, the `job` label of the metrics defaults to the name
+   * of the associated Kubernetes `Service`.
    *
    * @schema ServiceMonitorSpec#jobLabel
    */
   readonly jobLabel?: string;
 
   /**
-   * Per-scrape limit on the number of targets dropped by relabeling that will be kept in memory. 0 means no limit.
+   * keepDroppedTargets defines the per-scrape limit on the number of targets dropped by relabeling
+   * that will be kept in memory. 0 means no limit.
+   *
    * It requires Prometheus >= v2.47.0.
    *
    * @schema ServiceMonitorSpec#keepDroppedTargets
@@ -130,7 +186,8 @@ export interface ServiceMonitorSpec {
   readonly keepDroppedTargets?: number;
 
   /**
-   * Per-scrape limit on number of labels that will be accepted for a sample.
+   * labelLimit defines the per-scrape limit on number of labels that will be accepted for a sample.
+   *
    * It requires Prometheus >= v2.27.0.
    *
    * @schema ServiceMonitorSpec#labelLimit
@@ -138,7 +195,8 @@ export interface ServiceMonitorSpec {
   readonly labelLimit?: number;
 
   /**
-   * Per-scrape limit on length of labels name that will be accepted for a sample.
+   * labelNameLengthLimit defines the per-scrape limit on length of labels name that will be accepted for a sample.
+   *
    * It requires Prometheus >= v2.27.0.
    *
    * @schema ServiceMonitorSpec#labelNameLengthLimit
@@ -146,7 +204,8 @@ export interface ServiceMonitorSpec {
   readonly labelNameLengthLimit?: number;
 
   /**
-   * Per-scrape limit on length of labels value that will be accepted for a sample.
+   * labelValueLengthLimit defines the per-scrape limit on length of labels value that will be accepted for a sample.
+   *
    * It requires Prometheus >= v2.27.0.
    *
    * @schema ServiceMonitorSpec#labelValueLengthLimit
@@ -154,42 +213,117 @@ export interface ServiceMonitorSpec {
   readonly labelValueLengthLimit?: number;
 
   /**
-   * Selector to select which namespaces the Kubernetes `Endpoints` objects are discovered from.
+   * namespaceSelector defines in which namespace(s) Prometheus should discover the services.
+   * By default, the services are discovered in the same namespace as the `ServiceMonitor` object but it is possible to select pods across different/all namespaces.
    *
    * @schema ServiceMonitorSpec#namespaceSelector
    */
   readonly namespaceSelector?: ServiceMonitorSpecNamespaceSelector;
 
   /**
-   * `podTargetLabels` defines the labels which are transferred from the associated Kubernetes `Pod` object onto the ingested metrics.
+   * nativeHistogramBucketLimit defines ff there are more than this many buckets in a native histogram,
+   * buckets will be merged to stay within the limit.
+   * It requires Prometheus >= v2.45.0.
+   *
+   * @schema ServiceMonitorSpec#nativeHistogramBucketLimit
+   */
+  readonly nativeHistogramBucketLimit?: number;
+
+  /**
+   * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+   * buckets will be merged to increase the factor sufficiently.
+   * It requires Prometheus >= v2.50.0.
+   *
+   * @schema ServiceMonitorSpec#nativeHistogramMinBucketFactor
+   */
+  readonly nativeHistogramMinBucketFactor?: ServiceMonitorSpecNativeHistogramMinBucketFactor;
+
+  /**
+   * podTargetLabels defines the labels which are transferred from the
+   * associated Kubernetes `Pod` object onto the ingested metrics.
    *
    * @schema ServiceMonitorSpec#podTargetLabels
    */
   readonly podTargetLabels?: string[];
 
   /**
-   * `sampleLimit` defines a per-scrape limit on the number of scraped samples that will be accepted.
+   * sampleLimit defines a per-scrape limit on the number of scraped samples
+   * that will be accepted.
    *
    * @schema ServiceMonitorSpec#sampleLimit
    */
   readonly sampleLimit?: number;
 
   /**
-   * Label selector to select the Kubernetes `Endpoints` objects.
+   * scrapeClass defines the scrape class to apply.
+   *
+   * @schema ServiceMonitorSpec#scrapeClass
+   */
+  readonly scrapeClass?: string;
+
+  /**
+   * scrapeClassicHistograms defines whether to scrape a classic histogram that is also exposed as a native histogram.
+   * It requires Prometheus >= v2.45.0.
+   *
+   * Notice: `scrapeClassicHistograms` corresponds to the `always_scrape_classic_histograms` field in the Prometheus configuration.
+   *
+   * @schema ServiceMonitorSpec#scrapeClassicHistograms
+   */
+  readonly scrapeClassicHistograms?: boolean;
+
+  /**
+   * scrapeProtocols defines the protocols to negotiate during a scrape. It tells clients the
+   * protocols supported by Prometheus in order of preference (from most to least preferred).
+   *
+   * If unset, Prometheus uses its default value.
+   *
+   * It requires Prometheus >= v2.49.0.
+   *
+   * @schema ServiceMonitorSpec#scrapeProtocols
+   */
+  readonly scrapeProtocols?: ServiceMonitorSpecScrapeProtocols[];
+
+  /**
+   * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
    *
    * @schema ServiceMonitorSpec#selector
    */
   readonly selector: ServiceMonitorSpecSelector;
 
   /**
-   * `targetLabels` defines the labels which are transferred from the associated Kubernetes `Service` object onto the ingested metrics.
+   * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+   * By default, the selection process relies on relabel configurations to filter the discovered targets.
+   * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
+   * Which strategy is best for your use case needs to be carefully evaluated.
+   *
+   * It requires Prometheus >= v2.17.0.
+   *
+   * @schema ServiceMonitorSpec#selectorMechanism
+   */
+  readonly selectorMechanism?: ServiceMonitorSpecSelectorMechanism;
+
+  /**
+   * serviceDiscoveryRole defines the service discovery role used to discover targets.
+   *
+   * If set, the value should be either "Endpoints" or "EndpointSlice".
+   * Otherwise it defaults to the value defined in the
+   * Prometheus/PrometheusAgent resource.
+   *
+   * @schema ServiceMonitorSpec#serviceDiscoveryRole
+   */
+  readonly serviceDiscoveryRole?: ServiceMonitorSpecServiceDiscoveryRole;
+
+  /**
+   * targetLabels defines the labels which are transferred from the
+   * associated Kubernetes `Service` object onto the ingested metrics.
    *
    * @schema ServiceMonitorSpec#targetLabels
    */
   readonly targetLabels?: string[];
 
   /**
-   * `targetLimit` defines a limit on the number of scraped targets that will be accepted.
+   * targetLimit defines a limit on the number of scraped targets that will
+   * be accepted.
    *
    * @schema ServiceMonitorSpec#targetLimit
    */
@@ -204,16 +338,26 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
   if (obj === undefined) { return undefined; }
   const result = {
     'attachMetadata': toJson_ServiceMonitorSpecAttachMetadata(obj.attachMetadata),
+    'bodySizeLimit': obj.bodySizeLimit,
+    'convertClassicHistogramsToNHCB': obj.convertClassicHistogramsToNhcb,
     'endpoints': obj.endpoints?.map(y => toJson_ServiceMonitorSpecEndpoints(y)),
+    'fallbackScrapeProtocol': obj.fallbackScrapeProtocol,
     'jobLabel': obj.jobLabel,
     'keepDroppedTargets': obj.keepDroppedTargets,
     'labelLimit': obj.labelLimit,
     'labelNameLengthLimit': obj.labelNameLengthLimit,
     'labelValueLengthLimit': obj.labelValueLengthLimit,
     'namespaceSelector': toJson_ServiceMonitorSpecNamespaceSelector(obj.namespaceSelector),
+    'nativeHistogramBucketLimit': obj.nativeHistogramBucketLimit,
+    'nativeHistogramMinBucketFactor': obj.nativeHistogramMinBucketFactor?.value,
     'podTargetLabels': obj.podTargetLabels?.map(y => y),
     'sampleLimit': obj.sampleLimit,
+    'scrapeClass': obj.scrapeClass,
+    'scrapeClassicHistograms': obj.scrapeClassicHistograms,
+    'scrapeProtocols': obj.scrapeProtocols?.map(y => y),
     'selector': toJson_ServiceMonitorSpecSelector(obj.selector),
+    'selectorMechanism': obj.selectorMechanism,
+    'serviceDiscoveryRole': obj.serviceDiscoveryRole,
     'targetLabels': obj.targetLabels?.map(y => y),
     'targetLimit': obj.targetLimit,
   };
@@ -223,14 +367,20 @@ export function toJson_ServiceMonitorSpec(obj: ServiceMonitorSpec | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `attachMetadata` defines additional metadata which is added to the discovered targets.
+ * attachMetadata defines additional metadata which is added to the
+ * discovered targets.
+ *
  * It requires Prometheus >= v2.37.0.
  *
  * @schema ServiceMonitorSpecAttachMetadata
  */
 export interface ServiceMonitorSpecAttachMetadata {
   /**
-   * When set to true, Prometheus must have the `get` permission on the `Nodes` objects.
+   * node when set to true, Prometheus attaches node metadata to the discovered
+   * targets.
+   *
+   * The Prometheus service account must have the `list` and `watch`
+   * permissions on the `Nodes` objects.
    *
    * @schema ServiceMonitorSpecAttachMetadata#node
    */
@@ -252,13 +402,16 @@ export function toJson_ServiceMonitorSpecAttachMetadata(obj: ServiceMonitorSpecA
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Endpoint defines an endpoint serving Prometheus metrics to be scraped by Prometheus.
+ * Endpoint defines an endpoint serving Prometheus metrics to be scraped by
+ * Prometheus.
  *
  * @schema ServiceMonitorSpecEndpoints
  */
 export interface ServiceMonitorSpecEndpoints {
   /**
-   * `authorization` configures the Authorization header credentials to use when scraping the target.
+   * authorization configures the Authorization header credentials to use when
+   * scraping the target.
+   *
    * Cannot be set at the same time as `basicAuth`, or `oauth2`.
    *
    * @schema ServiceMonitorSpecEndpoints#authorization
@@ -266,7 +419,9 @@ export interface ServiceMonitorSpecEndpoints {
   readonly authorization?: ServiceMonitorSpecEndpointsAuthorization;
 
   /**
-   * `basicAuth` configures the Basic Authentication credentials to use when scraping the target.
+   * basicAuth defines the Basic Authentication credentials to use when
+   * scraping the target.
+   *
    * Cannot be set at the same time as `authorization`, or `oauth2`.
    *
    * @schema ServiceMonitorSpecEndpoints#basicAuth
@@ -274,7 +429,8 @@ export interface ServiceMonitorSpecEndpoints {
   readonly basicAuth?: ServiceMonitorSpecEndpointsBasicAuth;
 
   /**
-   * File to read bearer token for scraping the target.
+   * bearerTokenFile defines the file to read bearer token for scraping the target.
+   *
    * Deprecated: use `authorization` instead.
    *
    * @schema ServiceMonitorSpecEndpoints#bearerTokenFile
@@ -282,7 +438,10 @@ export interface ServiceMonitorSpecEndpoints {
   readonly bearerTokenFile?: string;
 
   /**
-   * `bearerTokenSecret` specifies a key of a Secret containing the bearer token for scraping targets. The secret needs to be in the same namespace as the ServiceMonitor object and readable by the Prometheus Operator.
+   * bearerTokenSecret defines a key of a Secret containing the bearer
+   * token for scraping targets. The secret needs to be in the same namespace
+   * as the ServiceMonitor object and readable by the Prometheus Operator.
+   *
    * Deprecated: use `authorization` instead.
    *
    * @schema ServiceMonitorSpecEndpoints#bearerTokenSecret
@@ -290,15 +449,18 @@ export interface ServiceMonitorSpecEndpoints {
   readonly bearerTokenSecret?: ServiceMonitorSpecEndpointsBearerTokenSecret;
 
   /**
-   * `enableHttp2` can be used to disable HTTP2 when scraping the target.
+   * enableHttp2 can be used to disable HTTP2 when scraping the target.
    *
    * @schema ServiceMonitorSpecEndpoints#enableHttp2
    */
   readonly enableHttp2?: boolean;
 
   /**
-   * When true, the pods which are not running (e.g. either in Failed or Succeeded state) are dropped during the target discovery.
+   * filterRunning when true, the pods which are not running (e.g. either in Failed or
+   * Succeeded state) are dropped during the target discovery.
+   *
    * If unset, the filtering is enabled.
+   *
    * More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
    *
    * @schema ServiceMonitorSpecEndpoints#filterRunning
@@ -306,28 +468,32 @@ export interface ServiceMonitorSpecEndpoints {
   readonly filterRunning?: boolean;
 
   /**
-   * `followRedirects` defines whether the scrape requests should follow HTTP 3xx redirects.
+   * followRedirects defines whether the scrape requests should follow HTTP
+   * 3xx redirects.
    *
    * @schema ServiceMonitorSpecEndpoints#followRedirects
    */
   readonly followRedirects?: boolean;
 
   /**
-   * When true, `honorLabels` preserves the metric's labels when they collide with the target's labels.
+   * honorLabels defines when true the metric's labels when they collide
+   * with the target's labels.
    *
    * @schema ServiceMonitorSpecEndpoints#honorLabels
    */
   readonly honorLabels?: boolean;
 
   /**
-   * `honorTimestamps` controls whether Prometheus preserves the timestamps when exposed by the target.
+   * honorTimestamps defines whether Prometheus preserves the timestamps
+   * when exposed by the target.
    *
    * @schema ServiceMonitorSpecEndpoints#honorTimestamps
    */
   readonly honorTimestamps?: boolean;
 
   /**
-   * Interval at which Prometheus scrapes the metrics from the target.
+   * interval at which Prometheus scrapes the metrics from the target.
+   *
    * If empty, Prometheus uses the global scrape interval.
    *
    * @schema ServiceMonitorSpecEndpoints#interval
@@ -335,15 +501,29 @@ export interface ServiceMonitorSpecEndpoints {
   readonly interval?: string;
 
   /**
-   * `metricRelabelings` configures the relabeling rules to apply to the samples before ingestion.
+   * metricRelabelings defines the relabeling rules to apply to the
+   * samples before ingestion.
    *
    * @schema ServiceMonitorSpecEndpoints#metricRelabelings
    */
   readonly metricRelabelings?: ServiceMonitorSpecEndpointsMetricRelabelings[];
 
   /**
-   * `oauth2` configures the OAuth2 settings to use when scraping the target.
+   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
+   * that should be excluded from proxying. IP and domain names can
+   * contain port numbers.
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpoints#noProxy
+   */
+  readonly noProxy?: string;
+
+  /**
+   * oauth2 defines the OAuth2 settings to use when scraping the target.
+   *
    * It requires Prometheus >= 2.27.0.
+   *
    * Cannot be set at the same time as `authorization`, or `basicAuth`.
    *
    * @schema ServiceMonitorSpecEndpoints#oauth2
@@ -358,7 +538,8 @@ export interface ServiceMonitorSpecEndpoints {
   readonly params?: { [key: string]: string[] };
 
   /**
-   * HTTP path from which to scrape for metrics.
+   * path defines the HTTP path from which to scrape for metrics.
+   *
    * If empty, Prometheus uses the default value (e.g. `/metrics`).
    *
    * @schema ServiceMonitorSpecEndpoints#path
@@ -366,7 +547,8 @@ export interface ServiceMonitorSpecEndpoints {
   readonly path?: string;
 
   /**
-   * Name of the Service port which this endpoint refers to.
+   * port defines the name of the Service port which this endpoint refers to.
+   *
    * It takes precedence over `targetPort`.
    *
    * @schema ServiceMonitorSpecEndpoints#port
@@ -374,16 +556,39 @@ export interface ServiceMonitorSpecEndpoints {
   readonly port?: string;
 
   /**
-   * `proxyURL` configures the HTTP Proxy URL (e.g. "http://proxyserver:2195") to go through when scraping the target.
+   * proxyConnectHeader optionally specifies headers to send to
+   * proxies during CONNECT requests.
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpoints#proxyConnectHeader
+   */
+  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsProxyConnectHeader[] };
+
+  /**
+   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpoints#proxyFromEnvironment
+   */
+  readonly proxyFromEnvironment?: boolean;
+
+  /**
+   * proxyUrl defines the HTTP proxy server to use.
    *
    * @schema ServiceMonitorSpecEndpoints#proxyUrl
    */
   readonly proxyUrl?: string;
 
   /**
-   * `relabelings` configures the relabeling rules to apply the target's metadata labels.
+   * relabelings defines the relabeling rules to apply the target's
+   * metadata labels.
+   *
    * The Operator automatically adds relabelings for a few standard Kubernetes fields.
+   *
    * The original scrape job's name is available via the `__tmp_prometheus_job_name` label.
+   *
    * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
    *
    * @schema ServiceMonitorSpecEndpoints#relabelings
@@ -391,39 +596,43 @@ export interface ServiceMonitorSpecEndpoints {
   readonly relabelings?: ServiceMonitorSpecEndpointsRelabelings[];
 
   /**
-   * HTTP scheme to use for scraping.
-   * `http` and `https` are the expected values unless you rewrite the `__scheme__` label via relabeling.
-   * If empty, Prometheus uses the default value `http`.
+   * scheme defines the HTTP scheme to use when scraping the metrics.
    *
    * @schema ServiceMonitorSpecEndpoints#scheme
    */
   readonly scheme?: ServiceMonitorSpecEndpointsScheme;
 
   /**
-   * Timeout after which Prometheus considers the scrape to be failed.
-   * If empty, Prometheus uses the global scrape timeout unless it is less than the target's scrape interval value in which the latter is used.
+   * scrapeTimeout defines the timeout after which Prometheus considers the scrape to be failed.
+   *
+   * If empty, Prometheus uses the global scrape timeout unless it is less
+   * than the target's scrape interval value in which the latter is used.
+   * The value cannot be greater than the scrape interval otherwise the operator will reject the resource.
    *
    * @schema ServiceMonitorSpecEndpoints#scrapeTimeout
    */
   readonly scrapeTimeout?: string;
 
   /**
-   * Name or number of the target port of the `Pod` object behind the Service, the port must be specified with container port property.
-   * Deprecated: use `port` instead.
+   * targetPort defines the name or number of the target port of the `Pod` object behind the
+   * Service. The port must be specified with the container's port property.
    *
    * @schema ServiceMonitorSpecEndpoints#targetPort
    */
   readonly targetPort?: ServiceMonitorSpecEndpointsTargetPort;
 
   /**
-   * TLS configuration to use when scraping the target.
+   * tlsConfig defines the TLS configuration to use when scraping the target.
    *
    * @schema ServiceMonitorSpecEndpoints#tlsConfig
    */
   readonly tlsConfig?: ServiceMonitorSpecEndpointsTlsConfig;
 
   /**
-   * `trackTimestampsStaleness` defines whether Prometheus tracks staleness of the metrics that have an explicit timestamp present in scraped data. Has no effect if `honorTimestamps` is false.
+   * trackTimestampsStaleness defines whether Prometheus tracks staleness of
+   * the metrics that have an explicit timestamp present in scraped data.
+   * Has no effect if `honorTimestamps` is false.
+   *
    * It requires Prometheus >= v2.48.0.
    *
    * @schema ServiceMonitorSpecEndpoints#trackTimestampsStaleness
@@ -449,10 +658,13 @@ export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoi
     'honorTimestamps': obj.honorTimestamps,
     'interval': obj.interval,
     'metricRelabelings': obj.metricRelabelings?.map(y => toJson_ServiceMonitorSpecEndpointsMetricRelabelings(y)),
+    'noProxy': obj.noProxy,
     'oauth2': toJson_ServiceMonitorSpecEndpointsOauth2(obj.oauth2),
     'params': ((obj.params) === undefined) ? undefined : (Object.entries(obj.params).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
     'path': obj.path,
     'port': obj.port,
+    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(y)) }), {})),
+    'proxyFromEnvironment': obj.proxyFromEnvironment,
     'proxyUrl': obj.proxyUrl,
     'relabelings': obj.relabelings?.map(y => toJson_ServiceMonitorSpecEndpointsRelabelings(y)),
     'scheme': obj.scheme,
@@ -467,20 +679,42 @@ export function toJson_ServiceMonitorSpecEndpoints(obj: ServiceMonitorSpecEndpoi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selector to select which namespaces the Kubernetes `Endpoints` objects are discovered from.
+ * fallbackScrapeProtocol defines the protocol to use if a scrape returns blank, unparseable, or otherwise invalid Content-Type.
+ *
+ * It requires Prometheus >= v3.0.0.
+ *
+ * @schema ServiceMonitorSpecFallbackScrapeProtocol
+ */
+export enum ServiceMonitorSpecFallbackScrapeProtocol {
+  /** PrometheusProto */
+  PROMETHEUS_PROTO = "PrometheusProto",
+  /** OpenMetricsText0.0.1 */
+  OPEN_METRICS_TEXT0_0_1 = "OpenMetricsText0.0.1",
+  /** OpenMetricsText1.0.0 */
+  OPEN_METRICS_TEXT1_0_0 = "OpenMetricsText1.0.0",
+  /** PrometheusText0.0.4 */
+  PROMETHEUS_TEXT0_0_4 = "PrometheusText0.0.4",
+  /** PrometheusText1.0.0 */
+  PROMETHEUS_TEXT1_0_0 = "PrometheusText1.0.0",
+}
+
+/**
+ * namespaceSelector defines in which namespace(s) Prometheus should discover the services.
+ * By default, the services are discovered in the same namespace as the `ServiceMonitor` object but it is possible to select pods across different/all namespaces.
  *
  * @schema ServiceMonitorSpecNamespaceSelector
  */
 export interface ServiceMonitorSpecNamespaceSelector {
   /**
-   * Boolean describing whether all namespaces are selected in contrast to a list restricting them.
+   * any defines the boolean describing whether all namespaces are selected in contrast to a
+   * list restricting them.
    *
    * @schema ServiceMonitorSpecNamespaceSelector#any
    */
   readonly any?: boolean;
 
   /**
-   * List of namespace names to select from.
+   * matchNames defines the list of namespace names to select from.
    *
    * @schema ServiceMonitorSpecNamespaceSelector#matchNames
    */
@@ -503,7 +737,49 @@ export function toJson_ServiceMonitorSpecNamespaceSelector(obj: ServiceMonitorSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Label selector to select the Kubernetes `Endpoints` objects.
+ * nativeHistogramMinBucketFactor defines if the growth factor of one bucket to the next is smaller than this,
+ * buckets will be merged to increase the factor sufficiently.
+ * It requires Prometheus >= v2.50.0.
+ *
+ * @schema ServiceMonitorSpecNativeHistogramMinBucketFactor
+ */
+export class ServiceMonitorSpecNativeHistogramMinBucketFactor {
+  public static fromNumber(value: number): ServiceMonitorSpecNativeHistogramMinBucketFactor {
+    return new ServiceMonitorSpecNativeHistogramMinBucketFactor(value);
+  }
+  public static fromString(value: string): ServiceMonitorSpecNativeHistogramMinBucketFactor {
+    return new ServiceMonitorSpecNativeHistogramMinBucketFactor(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * ScrapeProtocol represents a protocol used by Prometheus for scraping metrics.
+ * Supported values are:
+ * * `OpenMetricsText0.0.1`
+ * * `OpenMetricsText1.0.0`
+ * * `PrometheusProto`
+ * * `PrometheusText0.0.4`
+ * * `PrometheusText1.0.0`
+ *
+ * @schema ServiceMonitorSpecScrapeProtocols
+ */
+export enum ServiceMonitorSpecScrapeProtocols {
+  /** PrometheusProto */
+  PROMETHEUS_PROTO = "PrometheusProto",
+  /** OpenMetricsText0.0.1 */
+  OPEN_METRICS_TEXT0_0_1 = "OpenMetricsText0.0.1",
+  /** OpenMetricsText1.0.0 */
+  OPEN_METRICS_TEXT1_0_0 = "OpenMetricsText1.0.0",
+  /** PrometheusText0.0.4 */
+  PROMETHEUS_TEXT0_0_4 = "PrometheusText0.0.4",
+  /** PrometheusText1.0.0 */
+  PROMETHEUS_TEXT1_0_0 = "PrometheusText1.0.0",
+}
+
+/**
+ * selector defines the label selector to select the Kubernetes `Endpoints` objects to scrape metrics from.
  *
  * @schema ServiceMonitorSpecSelector
  */
@@ -516,7 +792,9 @@ export interface ServiceMonitorSpecSelector {
   readonly matchExpressions?: ServiceMonitorSpecSelectorMatchExpressions[];
 
   /**
-   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+   * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels
+   * map is equivalent to an element of matchExpressions, whose key field is "key", the
+   * operator is "In", and the values array contains only "value". The requirements are ANDed.
    *
    * @schema ServiceMonitorSpecSelector#matchLabels
    */
@@ -539,22 +817,59 @@ export function toJson_ServiceMonitorSpecSelector(obj: ServiceMonitorSpecSelecto
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `authorization` configures the Authorization header credentials to use when scraping the target.
+ * selectorMechanism defines the mechanism used to select the endpoints to scrape.
+ * By default, the selection process relies on relabel configurations to filter the discovered targets.
+ * Alternatively, you can opt in for role selectors, which may offer better efficiency in large clusters.
+ * Which strategy is best for your use case needs to be carefully evaluated.
+ *
+ * It requires Prometheus >= v2.17.0.
+ *
+ * @schema ServiceMonitorSpecSelectorMechanism
+ */
+export enum ServiceMonitorSpecSelectorMechanism {
+  /** RelabelConfig */
+  RELABEL_CONFIG = "RelabelConfig",
+  /** RoleSelector */
+  ROLE_SELECTOR = "RoleSelector",
+}
+
+/**
+ * serviceDiscoveryRole defines the service discovery role used to discover targets.
+ *
+ * If set, the value should be either "Endpoints" or "EndpointSlice".
+ * Otherwise it defaults to the value defined in the
+ * Prometheus/PrometheusAgent resource.
+ *
+ * @schema ServiceMonitorSpecServiceDiscoveryRole
+ */
+export enum ServiceMonitorSpecServiceDiscoveryRole {
+  /** Endpoints */
+  ENDPOINTS = "Endpoints",
+  /** EndpointSlice */
+  ENDPOINT_SLICE = "EndpointSlice",
+}
+
+/**
+ * authorization configures the Authorization header credentials to use when
+ * scraping the target.
+ *
  * Cannot be set at the same time as `basicAuth`, or `oauth2`.
  *
  * @schema ServiceMonitorSpecEndpointsAuthorization
  */
 export interface ServiceMonitorSpecEndpointsAuthorization {
   /**
-   * Selects a key of a Secret in the namespace that contains the credentials for authentication.
+   * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
    *
    * @schema ServiceMonitorSpecEndpointsAuthorization#credentials
    */
   readonly credentials?: ServiceMonitorSpecEndpointsAuthorizationCredentials;
 
   /**
-   * Defines the authentication type. The value is case-insensitive.
+   * type defines the authentication type. The value is case-insensitive.
+   *
    * "Basic" is not a supported value.
+   *
    * Default: "Bearer"
    *
    * @schema ServiceMonitorSpecEndpointsAuthorization#type
@@ -578,21 +893,25 @@ export function toJson_ServiceMonitorSpecEndpointsAuthorization(obj: ServiceMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `basicAuth` configures the Basic Authentication credentials to use when scraping the target.
+ * basicAuth defines the Basic Authentication credentials to use when
+ * scraping the target.
+ *
  * Cannot be set at the same time as `authorization`, or `oauth2`.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuth
  */
 export interface ServiceMonitorSpecEndpointsBasicAuth {
   /**
-   * `password` specifies a key of a Secret containing the password for authentication.
+   * password defines a key of a Secret containing the password for
+   * authentication.
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuth#password
    */
   readonly password?: ServiceMonitorSpecEndpointsBasicAuthPassword;
 
   /**
-   * `username` specifies a key of a Secret containing the username for authentication.
+   * username defines a key of a Secret containing the username for
+   * authentication.
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuth#username
    */
@@ -615,7 +934,10 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuth(obj: ServiceMonitorS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `bearerTokenSecret` specifies a key of a Secret containing the bearer token for scraping targets. The secret needs to be in the same namespace as the ServiceMonitor object and readable by the Prometheus Operator.
+ * bearerTokenSecret defines a key of a Secret containing the bearer
+ * token for scraping targets. The secret needs to be in the same namespace
+ * as the ServiceMonitor object and readable by the Prometheus Operator.
+ *
  * Deprecated: use `authorization` instead.
  *
  * @schema ServiceMonitorSpecEndpointsBearerTokenSecret
@@ -629,7 +951,11 @@ export interface ServiceMonitorSpecEndpointsBearerTokenSecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsBearerTokenSecret#name
    */
@@ -660,15 +986,20 @@ export function toJson_ServiceMonitorSpecEndpointsBearerTokenSecret(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * RelabelConfig allows dynamic rewriting of the label set for targets, alerts, scraped samples and remote write samples.
+ * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
+ * scraped samples and remote write samples.
+ *
  * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
  *
  * @schema ServiceMonitorSpecEndpointsMetricRelabelings
  */
 export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   /**
-   * Action to perform based on the regex matching.
-   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0. `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+   * action to perform based on the regex matching.
+   *
+   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
+   * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+   *
    * Default: "Replace"
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#action
@@ -676,7 +1007,8 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly action?: ServiceMonitorSpecEndpointsMetricRelabelingsAction;
 
   /**
-   * Modulus to take of the hash of the source label values.
+   * modulus to take of the hash of the source label values.
+   *
    * Only applicable when the action is `HashMod`.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#modulus
@@ -684,14 +1016,16 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly modulus?: number;
 
   /**
-   * Regular expression against which the extracted value is matched.
+   * regex defines the regular expression against which the extracted value is matched.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * Replacement value against which a Replace action is performed if the regular expression matches.
+   * replacement value against which a Replace action is performed if the
+   * regular expression matches.
+   *
    * Regex capture groups are available.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#replacement
@@ -699,22 +1033,27 @@ export interface ServiceMonitorSpecEndpointsMetricRelabelings {
   readonly replacement?: string;
 
   /**
-   * Separator is the string between concatenated SourceLabels.
+   * separator defines the string between concatenated SourceLabels.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * The source labels select values from existing labels. Their content is concatenated using the configured Separator and matched against the configured regular expression.
+   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * concatenated using the configured Separator and matched against the
+   * configured regular expression.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#sourceLabels
    */
   readonly sourceLabels?: string[];
 
   /**
-   * Label to which the resulting string is written in a replacement.
-   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`, `KeepEqual` and `DropEqual` actions.
+   * targetLabel defines the label to which the resulting string is written in a replacement.
+   *
+   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
+   * `KeepEqual` and `DropEqual` actions.
+   *
    * Regex capture groups are available.
    *
    * @schema ServiceMonitorSpecEndpointsMetricRelabelings#targetLabel
@@ -743,43 +1082,93 @@ export function toJson_ServiceMonitorSpecEndpointsMetricRelabelings(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `oauth2` configures the OAuth2 settings to use when scraping the target.
+ * oauth2 defines the OAuth2 settings to use when scraping the target.
+ *
  * It requires Prometheus >= 2.27.0.
+ *
  * Cannot be set at the same time as `authorization`, or `basicAuth`.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2
  */
 export interface ServiceMonitorSpecEndpointsOauth2 {
   /**
-   * `clientId` specifies a key of a Secret or ConfigMap containing the OAuth2 client's ID.
+   * clientId defines a key of a Secret or ConfigMap containing the
+   * OAuth2 client's ID.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#clientId
    */
   readonly clientId: ServiceMonitorSpecEndpointsOauth2ClientId;
 
   /**
-   * `clientSecret` specifies a key of a Secret containing the OAuth2 client's secret.
+   * clientSecret defines a key of a Secret containing the OAuth2
+   * client's secret.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#clientSecret
    */
   readonly clientSecret: ServiceMonitorSpecEndpointsOauth2ClientSecret;
 
   /**
-   * `endpointParams` configures the HTTP parameters to append to the token URL.
+   * endpointParams configures the HTTP parameters to append to the token
+   * URL.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#endpointParams
    */
   readonly endpointParams?: { [key: string]: string };
 
   /**
-   * `scopes` defines the OAuth2 scopes used for the token request.
+   * noProxy defines a comma-separated string that can contain IPs, CIDR notation, domain names
+   * that should be excluded from proxying. IP and domain names can
+   * contain port numbers.
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2#noProxy
+   */
+  readonly noProxy?: string;
+
+  /**
+   * proxyConnectHeader optionally specifies headers to send to
+   * proxies during CONNECT requests.
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2#proxyConnectHeader
+   */
+  readonly proxyConnectHeader?: { [key: string]: ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader[] };
+
+  /**
+   * proxyFromEnvironment defines whether to use the proxy configuration defined by environment variables (HTTP_PROXY, HTTPS_PROXY, and NO_PROXY).
+   *
+   * It requires Prometheus >= v2.43.0, Alertmanager >= v0.25.0 or Thanos >= v0.32.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2#proxyFromEnvironment
+   */
+  readonly proxyFromEnvironment?: boolean;
+
+  /**
+   * proxyUrl defines the HTTP proxy server to use.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2#proxyUrl
+   */
+  readonly proxyUrl?: string;
+
+  /**
+   * scopes defines the OAuth2 scopes used for the token request.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#scopes
    */
   readonly scopes?: string[];
 
   /**
-   * `tokenURL` configures the URL to fetch the token from.
+   * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+   * It requires Prometheus >= v2.43.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2#tlsConfig
+   */
+  readonly tlsConfig?: ServiceMonitorSpecEndpointsOauth2TlsConfig;
+
+  /**
+   * tokenUrl defines the URL to fetch the token from.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2#tokenUrl
    */
@@ -796,7 +1185,12 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2(obj: ServiceMonitorSpec
     'clientId': toJson_ServiceMonitorSpecEndpointsOauth2ClientId(obj.clientId),
     'clientSecret': toJson_ServiceMonitorSpecEndpointsOauth2ClientSecret(obj.clientSecret),
     'endpointParams': ((obj.endpointParams) === undefined) ? undefined : (Object.entries(obj.endpointParams).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'noProxy': obj.noProxy,
+    'proxyConnectHeader': ((obj.proxyConnectHeader) === undefined) ? undefined : (Object.entries(obj.proxyConnectHeader).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => toJson_ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader(y)) }), {})),
+    'proxyFromEnvironment': obj.proxyFromEnvironment,
+    'proxyUrl': obj.proxyUrl,
     'scopes': obj.scopes?.map(y => y),
+    'tlsConfig': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfig(obj.tlsConfig),
     'tokenUrl': obj.tokenUrl,
   };
   // filter undefined values
@@ -805,15 +1199,68 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2(obj: ServiceMonitorSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * RelabelConfig allows dynamic rewriting of the label set for targets, alerts, scraped samples and remote write samples.
+ * SecretKeySelector selects a key of a Secret.
+ *
+ * @schema ServiceMonitorSpecEndpointsProxyConnectHeader
+ */
+export interface ServiceMonitorSpecEndpointsProxyConnectHeader {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsProxyConnectHeader#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsProxyConnectHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsProxyConnectHeader(obj: ServiceMonitorSpecEndpointsProxyConnectHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RelabelConfig allows dynamic rewriting of the label set for targets, alerts,
+ * scraped samples and remote write samples.
+ *
  * More info: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
  *
  * @schema ServiceMonitorSpecEndpointsRelabelings
  */
 export interface ServiceMonitorSpecEndpointsRelabelings {
   /**
-   * Action to perform based on the regex matching.
-   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0. `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+   * action to perform based on the regex matching.
+   *
+   * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
+   * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+   *
    * Default: "Replace"
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#action
@@ -821,7 +1268,8 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly action?: ServiceMonitorSpecEndpointsRelabelingsAction;
 
   /**
-   * Modulus to take of the hash of the source label values.
+   * modulus to take of the hash of the source label values.
+   *
    * Only applicable when the action is `HashMod`.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#modulus
@@ -829,14 +1277,16 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly modulus?: number;
 
   /**
-   * Regular expression against which the extracted value is matched.
+   * regex defines the regular expression against which the extracted value is matched.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#regex
    */
   readonly regex?: string;
 
   /**
-   * Replacement value against which a Replace action is performed if the regular expression matches.
+   * replacement value against which a Replace action is performed if the
+   * regular expression matches.
+   *
    * Regex capture groups are available.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#replacement
@@ -844,22 +1294,27 @@ export interface ServiceMonitorSpecEndpointsRelabelings {
   readonly replacement?: string;
 
   /**
-   * Separator is the string between concatenated SourceLabels.
+   * separator defines the string between concatenated SourceLabels.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#separator
    */
   readonly separator?: string;
 
   /**
-   * The source labels select values from existing labels. Their content is concatenated using the configured Separator and matched against the configured regular expression.
+   * sourceLabels defines the source labels select values from existing labels. Their content is
+   * concatenated using the configured Separator and matched against the
+   * configured regular expression.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#sourceLabels
    */
   readonly sourceLabels?: string[];
 
   /**
-   * Label to which the resulting string is written in a replacement.
-   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`, `KeepEqual` and `DropEqual` actions.
+   * targetLabel defines the label to which the resulting string is written in a replacement.
+   *
+   * It is mandatory for `Replace`, `HashMod`, `Lowercase`, `Uppercase`,
+   * `KeepEqual` and `DropEqual` actions.
+   *
    * Regex capture groups are available.
    *
    * @schema ServiceMonitorSpecEndpointsRelabelings#targetLabel
@@ -888,9 +1343,7 @@ export function toJson_ServiceMonitorSpecEndpointsRelabelings(obj: ServiceMonito
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * HTTP scheme to use for scraping.
- * `http` and `https` are the expected values unless you rewrite the `__scheme__` label via relabeling.
- * If empty, Prometheus uses the default value `http`.
+ * scheme defines the HTTP scheme to use when scraping the metrics.
  *
  * @schema ServiceMonitorSpecEndpointsScheme
  */
@@ -902,8 +1355,8 @@ export enum ServiceMonitorSpecEndpointsScheme {
 }
 
 /**
- * Name or number of the target port of the `Pod` object behind the Service, the port must be specified with container port property.
- * Deprecated: use `port` instead.
+ * targetPort defines the name or number of the target port of the `Pod` object behind the
+ * Service. The port must be specified with the container's port property.
  *
  * @schema ServiceMonitorSpecEndpointsTargetPort
  */
@@ -919,62 +1372,80 @@ export class ServiceMonitorSpecEndpointsTargetPort {
 }
 
 /**
- * TLS configuration to use when scraping the target.
+ * tlsConfig defines the TLS configuration to use when scraping the target.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfig
  */
 export interface ServiceMonitorSpecEndpointsTlsConfig {
   /**
-   * Certificate authority used when verifying server certificates.
+   * ca defines the Certificate authority used when verifying server certificates.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#ca
    */
   readonly ca?: ServiceMonitorSpecEndpointsTlsConfigCa;
 
   /**
-   * Path to the CA cert in the Prometheus container to use for the targets.
+   * caFile defines the path to the CA cert in the Prometheus container to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#caFile
    */
   readonly caFile?: string;
 
   /**
-   * Client certificate to present when doing client-authentication.
+   * cert defines the Client certificate to present when doing client-authentication.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#cert
    */
   readonly cert?: ServiceMonitorSpecEndpointsTlsConfigCert;
 
   /**
-   * Path to the client cert file in the Prometheus container for the targets.
+   * certFile defines the path to the client cert file in the Prometheus container for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#certFile
    */
   readonly certFile?: string;
 
   /**
-   * Disable target certificate validation.
+   * insecureSkipVerify defines how to disable target certificate validation.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#insecureSkipVerify
    */
   readonly insecureSkipVerify?: boolean;
 
   /**
-   * Path to the client key file in the Prometheus container for the targets.
+   * keyFile defines the path to the client key file in the Prometheus container for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keyFile
    */
   readonly keyFile?: string;
 
   /**
-   * Secret containing the client key file for the targets.
+   * keySecret defines the Secret containing the client key file for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#keySecret
    */
   readonly keySecret?: ServiceMonitorSpecEndpointsTlsConfigKeySecret;
 
   /**
-   * Used to verify the hostname for the targets.
+   * maxVersion defines the maximum acceptable TLS version.
+   *
+   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsTlsConfig#maxVersion
+   */
+  readonly maxVersion?: ServiceMonitorSpecEndpointsTlsConfigMaxVersion;
+
+  /**
+   * minVersion defines the minimum acceptable TLS version.
+   *
+   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsTlsConfig#minVersion
+   */
+  readonly minVersion?: ServiceMonitorSpecEndpointsTlsConfigMinVersion;
+
+  /**
+   * serverName is used to verify the hostname for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfig#serverName
    */
@@ -995,6 +1466,8 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfig(obj: ServiceMonitorS
     'insecureSkipVerify': obj.insecureSkipVerify,
     'keyFile': obj.keyFile,
     'keySecret': toJson_ServiceMonitorSpecEndpointsTlsConfigKeySecret(obj.keySecret),
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
     'serverName': obj.serverName,
   };
   // filter undefined values
@@ -1003,7 +1476,8 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfig(obj: ServiceMonitorS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
  *
  * @schema ServiceMonitorSpecSelectorMatchExpressions
  */
@@ -1016,14 +1490,18 @@ export interface ServiceMonitorSpecSelectorMatchExpressions {
   readonly key: string;
 
   /**
-   * operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
    *
    * @schema ServiceMonitorSpecSelectorMatchExpressions#operator
    */
   readonly operator: string;
 
   /**
-   * values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
    *
    * @schema ServiceMonitorSpecSelectorMatchExpressions#values
    */
@@ -1047,7 +1525,7 @@ export function toJson_ServiceMonitorSpecSelectorMatchExpressions(obj: ServiceMo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Selects a key of a Secret in the namespace that contains the credentials for authentication.
+ * credentials defines a key of a Secret in the namespace that contains the credentials for authentication.
  *
  * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials
  */
@@ -1060,7 +1538,11 @@ export interface ServiceMonitorSpecEndpointsAuthorizationCredentials {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsAuthorizationCredentials#name
    */
@@ -1091,7 +1573,8 @@ export function toJson_ServiceMonitorSpecEndpointsAuthorizationCredentials(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `password` specifies a key of a Secret containing the password for authentication.
+ * password defines a key of a Secret containing the password for
+ * authentication.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuthPassword
  */
@@ -1104,7 +1587,11 @@ export interface ServiceMonitorSpecEndpointsBasicAuthPassword {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuthPassword#name
    */
@@ -1135,7 +1622,8 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuthPassword(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `username` specifies a key of a Secret containing the username for authentication.
+ * username defines a key of a Secret containing the username for
+ * authentication.
  *
  * @schema ServiceMonitorSpecEndpointsBasicAuthUsername
  */
@@ -1148,7 +1636,11 @@ export interface ServiceMonitorSpecEndpointsBasicAuthUsername {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsBasicAuthUsername#name
    */
@@ -1179,8 +1671,11 @@ export function toJson_ServiceMonitorSpecEndpointsBasicAuthUsername(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Action to perform based on the regex matching.
- * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0. `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+ * action to perform based on the regex matching.
+ *
+ * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
+ * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+ *
  * Default: "Replace"
  *
  * @schema ServiceMonitorSpecEndpointsMetricRelabelingsAction
@@ -1211,20 +1706,21 @@ export enum ServiceMonitorSpecEndpointsMetricRelabelingsAction {
 }
 
 /**
- * `clientId` specifies a key of a Secret or ConfigMap containing the OAuth2 client's ID.
+ * clientId defines a key of a Secret or ConfigMap containing the
+ * OAuth2 client's ID.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientId
  */
 export interface ServiceMonitorSpecEndpointsOauth2ClientId {
   /**
-   * ConfigMap containing data to use for the targets.
+   * configMap defines the ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientId#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap;
 
   /**
-   * Secret containing data to use for the targets.
+   * secret defines the Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientId#secret
    */
@@ -1247,7 +1743,8 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientId(obj: ServiceMon
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * `clientSecret` specifies a key of a Secret containing the OAuth2 client's secret.
+ * clientSecret defines a key of a Secret containing the OAuth2
+ * client's secret.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret
  */
@@ -1260,7 +1757,11 @@ export interface ServiceMonitorSpecEndpointsOauth2ClientSecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientSecret#name
    */
@@ -1291,8 +1792,140 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientSecret(obj: Servic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Action to perform based on the regex matching.
- * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0. `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+ * SecretKeySelector selects a key of a Secret.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader
+ */
+export interface ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader(obj: ServiceMonitorSpecEndpointsOauth2ProxyConnectHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * tlsConfig defines the TLS configuration to use when connecting to the OAuth2 server.
+ * It requires Prometheus >= v2.43.0.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfig {
+  /**
+   * ca defines the Certificate authority used when verifying server certificates.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#ca
+   */
+  readonly ca?: ServiceMonitorSpecEndpointsOauth2TlsConfigCa;
+
+  /**
+   * cert defines the Client certificate to present when doing client-authentication.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#cert
+   */
+  readonly cert?: ServiceMonitorSpecEndpointsOauth2TlsConfigCert;
+
+  /**
+   * insecureSkipVerify defines how to disable target certificate validation.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#insecureSkipVerify
+   */
+  readonly insecureSkipVerify?: boolean;
+
+  /**
+   * keySecret defines the Secret containing the client key file for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#keySecret
+   */
+  readonly keySecret?: ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret;
+
+  /**
+   * maxVersion defines the maximum acceptable TLS version.
+   *
+   * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#maxVersion
+   */
+  readonly maxVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion;
+
+  /**
+   * minVersion defines the minimum acceptable TLS version.
+   *
+   * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#minVersion
+   */
+  readonly minVersion?: ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion;
+
+  /**
+   * serverName is used to verify the hostname for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfig#serverName
+   */
+  readonly serverName?: string;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfig(obj: ServiceMonitorSpecEndpointsOauth2TlsConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'ca': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCa(obj.ca),
+    'cert': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCert(obj.cert),
+    'insecureSkipVerify': obj.insecureSkipVerify,
+    'keySecret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret(obj.keySecret),
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
+    'serverName': obj.serverName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * action to perform based on the regex matching.
+ *
+ * `Uppercase` and `Lowercase` actions require Prometheus >= v2.36.0.
+ * `DropEqual` and `KeepEqual` actions require Prometheus >= v2.41.0.
+ *
  * Default: "Replace"
  *
  * @schema ServiceMonitorSpecEndpointsRelabelingsAction
@@ -1323,20 +1956,20 @@ export enum ServiceMonitorSpecEndpointsRelabelingsAction {
 }
 
 /**
- * Certificate authority used when verifying server certificates.
+ * ca defines the Certificate authority used when verifying server certificates.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCa
  */
 export interface ServiceMonitorSpecEndpointsTlsConfigCa {
   /**
-   * ConfigMap containing data to use for the targets.
+   * configMap defines the ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCa#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCaConfigMap;
 
   /**
-   * Secret containing data to use for the targets.
+   * secret defines the Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCa#secret
    */
@@ -1359,20 +1992,20 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCa(obj: ServiceMonito
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Client certificate to present when doing client-authentication.
+ * cert defines the Client certificate to present when doing client-authentication.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCert
  */
 export interface ServiceMonitorSpecEndpointsTlsConfigCert {
   /**
-   * ConfigMap containing data to use for the targets.
+   * configMap defines the ConfigMap containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCert#configMap
    */
   readonly configMap?: ServiceMonitorSpecEndpointsTlsConfigCertConfigMap;
 
   /**
-   * Secret containing data to use for the targets.
+   * secret defines the Secret containing data to use for the targets.
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCert#secret
    */
@@ -1395,7 +2028,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCert(obj: ServiceMoni
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret containing the client key file for the targets.
+ * keySecret defines the Secret containing the client key file for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret
  */
@@ -1408,7 +2041,11 @@ export interface ServiceMonitorSpecEndpointsTlsConfigKeySecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigKeySecret#name
    */
@@ -1439,7 +2076,43 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigKeySecret(obj: Servic
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ConfigMap containing data to use for the targets.
+ * maxVersion defines the maximum acceptable TLS version.
+ *
+ * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ *
+ * @schema ServiceMonitorSpecEndpointsTlsConfigMaxVersion
+ */
+export enum ServiceMonitorSpecEndpointsTlsConfigMaxVersion {
+  /** TLS10 */
+  TLS10 = "TLS10",
+  /** TLS11 */
+  TLS11 = "TLS11",
+  /** TLS12 */
+  TLS12 = "TLS12",
+  /** TLS13 */
+  TLS13 = "TLS13",
+}
+
+/**
+ * minVersion defines the minimum acceptable TLS version.
+ *
+ * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ *
+ * @schema ServiceMonitorSpecEndpointsTlsConfigMinVersion
+ */
+export enum ServiceMonitorSpecEndpointsTlsConfigMinVersion {
+  /** TLS10 */
+  TLS10 = "TLS10",
+  /** TLS11 */
+  TLS11 = "TLS11",
+  /** TLS12 */
+  TLS12 = "TLS12",
+  /** TLS13 */
+  TLS13 = "TLS13",
+}
+
+/**
+ * configMap defines the ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap
  */
@@ -1452,7 +2125,11 @@ export interface ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap#name
    */
@@ -1483,7 +2160,7 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdConfigMap(obj: S
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret containing data to use for the targets.
+ * secret defines the Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret
  */
@@ -1496,7 +2173,11 @@ export interface ServiceMonitorSpecEndpointsOauth2ClientIdSecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsOauth2ClientIdSecret#name
    */
@@ -1527,7 +2208,163 @@ export function toJson_ServiceMonitorSpecEndpointsOauth2ClientIdSecret(obj: Serv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ConfigMap containing data to use for the targets.
+ * ca defines the Certificate authority used when verifying server certificates.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCa {
+  /**
+   * configMap defines the ConfigMap containing data to use for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#configMap
+   */
+  readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap;
+
+  /**
+   * secret defines the Secret containing data to use for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCa#secret
+   */
+  readonly secret?: ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCa' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCa(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCa | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMap': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap(obj.configMap),
+    'secret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret(obj.secret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * cert defines the Client certificate to present when doing client-authentication.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCert {
+  /**
+   * configMap defines the ConfigMap containing data to use for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#configMap
+   */
+  readonly configMap?: ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap;
+
+  /**
+   * secret defines the Secret containing data to use for the targets.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCert#secret
+   */
+  readonly secret?: ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCert' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCert(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCert | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configMap': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap(obj.configMap),
+    'secret': toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret(obj.secret),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * keySecret defines the Secret containing the client key file for the targets.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigKeySecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * maxVersion defines the maximum acceptable TLS version.
+ *
+ * It requires Prometheus >= v2.41.0 or Thanos >= v0.31.0.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion
+ */
+export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMaxVersion {
+  /** TLS10 */
+  TLS10 = "TLS10",
+  /** TLS11 */
+  TLS11 = "TLS11",
+  /** TLS12 */
+  TLS12 = "TLS12",
+  /** TLS13 */
+  TLS13 = "TLS13",
+}
+
+/**
+ * minVersion defines the minimum acceptable TLS version.
+ *
+ * It requires Prometheus >= v2.35.0 or Thanos >= v0.28.0.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion
+ */
+export enum ServiceMonitorSpecEndpointsOauth2TlsConfigMinVersion {
+  /** TLS10 */
+  TLS10 = "TLS10",
+  /** TLS11 */
+  TLS11 = "TLS11",
+  /** TLS12 */
+  TLS12 = "TLS12",
+  /** TLS13 */
+  TLS13 = "TLS13",
+}
+
+/**
+ * configMap defines the ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap
  */
@@ -1540,7 +2377,11 @@ export interface ServiceMonitorSpecEndpointsTlsConfigCaConfigMap {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCaConfigMap#name
    */
@@ -1571,7 +2412,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaConfigMap(obj: Serv
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret containing data to use for the targets.
+ * secret defines the Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret
  */
@@ -1584,7 +2425,11 @@ export interface ServiceMonitorSpecEndpointsTlsConfigCaSecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCaSecret#name
    */
@@ -1615,7 +2460,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCaSecret(obj: Service
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * ConfigMap containing data to use for the targets.
+ * configMap defines the ConfigMap containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap
  */
@@ -1628,7 +2473,11 @@ export interface ServiceMonitorSpecEndpointsTlsConfigCertConfigMap {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCertConfigMap#name
    */
@@ -1659,7 +2508,7 @@ export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertConfigMap(obj: Se
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Secret containing data to use for the targets.
+ * secret defines the Secret containing data to use for the targets.
  *
  * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret
  */
@@ -1672,7 +2521,11 @@ export interface ServiceMonitorSpecEndpointsTlsConfigCertSecret {
   readonly key: string;
 
   /**
-   * Name of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names TODO: Add other useful fields. apiVersion, kind, uid?
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
    *
    * @schema ServiceMonitorSpecEndpointsTlsConfigCertSecret#name
    */
@@ -1691,6 +2544,198 @@ export interface ServiceMonitorSpecEndpointsTlsConfigCertSecret {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceMonitorSpecEndpointsTlsConfigCertSecret(obj: ServiceMonitorSpecEndpointsTlsConfigCertSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * configMap defines the ConfigMap containing data to use for the targets.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap {
+  /**
+   * The key to select.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCaConfigMap | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * secret defines the Secret containing data to use for the targets.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCaSecret | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * configMap defines the ConfigMap containing data to use for the targets.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap {
+  /**
+   * The key to select.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the ConfigMap or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCertConfigMap | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * secret defines the Secret containing data to use for the targets.
+ *
+ * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret
+ */
+export interface ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret {
+  /**
+   * The key of the secret to select from.  Must be a valid secret key.
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#key
+   */
+  readonly key: string;
+
+  /**
+   * Name of the referent.
+   * This field is effectively required, but due to backwards compatibility is
+   * allowed to be empty. Instances of this type with an empty value here are
+   * almost certainly wrong.
+   * More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#name
+   */
+  readonly name?: string;
+
+  /**
+   * Specify whether the Secret or its key must be defined
+   *
+   * @schema ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret(obj: ServiceMonitorSpecEndpointsOauth2TlsConfigCertSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,

@@ -1,7 +1,7 @@
 /**
  * Regenerates imports/ from local copies of the CRDs that cdk8s.yaml names, without internet access.
  *
- *   npm run import                 # reads ../shared/crds
+ *   npm run import                 # reads ../shared/crds-2026, the CRDs of the supported platforms
  *   npm run import -- <crd-folder> # reads another folder
  *
  * cdk8s.yaml stays the single list of imports: each entry `<module>:=<upstream URL>` is matched to the
@@ -18,7 +18,7 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../lib/core/repo-root';
 
 const repoRoot = REPO_ROOT;
-const crdFolder = resolve(process.argv[2] ?? join(repoRoot, '..', 'shared', 'crds'));
+const crdFolder = resolve(process.argv[2] ?? join(repoRoot, '..', 'shared', 'crds-2026'));
 const importsFolder = join(repoRoot, 'imports');
 
 interface ImportEntry {
