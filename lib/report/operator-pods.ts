@@ -2,7 +2,7 @@
  * Custom resources that make an operator run pods and create Services for them. Nothing in the
  * manifests says which labels those pods will carry or which Services will front them, so it is kept
  * here as data, one entry per kind, each read from the operator's source at the version whose CRD we
- * validate against (`../shared/crds/SOURCES.md`). The topology diagram uses it to connect policies,
+ * validate against (`../shared/crds-2026/SOURCES.md`). The topology diagram uses it to connect policies,
  * Services and addresses to these pods the way it does for a Deployment's.
  *
  * An entry only describes what the diagram needs: the pods' labels, what the pods read (env, volumes),
@@ -51,17 +51,19 @@ function collectorPorts(config: Json | undefined): number[] {
 }
 
 /**
- * OpenTelemetryCollector (opentelemetry-operator v0.107.0, commit b40287d63b97):
+ * OpenTelemetryCollector (opentelemetry-operator v0.158.0, commit 7fb513848c6d, the version of
+ * ../shared/crds-2026; read first at v0.107.0, unchanged since):
  * - pod labels: the resource's own labels, `app.kubernetes.io/name` (kept when set, else
  *   `<name>-collector`), overridden by the selector labels managed-by, instance `<namespace>.<name>`,
- *   part-of and component (internal/manifests/manifestutils/labels.go:38-86, used for the pod
- *   template in internal/manifests/collector/deployment.go:30,56);
+ *   part-of and component (internal/manifests/manifestutils/labels.go:29-75, used for the pod
+ *   template in internal/manifests/collector/deployment.go:19,40); it adds `app.kubernetes.io/version`
+ *   from the image, which nothing selects on;
  * - Service `<name>-collector` selecting them, with the ports the configuration's receivers and
- *   exporters bind (internal/manifests/collector/service.go:111-177, internal/naming/main.go:120);
- *   a collector without listening ports gets no Service (service.go:154-159);
- * - the container's env and volume mounts are `spec.env` and `spec.volumeMounts`, the pod's volumes
- *   `spec.volumes` (internal/manifests/collector/container.go:104-108).
- * It also creates `<name>-collector-headless` and `<name>-collector-monitoring`; nothing of ours
+ *   exporters bind (internal/manifests/collector/service.go:139-195, internal/naming/main.go:114);
+ *   a collector without listening ports gets no Service (service.go:182-186);
+ * - the container's env and volume mounts include `spec.env` and `spec.volumeMounts`, the pod's
+ *   volumes `spec.volumes` (internal/manifests/collector/container.go:80,117,120).
+ * It also creates `<name>-collector-headless`, `-monitoring` and `-extension`; nothing of ours
  * addresses them, so they are left out until something does.
  */
 const openTelemetryCollector: OperatorPods = {
